@@ -1,0 +1,54 @@
+// Types are written out on every variable: implicit conversion reads them from decorator metadata.
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const TRACE_EXPORTERS = ['none', 'console', 'otlp'] as const;
+
+/** What every process reads: its HTTP port (API or health/metrics), logging, tracing and NATS. */
+export class BaseConfig {
+  @IsInt() @Min(1) @Max(65535) HTTP_PORT!: number;
+
+  @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Tracing is always on in-process (trace ids in logs and headers); exporting is opt-in. */
+  @IsIn(TRACE_EXPORTERS) OTEL_TRACES_EXPORTER: (typeof TRACE_EXPORTERS)[number] = 'none';
+  @IsOptional() @IsUrl({ require_tld: false }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  @IsNumber() @Min(0) @Max(1) OTEL_SAMPLE_RATIO: number = 1;
+
+  @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/, { message: 'NATS_URL must be nats://host:port[,nats://…]' })
+  NATS_URL: string = 'nats://127.0.0.1:4222';
+
+  /** Grace period for in-flight work on SIGTERM. */
+  @IsInt() @Min(0) SHUTDOWN_GRACE_MS: number = 10000;
+}
+
+/** A domain service also owns a MongoDB database and talks to Kafka. */
+export class ServiceConfig extends BaseConfig {
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port]' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must be a mongodb:// URL' })
+  MONGO_URL: string = 'mongodb://127.0.0.1:27017';
+
+  @IsString() @Matches(/^[a-z0-9_]+$/, { message: 'MONGO_DB must be lower-case letters, digits or _' })
+  MONGO_DB!: string;
+
+  /** How often the outbox relay looks for unsent events when no write has nudged it. */
+  @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
+
+  /** Handler attempts before a Kafka message goes to its dead-letter topic. */
+  @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS: number = 3;
+}
+
+export function kafkaBrokers(config: ServiceConfig): string[] {
+  return config.KAFKA_BROKERS.split(',');
+}
+
+export function natsServers(config: BaseConfig): string[] {
+  return config.NATS_URL.split(',');
+}
+
+/** `"a,b"` → `["a","b"]` for list-valued variables. */
+export const CommaList = () =>
+  Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value));

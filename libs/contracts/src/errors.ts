@@ -1,0 +1,72 @@
+/**
+ * Errors cross process hops (NATS replies, Kafka DLQ records) as plain objects, so they are
+ * told apart by a stable string `code`, never by `instanceof`. Only the gateway maps codes
+ * to HTTP statuses (see ERROR_HTTP_STATUS).
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION.FAILED',
+  AUTH_UNAUTHENTICATED: 'AUTH.UNAUTHENTICATED',
+  AUTH_FORBIDDEN: 'AUTH.FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  MEMBER_NOT_FOUND: 'MEMBER.NOT_FOUND',
+  MEMBER_PHONE_TAKEN: 'MEMBER.PHONE_TAKEN',
+  RATE_LIMITED: 'RATE.LIMITED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM.UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM.TIMEOUT',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.VALIDATION_FAILED]: 400,
+  [ErrorCode.AUTH_UNAUTHENTICATED]: 401,
+  [ErrorCode.AUTH_FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.MEMBER_NOT_FOUND]: 404,
+  [ErrorCode.MEMBER_PHONE_TAKEN]: 409,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.UPSTREAM_UNAVAILABLE]: 503,
+  [ErrorCode.UPSTREAM_TIMEOUT]: 504,
+  [ErrorCode.INTERNAL]: 500,
+};
+
+/** One reason a field was rejected, e.g. `{ field: 'phone', reasons: ['must be a mainland mobile number'] }`. */
+export interface FieldError {
+  field: string;
+  reasons: string[];
+}
+
+/** The wire shape of every error: CONTRACTS.md §1 body and NATS RPC error replies alike. */
+export interface ErrorPayload {
+  code: string;
+  message: string;
+  details?: unknown[];
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorPayload).code === 'string' &&
+    typeof (value as ErrorPayload).message === 'string'
+  );
+}
+
+export function httpStatusOf(code: string): number {
+  return ERROR_HTTP_STATUS[code as ErrorCode] ?? 500;
+}

@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { GENDERS, REGISTRATION_CHANNELS, type Gender, type RegistrationChannel } from './member.enums';
+
+/** What the members service returns for one member (an allow-list: nothing else leaves it). */
+export class MemberView {
+  @ApiProperty({ example: '6740a1f2c3b4d5e6f7a8b9c0' }) id!: string;
+  @ApiProperty({ example: '王芳' }) name!: string;
+  @ApiProperty({ example: '13800138000' }) phone!: string;
+  @ApiProperty({ enum: REGISTRATION_CHANNELS }) channel!: RegistrationChannel;
+  @ApiProperty({ type: String, nullable: true, example: 'S001' }) homeStoreId!: string | null;
+  @ApiProperty({ enum: GENDERS, nullable: true }) gender!: Gender | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date' }) birthDate!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ format: 'date-time' }) registeredAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { GENDERS, type Gender, MAINLAND_MOBILE, REGISTRATION_CHANNELS, type RegistrationChannel } from './member.enums';
+import { IsPlausibleBirthDate } from './plausible-birth-date.validator';
+
+/** `POST /api/v1/members` body and the `members.v1.register` request alike. */
+export class RegisterMemberRequest {
+  @ApiProperty({ example: '王芳', maxLength: 100 })
+  @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+
+  @ApiProperty({ example: '13800138000', pattern: MAINLAND_MOBILE.source })
+  @Matches(MAINLAND_MOBILE, { message: 'phone must be a mainland mobile number (11 digits, 13–19…)' })
+  phone!: string;
+
+  @ApiProperty({ enum: REGISTRATION_CHANNELS, example: 'store' })
+  @IsIn(REGISTRATION_CHANNELS) channel!: RegistrationChannel;
+
+  /** Required in store; online and hotline registrations may name a preferred store. */
+  @ApiPropertyOptional({ example: 'S001', description: 'Required when channel is store' })
+  @ValidateIf((o: RegisterMemberRequest) => o.channel === 'store' || o.homeStoreId !== undefined)
+  @IsString()
+  @Matches(/^[A-Z0-9-]{2,20}$/, { message: 'homeStoreId must be a store code such as S001' })
+  homeStoreId?: string;
+
+  @ApiPropertyOptional({ enum: GENDERS })
+  @IsOptional() @IsIn(GENDERS) gender?: Gender;
+
+  @ApiPropertyOptional({ example: '1968-04-12', format: 'date' })
+  @IsOptional() @IsISO8601({ strict: true }) @IsPlausibleBirthDate() birthDate?: string;
+
+  @ApiPropertyOptional({ example: 'wang.fang@example.com' })
+  @IsOptional() @IsEmail() email?: string;
+}
+
+/** `members.v1.get` request. */
+export class GetMemberRequest {
+  @IsString() @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a member id' }) id!: string;
+}

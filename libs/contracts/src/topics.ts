@@ -1,0 +1,15 @@
+/** Kafka topics (CONTRACTS.md §3, §5). Changing a name is a new version, never an edit. */
+export const Topics = {
+  posTransactions: 'pos.transactions.v1',
+  membersEvents: 'members.events.v1',
+  loyaltyEvents: 'loyalty.events.v1',
+  careEvents: 'care.events.v1',
+  complaintsEvents: 'complaints.events.v1',
+  notificationsEvents: 'notifications.events.v1',
+} as const;
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** Where messages that cannot be applied go, with the reason (CONTRACTS.md §3). */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`;
+}

@@ -1,0 +1,5 @@
+export * from './observability.module';
+export * from './mongo.module';
+export * from './kafka.module';
+export * from './bootstrap';
+export * from './domain-service.module';

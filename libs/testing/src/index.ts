@@ -1,0 +1,4 @@
+export * from './infra';
+export * from './service-process';
+export * from './kafka-probe';
+export * from './tokens';

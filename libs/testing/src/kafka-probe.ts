@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+
+export interface ReadMessage {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+export function testKafka(): Kafka {
+  return new Kafka({ clientId: 'tests', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+}
+
+/**
+ * Reads a topic from the beginning with a throw-away group until `done` says enough or
+ * the time runs out, and returns everything read.
+ */
+export async function readTopic(
+  topic: string,
+  done: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 30000,
+): Promise<ReadMessage[]> {
+  const consumer = testKafka().consumer({ groupId: `test-reader-${randomUUID()}` });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      messages.push(toRead(partition, message));
+      if (done(messages)) finish();
+    },
+  });
+  const timer = setTimeout(finish, timeoutMs);
+  await finished;
+  clearTimeout(timer);
+  await consumer.disconnect();
+  return messages;
+}
+
+function toRead(partition: number, message: KafkaMessage): ReadMessage {
+  return {
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers: stringHeaders(message.headers),
+    partition,
+    offset: message.offset,
+  };
+}
+
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
+}

@@ -1,0 +1,113 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO_ROOT } from './infra';
+
+export const SERVICES = ['gateway', 'members', 'loyalty', 'care-plans', 'complaints', 'notifications'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+const LOG_DIR = join(REPO_ROOT, '.run', 'test-logs');
+
+export function devEnv(): Record<string, string> {
+  const text = readFileSync(join(REPO_ROOT, 'config', 'dev.env'), 'utf8');
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
+  );
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * One service as a real OS process from its build (`npm run build`), so tests can SIGKILL
+ * and restart it. Output goes to .run/test-logs/<name>-<n>.log for the test to search.
+ */
+export class ServiceProcess {
+  private child?: ChildProcess;
+  private starts = 0;
+  readonly logFiles: string[] = [];
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async create(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+    return new ServiceProcess(name, await freePort(), env);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(timeoutMs = 60000): Promise<void> {
+    mkdirSync(LOG_DIR, { recursive: true });
+    const logFile = join(LOG_DIR, `${this.name}-${process.pid}-${++this.starts}.log`);
+    this.logFiles.push(logFile);
+    const out = createWriteStream(logFile);
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'services', this.name, 'dist', 'main.js')], {
+      env: { ...process.env, ...devEnv(), NODE_ENV: 'test', ...this.env, HTTP_PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+    this.child = child;
+    await this.waitReady(timeoutMs, logFile);
+  }
+
+  private async waitReady(timeoutMs: number, logFile: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
+        throw new Error(`${this.name} exited with ${this.child.exitCode} while starting; see ${logFile}:\n${tail(logFile)}`);
+      }
+      try {
+        const response = await fetch(`${this.url}/health/ready`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(200);
+    }
+    throw new Error(`${this.name} was not ready within ${timeoutMs} ms; see ${logFile}:\n${tail(logFile)}`);
+  }
+
+  /** SIGKILL: no drain, no goodbye, as a crash or an OOM kill would do. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+  }
+
+  logs(): string {
+    return this.logFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
+  }
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ObservabilityModule } from '@crm/service-kit';
+import { AuthGuard } from './auth/auth.guard';
+import { JwtVerifier } from './auth/jwt-verifier';
+import { HttpErrorFilter } from './errors/http-error.filter';
+import { GatewayConfig } from './gateway.config';
+import { MembersHttpController } from './members/members.http.controller';
+import { NatsRpcModule } from './nats/nats-rpc.module';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ObservabilityModule.forRoot('gateway', config),
+        { module: ConfigHolder, global: true, providers: [{ provide: GatewayConfig, useValue: config }], exports: [GatewayConfig] },
+        NatsRpcModule,
+      ],
+      controllers: [MembersHttpController],
+      providers: [JwtVerifier, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+    };
+  }
+}
+
+@Module({})
+class ConfigHolder {}

@@ -1,0 +1,17 @@
+import './tracing';
+import { loadConfig } from '@crm/config';
+import { bootService, runMain } from '@crm/service-kit';
+import { setUpApiDocs } from './docs/swagger';
+import { exposeTraceId } from './errors/trace-id.hook';
+import { GatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+
+runMain('gateway', async () => {
+  const config = loadConfig(GatewayConfig);
+  await bootService('gateway', GatewayModule.forRoot(config), config, {
+    configure: (app) => {
+      exposeTraceId(app);
+      setUpApiDocs(app);
+    },
+  });
+});

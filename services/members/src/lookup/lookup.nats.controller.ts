@@ -1,0 +1,14 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { GetMemberRequest, Subjects, validatePayload } from '@crm/contracts';
+import { GetMember } from './get-member.handler';
+
+@Controller()
+export class LookupNatsController {
+  constructor(private readonly getMember: GetMember) {}
+
+  @MessagePattern(Subjects.members.get)
+  get(@Payload() data: unknown) {
+    return this.getMember.execute(validatePayload(GetMemberRequest, data));
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@crm/contracts';
+import { DomainServiceModule } from '@crm/service-kit';
+import { MembersConfig } from './members.config';
+import { MemberRepository } from './members/member.repository';
+import { MembersOutbox } from './events/members-outbox';
+import { RegisterMember } from './registration/register-member.handler';
+import { RegistrationNatsController } from './registration/registration.nats.controller';
+import { GetMember } from './lookup/get-member.handler';
+import { LookupNatsController } from './lookup/lookup.nats.controller';
+
+@Module({})
+export class MembersModule {
+  static forRoot(config: MembersConfig): DynamicModule {
+    return {
+      module: MembersModule,
+      imports: [DomainServiceModule.forRoot('members', config, MembersConfig, [Topics.membersEvents, Topics.posTransactions])],
+      controllers: [RegistrationNatsController, LookupNatsController],
+      providers: [MemberRepository, MembersOutbox, RegisterMember, GetMember],
+    };
+  }
+}

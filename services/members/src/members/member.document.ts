@@ -1,0 +1,18 @@
+import type { ObjectId } from 'mongoose';
+import type { Gender, RegistrationChannel } from '@crm/contracts';
+import type { WithOutbox } from '@crm/messaging';
+
+/** A member as stored: the persistence shape, kept apart from what leaves the service. */
+export interface MemberDocument extends WithOutbox {
+  _id: ObjectId;
+  name: string;
+  phone: string;
+  channel: RegistrationChannel;
+  homeStoreId: string | null;
+  gender: Gender | null;
+  birthDate: string | null;
+  email: string | null;
+  registeredBy: string | null;
+  registeredAt: Date;
+  updatedAt: Date;
+}

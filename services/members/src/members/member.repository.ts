@@ -1,0 +1,41 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { mongo, type Connection } from 'mongoose';
+import { InjectMongo } from '@crm/service-kit';
+import type { MemberDocument } from './member.document';
+
+export const MEMBERS_COLLECTION = 'members';
+
+/** Member persistence on the driver directly (no hydration on hot paths). */
+@Injectable()
+export class MemberRepository implements OnModuleInit {
+  readonly collection: mongo.Collection<MemberDocument>;
+
+  constructor(@InjectMongo() connection: Connection) {
+    this.collection = connection.db!.collection<MemberDocument>(MEMBERS_COLLECTION);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.collection.createIndexes([
+      { key: { phone: 1 }, name: 'phone_unique', unique: true },
+      { key: { outboxPending: 1 }, name: 'outbox_pending' },
+    ]);
+  }
+
+  /** Inserts a new member; a taken phone number surfaces as a duplicate-key error (11000). */
+  async insert(doc: MemberDocument): Promise<void> {
+    await this.collection.insertOne(doc);
+  }
+
+  findById(id: string): Promise<MemberDocument | null> {
+    if (!mongo.ObjectId.isValid(id)) return Promise.resolve(null);
+    return this.collection.findOne({ _id: new mongo.ObjectId(id) } as never, { projection: { outbox: 0 } });
+  }
+
+  findIdByPhone(phone: string): Promise<{ _id: unknown } | null> {
+    return this.collection.findOne({ phone }, { projection: { _id: 1 } });
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}

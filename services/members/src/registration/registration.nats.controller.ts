@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
+import { RegisterMemberRequest, Subjects, validatePayload } from '@crm/contracts';
+import { actorOf } from '@crm/messaging';
+import { RegisterMember } from './register-member.handler';
+
+@Controller()
+export class RegistrationNatsController {
+  constructor(private readonly registerMember: RegisterMember) {}
+
+  @MessagePattern(Subjects.members.register)
+  register(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
+    return this.registerMember.execute(validatePayload(RegisterMemberRequest, data), actorOf(ctx));
+  }
+}

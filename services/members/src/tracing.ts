@@ -1,0 +1,4 @@
+// Imported first by main.ts: tracing must patch `http` before anything loads it.
+import { initTracing } from '@crm/observability';
+
+initTracing('members');

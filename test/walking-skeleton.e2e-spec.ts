@@ -1,0 +1,292 @@
+/**
+ * The walking skeleton end to end, on real NATS, Kafka and the MongoDB-wire server:
+ * gateway (JWT) → NATS → members → its database → outbox → members.events.v1 → loyalty.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MongoClient } from 'mongodb';
+import { deadLetterTopic, Topics, type EventEnvelope } from '@crm/contracts';
+import { readTopic, ServiceProcess, SERVICES, staffToken, testKafka, type ServiceName } from '@crm/testing';
+
+const runId = randomUUID().slice(0, 8);
+const dbOf = (service: string) => `test_${service.replace('-', '_')}_${runId}`;
+const processes = new Map<ServiceName, ServiceProcess>();
+let mongo: MongoClient;
+let gateway: string;
+let deskToken: string;
+
+// Each run owns fresh consumer groups and databases, so earlier runs' events cannot interfere.
+function envFor(service: ServiceName): Record<string, string> {
+  return { MONGO_DB: dbOf(service), LOG_LEVEL: 'info', OUTBOX_POLL_MS: '100' };
+}
+
+let phoneSeq = 0;
+function uniquePhone(): string {
+  const n = (Date.now() % 1_000_000_0) * 10 + (phoneSeq++ % 10);
+  return `139${String(n).padStart(8, '0').slice(-8)}`;
+}
+
+async function api(method: string, path: string, body?: unknown, token: string | null = deskToken) {
+  const response = await fetch(`${gateway}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+const memberEvents = (key?: string) =>
+  readTopic(Topics.membersEvents, (all) => !!key && all.some((m) => m.key === key), 15000);
+
+beforeAll(async () => {
+  mongo = await MongoClient.connect(process.env.MONGO_URL!);
+  for (const service of SERVICES) processes.set(service, await ServiceProcess.create(service, envFor(service)));
+  // Loyalty's consumer group is per run, so it reads only what this run produced… and every
+  // earlier run's events too, which is harmless: they open accounts in this run's database.
+  await Promise.all([...processes.values()].filter((p) => p.name !== 'gateway').map((p) => p.start()));
+  await processes.get('gateway')!.start();
+  gateway = processes.get('gateway')!.url;
+  deskToken = await staffToken(['desk_agent'], { storeId: 'S001' });
+});
+
+afterAll(async () => {
+  await Promise.all([...processes.values()].map((p) => p.stop()));
+  await mongo?.close();
+});
+
+describe('all six processes', () => {
+  it('are ready and expose metrics', async () => {
+    for (const process of processes.values()) {
+      const ready = await fetch(`${process.url}/health/ready`);
+      expect({ service: process.name, status: ready.status }).toEqual({ service: process.name, status: 200 });
+      const metrics = await (await fetch(`${process.url}/metrics`)).text();
+      expect(metrics).toContain('process_cpu_user_seconds_total');
+    }
+  });
+});
+
+describe('authentication (CONTRACTS.md §1)', () => {
+  it('answers 401 with the error body when there is no token', async () => {
+    const response = await api('POST', '/api/v1/members', { name: 'x' }, null);
+    expect(response.status).toBe(401);
+    expect(response.body.error).toMatchObject({ code: 'AUTH.UNAUTHENTICATED', message: expect.any(String), details: [] });
+  });
+
+  it('answers 401 for a token signed with another key, or expired', async () => {
+    const forged = await staffToken(['admin'], { secret: 'another-secret-another-secret-0123456789' });
+    expect((await api('GET', '/api/v1/members/6740a1f2c3b4d5e6f7a8b9c0', undefined, forged)).status).toBe(401);
+    const expired = await staffToken(['admin'], { expiresIn: '-1m' });
+    expect((await api('GET', '/api/v1/members/6740a1f2c3b4d5e6f7a8b9c0', undefined, expired)).status).toBe(401);
+  });
+
+  it('answers 403 when the role may not act on single members', async () => {
+    const analyst = await staffToken(['hq_analyst']);
+    const response = await api('POST', '/api/v1/members', { name: 'x' }, analyst);
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe('AUTH.FORBIDDEN');
+  });
+});
+
+describe('registration through the gateway', () => {
+  it('creates a member that comes back, and emits member.registered once, traced from the HTTP request', async () => {
+    const phone = uniquePhone();
+    const created = await api('POST', '/api/v1/members', {
+      name: '王芳',
+      phone,
+      channel: 'store',
+      homeStoreId: 'S001',
+      gender: 'female',
+      birthDate: '1968-04-12',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: '王芳', phone, channel: 'store', homeStoreId: 'S001' });
+    const traceId = created.headers.get('x-trace-id');
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const fetched = await api('GET', `/api/v1/members/${created.body.id}`);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body).toEqual(created.body);
+
+    const events = (await memberEvents(created.body.id)).filter((m) => m.key === created.body.id);
+    expect(events).toHaveLength(1);
+    const envelope = JSON.parse(events[0].value!) as EventEnvelope;
+    expect(envelope).toMatchObject({
+      type: 'member.registered',
+      version: 1,
+      source: 'members',
+      key: created.body.id,
+      payload: { memberId: created.body.id, channel: 'store', homeStoreId: 'S001' },
+    });
+    expect(Object.keys(envelope).sort()).toEqual(['id', 'key', 'occurredAt', 'payload', 'source', 'traceparent', 'type', 'version']);
+    expect(JSON.stringify(envelope.payload)).not.toContain(phone);
+    // One trace: the HTTP request's trace id is the event's, and the members service logged under it.
+    expect(envelope.traceparent).toContain(traceId);
+    expect(processes.get('members')!.logs()).toContain(traceId);
+
+    // loyalty consumed it: a points account, opened once.
+    const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
+    const account = await until('the points account', () => accounts.findOne({ _id: created.body.id as never }));
+    expect(account).toMatchObject({ balance: 0, openedByEvent: envelope.id });
+  });
+
+  it('rejects invalid input with 400 and a reason per field', async () => {
+    const response = await api('POST', '/api/v1/members', { name: '', phone: '12345', channel: 'fax', birthDate: '2999-01-01' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('VALIDATION.FAILED');
+    const fields = response.body.error.details.map((d: { field: string }) => d.field).sort();
+    expect(fields).toEqual(['birthDate', 'channel', 'name', 'phone']);
+  });
+
+  it('rejects NoSQL operators and unknown fields instead of passing them on', async () => {
+    const operator = await api('POST', '/api/v1/members', { name: 'A', phone: { $ne: null }, channel: 'online' });
+    expect(operator.status).toBe(400);
+    const extra = await api('POST', '/api/v1/members', { name: 'A', phone: uniquePhone(), channel: 'online', $where: '1' });
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: '$where' })]));
+    const lookup = await api('GET', `/api/v1/members/${encodeURIComponent('{"$gt":""}')}`);
+    expect(lookup.status).toBe(400);
+  });
+
+  it('answers a phone already registered with 409 and the existing member id', async () => {
+    const phone = uniquePhone();
+    const first = await api('POST', '/api/v1/members', { name: '李娜', phone, channel: 'online' });
+    expect(first.status).toBe(201);
+    const second = await api('POST', '/api/v1/members', { name: '李娜', phone, channel: 'hotline' });
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatchObject({
+      code: 'MEMBER.PHONE_TAKEN',
+      details: [expect.objectContaining({ field: 'phone', existingMemberId: first.body.id })],
+    });
+  });
+
+  it('answers 404 for an unknown member', async () => {
+    const response = await api('GET', '/api/v1/members/6740a1f2c3b4d5e6f7a8b9c0');
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('MEMBER.NOT_FOUND');
+  });
+});
+
+describe('poison messages', () => {
+  it('dead-letters a malformed event with its reason, and the consumer keeps going', async () => {
+    const producer = testKafka().producer();
+    await producer.connect();
+    const marker = `poison-${randomUUID()}`;
+    await producer.send({
+      topic: Topics.membersEvents,
+      messages: [
+        { key: marker, value: '{ this is not json' },
+        { key: marker, value: JSON.stringify({ id: marker, type: 'member.registered', version: 1 }) },
+      ],
+    });
+    await producer.disconnect();
+
+    const registered = await api('POST', '/api/v1/members', { name: '张伟', phone: uniquePhone(), channel: 'online' });
+    expect(registered.status).toBe(201);
+
+    const dead = (
+      await readTopic(deadLetterTopic(Topics.membersEvents), (all) => all.filter((m) => m.key === marker).length >= 2, 30000)
+    ).filter((m) => m.key === marker);
+    expect(dead.map((m) => m.headers['dlq-reason']).sort()).toEqual([expect.stringMatching(/^invalid envelope/), expect.stringMatching(/^undecodable JSON/)]);
+    expect(dead.find((m) => m.headers['dlq-reason'].startsWith('undecodable'))!.value).toBe('{ this is not json');
+    expect(dead[0].headers['dlq-consumer-group']).toBe('loyalty.member-events');
+
+    const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
+    await until('the account of the member registered after the poison', () => accounts.findOne({ _id: registered.body.id }));
+  });
+});
+
+describe('outbox relay killed mid-way', () => {
+  it('delivers every event, and loyalty applies each exactly once', async () => {
+    const members = processes.get('members')!;
+    const count = 1500;
+    await members.kill('SIGKILL');
+
+    // Registrations whose events are still in their outbox, as a crash leaves them.
+    const collection = mongo.db(dbOf('members')).collection('members');
+    const { ObjectId } = await import('mongodb');
+    const docs = Array.from({ length: count }, (_, i) => {
+      const _id = new ObjectId();
+      const memberId = String(_id);
+      const now = new Date();
+      return {
+        _id,
+        name: `Outbox ${i}`,
+        phone: `1370${runId.replace(/[^0-9]/g, '0').slice(0, 3)}${String(i).padStart(4, '0')}`,
+        channel: 'online',
+        homeStoreId: null,
+        gender: null,
+        birthDate: null,
+        email: null,
+        registeredBy: null,
+        registeredAt: now,
+        updatedAt: now,
+        outboxPending: true,
+        outbox: [
+          {
+            topic: Topics.membersEvents,
+            envelope: {
+              id: randomUUID(),
+              type: 'member.registered',
+              version: 1,
+              occurredAt: now.toISOString(),
+              source: 'members',
+              key: memberId,
+              traceparent: null,
+              payload: { memberId, channel: 'online', registeredAt: now.toISOString() },
+            },
+          },
+        ],
+      };
+    });
+    await collection.insertMany(docs);
+    const ids = new Set(docs.map((d) => String(d._id)));
+    const eventIds = new Set(docs.map((d) => d.outbox[0].envelope.id));
+
+    // Restart, and SIGKILL the relay again as soon as part of the backlog is out.
+    const killedAt = Date.now();
+    await members.start();
+    await until('part of the backlog relayed', async () => (await collection.countDocuments({ outboxPending: true })) < count * 0.8, 60000);
+    await members.kill('SIGKILL');
+    const pendingAtKill = await collection.countDocuments({ outboxPending: true });
+    expect(pendingAtKill).toBeGreaterThan(0);
+    await members.start();
+    await until('an empty outbox', async () => (await collection.countDocuments({ outboxPending: true })) === 0, 120000);
+
+    const seen = (await readTopic(Topics.membersEvents, (all) => new Set(all.filter((m) => ids.has(m.key!)).map((m) => m.key)).size >= count, 60000)).filter(
+      (m) => ids.has(m.key!),
+    );
+    const delivered = new Set(seen.map((m) => JSON.parse(m.value!).id));
+    const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
+    await until('every account opened', async () => (await accounts.countDocuments({ _id: { $in: [...ids] as never[] } })) === count, 120000);
+    const applied = await mongo
+      .db(dbOf('loyalty'))
+      .collection('applied_events')
+      .countDocuments({ _id: { $in: [...eventIds].map((id) => `loyalty.member-events:${id}`) as never[] } });
+
+    const report = {
+      attempted: count,
+      onTopic: seen.length,
+      redeliveredByRelay: seen.length - delivered.size,
+      lost: [...eventIds].filter((id) => !delivered.has(id)).length,
+      accountsOpened: await accounts.countDocuments({ _id: { $in: [...ids] as never[] } }),
+      appliedRecords: applied,
+      pendingAtKill,
+      recoverySeconds: Math.round((Date.now() - killedAt) / 1000),
+    };
+    console.log('[outbox-fault]', JSON.stringify(report));
+    expect(report.lost).toBe(0);
+    expect(report.accountsOpened).toBe(count);
+    expect(report.appliedRecords).toBe(count);
+  });
+});
