@@ -12,9 +12,11 @@ NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${MONGO_PORT:-27017}"
-# FerretDB storage. sqlite won the benchmark in bench/ferretdb-backend/README.md and needs no
-# extra server; postgresql adds a private PostgreSQL cluster on FERRETDB_PG_PORT.
-FERRETDB_BACKEND="${FERRETDB_BACKEND:-sqlite}"
+# FerretDB storage: postgresql (default) or sqlite. FerretDB v1's SQLite backend filters every
+# non-_id query in Go over the whole collection (~100x slower findOne/updateOne at 5k-50k docs,
+# see bench/ferretdb-backend/README.md). postgresql runs a private cluster on FERRETDB_PG_PORT
+# (Debian's postgresql package, data in $CRM_INFRA_HOME or, as root, under /var/lib/postgresql).
+FERRETDB_BACKEND="${FERRETDB_BACKEND:-postgresql}"
 FERRETDB_PG_PORT="${FERRETDB_PG_PORT:-5433}"
 # JVM heap for the broker; small because the machines have 2 cores and everything shares them.
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
@@ -74,13 +76,22 @@ component_port() {
 pid_file() { echo "$INFRA_RUN_DIR/$1.pid"; }
 log_file() { echo "$INFRA_LOG_DIR/$1.log"; }
 
+# Alive = exists and is not a zombie: our daemons are reparented to PID 1, which may reap
+# them late, and kill -0 succeeds on zombies.
+pid_alive() {
+  local st
+  kill -0 "$1" 2>/dev/null || return 1
+  st="$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ "$st" != Z && "$st" != X ]]
+}
+
 # Prints the recorded pid if that process is still alive.
 component_pid() {
   local f pid
   f="$(pid_file "$1")"
   [[ -s "$f" ]] || return 1
   pid="$(<"$f")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && pid_alive "$pid" || return 1
   echo "$pid"
 }
 
@@ -132,7 +143,7 @@ stop_pid() {
   local name="$1" pid="$2" sig="${3:-TERM}" deadline
   kill -"$sig" "$pid" 2>/dev/null || return 0
   deadline=$((SECONDS + INFRA_STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null; do
+  while pid_alive "$pid"; do
     if ((SECONDS >= deadline)); then
       log "$name (pid $pid) ignored SIG$sig for ${INFRA_STOP_TIMEOUT}s, sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
@@ -172,6 +183,14 @@ pg_exec() {
   else
     "$@"
   fi
+}
+# ensure_pg_database NAME: create it in the running cluster unless it exists.
+ensure_pg_database() {
+  local bindir psql
+  bindir="$(pg_bindir)"
+  psql=("$bindir/psql" -X -q -h 127.0.0.1 -p "$FERRETDB_PG_PORT" -U postgres -d postgres -tA)
+  [[ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" == 1 ]] ||
+    "${psql[@]}" -c "CREATE DATABASE \"$1\""
 }
 ferretdb_pg_url() { echo "postgres://postgres@127.0.0.1:$FERRETDB_PG_PORT/${1:-ferretdb}"; }
 

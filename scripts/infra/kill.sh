@@ -8,7 +8,7 @@ if (($# != 1)) || ! valid_component "$1"; then die "usage: $0 nats|kafka|ferretd
 if pid="$(component_pid "$1")"; then
   kill -KILL "$pid"
   # Wait for the kernel to reap it so the caller sees the port closed right away.
-  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for ((i = 0; i < 50; i++)); do pid_alive "$pid" || break; sleep 0.1; done
   log "$1 killed (SIGKILL, pid $pid)"
 else
   log "$1 not running"

@@ -94,14 +94,6 @@ start_postgres() {
   ensure_pg_database ferretdb
 }
 
-ensure_pg_database() {
-  local bindir psql
-  bindir="$(pg_bindir)"
-  psql=("$bindir/psql" -X -q -h 127.0.0.1 -p "$FERRETDB_PG_PORT" -U postgres -d postgres -tA)
-  [[ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" == 1 ]] ||
-    "${psql[@]}" -c "CREATE DATABASE \"$1\""
-}
-
 start_ferretdb() {
   local args=(--listen-addr="127.0.0.1:$MONGO_PORT" --state-dir="$INFRA_DATA_DIR/ferretdb-state"
     --telemetry=disable --debug-addr=- --log-level=info)
@@ -124,6 +116,11 @@ start_ferretdb() {
 if pid="$(component_pid "$name")"; then
   if port_open "$port"; then
     log "$name already running (pid $pid, 127.0.0.1:$port)"
+    running_backend="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 's/^--handler=//p')"
+    if [[ "$name" == ferretdb && -n "$running_backend" && "$running_backend" != "$FERRETDB_BACKEND" ]]; then
+      log "WARNING: it uses backend '$running_backend', not FERRETDB_BACKEND=$FERRETDB_BACKEND;" \
+        "to switch: $INFRA_SCRIPT_DIR/down.sh && $INFRA_SCRIPT_DIR/up.sh"
+    fi
     exit 0
   fi
   log "$name (pid $pid) is running but 127.0.0.1:$port is not answering yet; waiting"

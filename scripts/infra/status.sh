@@ -9,7 +9,7 @@ version() {
     nats) "$INFRA_BIN_DIR/nats-server" --version 2>/dev/null | sed 's/^nats-server: //' ;;
     kafka) [[ -f "$KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar" ]] && echo "$KAFKA_VERSION" ;;
     ferretdb) "$INFRA_BIN_DIR/ferretdb" --version 2>/dev/null | sed -n 's/^version: //p' ;;
-    postgres) b="$(pg_bindir)" && "$b/postgres" --version | awk '{print $NF}' ;;
+    postgres) b="$(pg_bindir)" && "$b/postgres" --version | awk '{print $3}' ;;
   esac || true
 }
 

@@ -3,7 +3,6 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { natsServers, type BaseConfig } from '@crm/config';
-import { RpcErrorFilter, RpcTracingInterceptor } from '@crm/messaging';
 import { collectProcessMetrics, createLogger, httpRequestDuration, ReadinessProbes } from '@crm/observability';
 
 export interface ServiceBootOptions {
@@ -31,18 +30,25 @@ export async function bootService(
   recordHttpDurations(app);
 
   if (options.natsQueue) {
-    const microservice = app.connectMicroservice<MicroserviceOptions>({
+    app.connectMicroservice<MicroserviceOptions>({
       transport: Transport.NATS,
       options: { servers: natsServers(config), queue: options.natsQueue, name: service, maxReconnectAttempts: -1 },
     });
-    microservice.useGlobalFilters(new RpcErrorFilter());
-    microservice.useGlobalInterceptors(new RpcTracingInterceptor());
   }
   await options.configure?.(app);
 
   const probes = app.get(ReadinessProbes);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => probes.startDraining());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      probes.startDraining();
+      // A drain that hangs (a dependency that stopped answering) must not keep the process alive.
+      setTimeout(() => {
+        app.get(Logger).error(`shutdown took longer than ${config.SHUTDOWN_GRACE_MS} ms; exiting`);
+        process.exit(1);
+      }, config.SHUTDOWN_GRACE_MS).unref();
+    });
+  }
 
   await app.startAllMicroservices();
   await app.listen({ port: config.HTTP_PORT, host: '0.0.0.0' });

@@ -3,3 +3,4 @@ export * from './mongo.module';
 export * from './kafka.module';
 export * from './bootstrap';
 export * from './domain-service.module';
+export * from './ensure-indexes';

@@ -95,8 +95,13 @@ export class ServiceProcess {
     await exited;
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM, as an orchestrator stops a pod; SIGKILL if it has not drained in time. */
+  async stop(graceMs = 20000): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await this.kill('SIGTERM');
+    clearTimeout(timer);
   }
 
   logs(): string {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin, type ITopicConfig, type Producer } from 'kafkajs';
 import { deadLetterTopic } from '@crm/contracts';
 import type { Logger } from 'pino';
@@ -29,15 +30,21 @@ export function createProducer(kafka: Kafka): Producer {
  */
 export async function ensureTopics(admin: Admin, topics: string[], numPartitions = 3): Promise<void> {
   const wanted = [...new Set(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]))];
-  const existing = new Set(await admin.listTopics());
-  const missing: ITopicConfig[] = wanted
-    .filter((topic) => !existing.has(topic))
-    .map((topic) => ({ topic, numPartitions, replicationFactor: 1 }));
-  if (missing.length === 0) return;
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (error) {
-    // Two services starting together may race to create the same topic.
-    if (!/already exists/i.test((error as Error).message)) throw error;
+  // Services starting together race to create the same topics, and a new topic's leader takes
+  // a moment to be elected: both answer with retriable errors, so try again for a while.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing: ITopicConfig[] = wanted
+        .filter((topic) => !existing.has(topic))
+        .map((topic) => ({ topic, numPartitions, replicationFactor: 1 }));
+      if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+      await admin.fetchTopicMetadata({ topics: wanted });
+      return;
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable || /already exists/i.test((error as Error).message);
+      if (!retriable || attempt >= 20) throw error;
+      await sleep(250 * Math.min(attempt, 4));
+    }
   }
 }

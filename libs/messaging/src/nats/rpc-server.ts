@@ -1,11 +1,15 @@
 import {
+  applyDecorators,
   ArgumentsHost,
   CallHandler,
   Catch,
+  Controller,
   ExecutionContext,
   Injectable,
   NestInterceptor,
   RpcExceptionFilter,
+  UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
 import { from, Observable, lastValueFrom, throwError } from 'rxjs';
@@ -53,3 +57,11 @@ export function actorOf(nats: NatsContext): RpcActor | undefined {
     return undefined;
   }
 }
+
+/**
+ * A controller of NATS handlers: each request continues the caller's trace, and each error
+ * goes back as a coded payload. (Declared on the controller because a hybrid app's
+ * microservice is initialised before global enhancers could be registered on it.)
+ */
+export const NatsController = () =>
+  applyDecorators(Controller(), UseFilters(new RpcErrorFilter()), UseInterceptors(RpcTracingInterceptor));

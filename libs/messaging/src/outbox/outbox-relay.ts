@@ -4,7 +4,7 @@ import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { outboxRelayed } from '@crm/observability';
 import { envelopeHeaders } from '../kafka/envelope';
-import type { OutboxEntry, WithOutbox } from './outbox';
+import { PENDING_OUTBOX, type OutboxEntry, type WithOutbox } from './outbox';
 
 type OutboxDocument = WithOutbox & { _id: unknown };
 
@@ -55,11 +55,11 @@ export class OutboxRelay {
     let sent = 0;
     for (const collection of this.collections) {
       const docs = await collection
-        .find({ outboxPending: true }, { projection: { outbox: 1 }, limit: this.options.batchSize ?? 200 })
+        .find(PENDING_OUTBOX as never, { projection: { outbox: 1 }, limit: this.options.batchSize ?? 200 })
         .toArray();
       if (docs.length === 0) continue;
       sent += await this.publish(docs.flatMap((doc) => doc.outbox ?? []));
-      for (const doc of docs) await this.removeSent(collection, doc);
+      await this.removeSent(collection, docs);
     }
     return sent;
   }
@@ -105,10 +105,14 @@ export class OutboxRelay {
     return entries.length;
   }
 
-  /** Pulls exactly the sent events: ones queued meanwhile stay, and keep the flag set. */
-  private async removeSent(collection: mongo.Collection<OutboxDocument>, doc: OutboxDocument): Promise<void> {
-    const ids = (doc.outbox ?? []).map((entry) => entry.envelope.id);
-    await collection.updateOne({ _id: doc._id } as never, { $pull: { outbox: { 'envelope.id': { $in: ids } } } } as never);
-    await collection.updateOne({ _id: doc._id, outbox: { $size: 0 } } as never, { $unset: { outboxPending: '' } });
+  /**
+   * Pulls exactly the sent entries, by whole value (FerretDB's `$pull` takes no conditions),
+   * so entries queued meanwhile stay for the next pass. One update at a time: FerretDB v1.24
+   * on PostgreSQL stops answering when a bulk write carries dozens of these updates.
+   */
+  private async removeSent(collection: mongo.Collection<OutboxDocument>, docs: OutboxDocument[]): Promise<void> {
+    for (const doc of docs) {
+      await collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: doc.outbox ?? [] } } as never);
+    }
   }
 }

@@ -13,16 +13,18 @@ export interface OutboxEntry {
 
 export interface WithOutbox {
   outbox?: OutboxEntry[];
-  /** Set while `outbox` is non-empty, so the relay finds pending documents by an index. */
-  outboxPending?: true;
 }
+
+/** Documents with events to send: `PENDING_OUTBOX` finds them through `OUTBOX_INDEX`. */
+export const PENDING_OUTBOX = { 'outbox.envelope.id': { $exists: true } } as const;
+export const OUTBOX_INDEX = { key: { 'outbox.envelope.id': 1 }, name: 'outbox_pending', sparse: true } as const;
 
 /** Fields to add to an insert so the document's events leave with it. */
 export function withOutbox<T extends object>(doc: T, ...entries: OutboxEntry[]): T & WithOutbox {
-  return entries.length === 0 ? doc : { ...doc, outbox: entries, outboxPending: true };
+  return entries.length === 0 ? doc : { ...doc, outbox: entries };
 }
 
 /** Update operators that queue events beside a change: `{ ...change, ...queueEvents(e) }`. */
 export function queueEvents(...entries: OutboxEntry[]) {
-  return { $push: { outbox: { $each: entries } }, $set: { outboxPending: true as const } };
+  return { $push: { outbox: { $each: entries } } };
 }

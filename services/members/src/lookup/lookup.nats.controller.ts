@@ -1,9 +1,9 @@
-import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { NatsController } from '@crm/messaging';
 import { GetMemberRequest, Subjects, validatePayload } from '@crm/contracts';
 import { GetMember } from './get-member.handler';
 
-@Controller()
+@NatsController()
 export class LookupNatsController {
   constructor(private readonly getMember: GetMember) {}
 

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { mongo, type Connection } from 'mongoose';
-import { InjectMongo } from '@crm/service-kit';
+import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import { OUTBOX_INDEX } from '@crm/messaging';
 import type { MemberDocument } from './member.document';
 
 export const MEMBERS_COLLECTION = 'members';
@@ -15,9 +16,9 @@ export class MemberRepository implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.collection.createIndexes([
+    await ensureIndexes(this.collection as never, [
       { key: { phone: 1 }, name: 'phone_unique', unique: true },
-      { key: { outboxPending: 1 }, name: 'outbox_pending' },
+      OUTBOX_INDEX,
     ]);
   }
 

@@ -1,10 +1,9 @@
-import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import { RegisterMemberRequest, Subjects, validatePayload } from '@crm/contracts';
-import { actorOf } from '@crm/messaging';
+import { actorOf, NatsController } from '@crm/messaging';
 import { RegisterMember } from './register-member.handler';
 
-@Controller()
+@NatsController()
 export class RegistrationNatsController {
   constructor(private readonly registerMember: RegisterMember) {}
 
