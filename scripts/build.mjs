@@ -11,7 +11,8 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
-    else if (/\.ts$/.test(entry.name) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name)) yield path;
+    else if (/\.ts$/.test(entry.name) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name))
+      yield path;
   }
 }
 
@@ -25,7 +26,12 @@ for (const group of ['libs', 'services']) {
     await rm(dist, { recursive: true, force: true });
     for await (const file of sources(src)) {
       const out = join(dist, relative(src, file)).replace(/\.ts$/, '.js');
-      const { code, map } = await transformFile(file, { ...swcrc, filename: file, swcrc: false, sourceMaps: true });
+      const { code, map } = await transformFile(file, {
+        ...swcrc,
+        filename: file,
+        swcrc: false,
+        sourceMaps: true,
+      });
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map`);
       if (map) await writeFile(`${out}.map`, map);

@@ -20,18 +20,26 @@ const { values } = parseArgs({
 const roles = (values.role ?? []).flatMap((r) => r.split(','));
 const unknown = roles.filter((r) => !ROLES.includes(r));
 if (roles.length === 0 || unknown.length > 0) {
-  console.error(`Give one or more roles with --role (${ROLES.join(', ')})${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+  console.error(
+    `Give one or more roles with --role (${ROLES.join(', ')})${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+  );
   process.exit(2);
 }
 
 function devEnv(name) {
   const file = new URL('../config/dev.env', import.meta.url);
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${name}=`));
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
   return line?.slice(name.length + 1).trim();
 }
 
 const secret = process.env.AUTH_JWT_SECRET ?? devEnv('AUTH_JWT_SECRET');
-let jwt = new SignJWT({ name: values.name, roles, ...(values.store ? { storeId: values.store } : {}) })
+let jwt = new SignJWT({
+  name: values.name,
+  roles,
+  ...(values.store ? { storeId: values.store } : {}),
+})
   .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
   .setSubject(values.sub)
   .setIssuedAt()

@@ -7,7 +7,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { deadLetterTopic, Topics, type EventEnvelope } from '@crm/contracts';
 import { PENDING_OUTBOX } from '@crm/messaging';
-import { readTopic, ServiceProcess, SERVICES, staffToken, testKafka, type ServiceName } from '@crm/testing';
+import {
+  readTopic,
+  ServiceProcess,
+  SERVICES,
+  staffToken,
+  testKafka,
+  type ServiceName,
+} from '@crm/testing';
 
 const runId = randomUUID().slice(0, 8);
 const dbOf = (service: string) => `test_${service.replace('-', '_')}_${runId}`;
@@ -30,14 +37,25 @@ function uniquePhone(): string {
 async function api(method: string, path: string, body?: unknown, token: string | null = deskToken) {
   const response = await fetch(`${gateway}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : null,
+    headers: response.headers,
+  };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -52,10 +70,13 @@ const memberEvents = (key?: string) =>
 
 beforeAll(async () => {
   mongo = await MongoClient.connect(process.env.MONGO_URL!);
-  for (const service of SERVICES) processes.set(service, await ServiceProcess.create(service, envFor(service)));
+  for (const service of SERVICES)
+    processes.set(service, await ServiceProcess.create(service, envFor(service)));
   // Loyalty's consumer group is per run, so it reads only what this run produced… and every
   // earlier run's events too, which is harmless: they open accounts in this run's database.
-  await Promise.all([...processes.values()].filter((p) => p.name !== 'gateway').map((p) => p.start()));
+  await Promise.all(
+    [...processes.values()].filter((p) => p.name !== 'gateway').map((p) => p.start()),
+  );
   await processes.get('gateway')!.start();
   gateway = processes.get('gateway')!.url;
   deskToken = await staffToken(['desk_agent'], { storeId: 'S001' });
@@ -70,7 +91,10 @@ describe('all six processes', () => {
   it('are ready and expose metrics', async () => {
     for (const process of processes.values()) {
       const ready = await fetch(`${process.url}/health/ready`);
-      expect({ service: process.name, status: ready.status }).toEqual({ service: process.name, status: 200 });
+      expect({ service: process.name, status: ready.status }).toEqual({
+        service: process.name,
+        status: 200,
+      });
       const metrics = await (await fetch(`${process.url}/metrics`)).text();
       expect(metrics).toContain('process_cpu_user_seconds_total');
     }
@@ -81,14 +105,24 @@ describe('authentication (CONTRACTS.md §1)', () => {
   it('answers 401 with the error body when there is no token', async () => {
     const response = await api('POST', '/api/v1/members', { name: 'x' }, null);
     expect(response.status).toBe(401);
-    expect(response.body.error).toMatchObject({ code: 'AUTH.UNAUTHENTICATED', message: expect.any(String), details: [] });
+    expect(response.body.error).toMatchObject({
+      code: 'AUTH.UNAUTHENTICATED',
+      message: expect.any(String),
+      details: [],
+    });
   });
 
   it('answers 401 for a token signed with another key, or expired', async () => {
-    const forged = await staffToken(['admin'], { secret: 'another-secret-another-secret-0123456789' });
-    expect((await api('GET', '/api/v1/members/6740a1f2c3b4d5e6f7a8b9c0', undefined, forged)).status).toBe(401);
+    const forged = await staffToken(['admin'], {
+      secret: 'another-secret-another-secret-0123456789',
+    });
+    expect(
+      (await api('GET', '/api/v1/members/6740a1f2c3b4d5e6f7a8b9c0', undefined, forged)).status,
+    ).toBe(401);
     const expired = await staffToken(['admin'], { expiresIn: '-1m' });
-    expect((await api('GET', '/api/v1/members/6740a1f2c3b4d5e6f7a8b9c0', undefined, expired)).status).toBe(401);
+    expect(
+      (await api('GET', '/api/v1/members/6740a1f2c3b4d5e6f7a8b9c0', undefined, expired)).status,
+    ).toBe(401);
   });
 
   it('answers 403 when the role may not act on single members', async () => {
@@ -111,7 +145,12 @@ describe('registration through the gateway', () => {
       birthDate: '1968-04-12',
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: '王芳', phone, channel: 'store', homeStoreId: 'S001' });
+    expect(created.body).toMatchObject({
+      name: '王芳',
+      phone,
+      channel: 'store',
+      homeStoreId: 'S001',
+    });
     const traceId = created.headers.get('x-trace-id');
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
@@ -129,7 +168,16 @@ describe('registration through the gateway', () => {
       key: created.body.id,
       payload: { memberId: created.body.id, channel: 'store', homeStoreId: 'S001' },
     });
-    expect(Object.keys(envelope).sort()).toEqual(['id', 'key', 'occurredAt', 'payload', 'source', 'traceparent', 'type', 'version']);
+    expect(Object.keys(envelope).sort()).toEqual([
+      'id',
+      'key',
+      'occurredAt',
+      'payload',
+      'source',
+      'traceparent',
+      'type',
+      'version',
+    ]);
     expect(JSON.stringify(envelope.payload)).not.toContain(phone);
     // One trace: the HTTP request's trace id is the event's, and the members service logged under it.
     expect(envelope.traceparent).toContain(traceId);
@@ -137,12 +185,19 @@ describe('registration through the gateway', () => {
 
     // loyalty consumed it: a points account, opened once.
     const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
-    const account = await until('the points account', () => accounts.findOne({ _id: created.body.id as never }));
+    const account = await until('the points account', () =>
+      accounts.findOne({ _id: created.body.id as never }),
+    );
     expect(account).toMatchObject({ balance: 0, openedByEvent: envelope.id });
   });
 
   it('rejects invalid input with 400 and a reason per field', async () => {
-    const response = await api('POST', '/api/v1/members', { name: '', phone: '12345', channel: 'fax', birthDate: '2999-01-01' });
+    const response = await api('POST', '/api/v1/members', {
+      name: '',
+      phone: '12345',
+      channel: 'fax',
+      birthDate: '2999-01-01',
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION.FAILED');
     const fields = response.body.error.details.map((d: { field: string }) => d.field).sort();
@@ -150,11 +205,22 @@ describe('registration through the gateway', () => {
   });
 
   it('rejects NoSQL operators and unknown fields instead of passing them on', async () => {
-    const operator = await api('POST', '/api/v1/members', { name: 'A', phone: { $ne: null }, channel: 'online' });
+    const operator = await api('POST', '/api/v1/members', {
+      name: 'A',
+      phone: { $ne: null },
+      channel: 'online',
+    });
     expect(operator.status).toBe(400);
-    const extra = await api('POST', '/api/v1/members', { name: 'A', phone: uniquePhone(), channel: 'online', $where: '1' });
+    const extra = await api('POST', '/api/v1/members', {
+      name: 'A',
+      phone: uniquePhone(),
+      channel: 'online',
+      $where: '1',
+    });
     expect(extra.status).toBe(400);
-    expect(extra.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: '$where' })]));
+    expect(extra.body.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: '$where' })]),
+    );
     const lookup = await api('GET', `/api/v1/members/${encodeURIComponent('{"$gt":""}')}`);
     expect(lookup.status).toBe(400);
   });
@@ -163,7 +229,11 @@ describe('registration through the gateway', () => {
     const phone = uniquePhone();
     const first = await api('POST', '/api/v1/members', { name: '李娜', phone, channel: 'online' });
     expect(first.status).toBe(201);
-    const second = await api('POST', '/api/v1/members', { name: '李娜', phone, channel: 'hotline' });
+    const second = await api('POST', '/api/v1/members', {
+      name: '李娜',
+      phone,
+      channel: 'hotline',
+    });
     expect(second.status).toBe(409);
     expect(second.body.error).toMatchObject({
       code: 'MEMBER.PHONE_TAKEN',
@@ -187,23 +257,41 @@ describe('poison messages', () => {
       topic: Topics.membersEvents,
       messages: [
         { key: marker, value: '{ this is not json' },
-        { key: marker, value: JSON.stringify({ id: marker, type: 'member.registered', version: 1 }) },
+        {
+          key: marker,
+          value: JSON.stringify({ id: marker, type: 'member.registered', version: 1 }),
+        },
       ],
     });
     await producer.disconnect();
 
-    const registered = await api('POST', '/api/v1/members', { name: '张伟', phone: uniquePhone(), channel: 'online' });
+    const registered = await api('POST', '/api/v1/members', {
+      name: '张伟',
+      phone: uniquePhone(),
+      channel: 'online',
+    });
     expect(registered.status).toBe(201);
 
     const dead = (
-      await readTopic(deadLetterTopic(Topics.membersEvents), (all) => all.filter((m) => m.key === marker).length >= 2, 30000)
+      await readTopic(
+        deadLetterTopic(Topics.membersEvents),
+        (all) => all.filter((m) => m.key === marker).length >= 2,
+        30000,
+      )
     ).filter((m) => m.key === marker);
-    expect(dead.map((m) => m.headers['dlq-reason']).sort()).toEqual([expect.stringMatching(/^invalid envelope/), expect.stringMatching(/^undecodable JSON/)]);
-    expect(dead.find((m) => m.headers['dlq-reason'].startsWith('undecodable'))!.value).toBe('{ this is not json');
+    expect(dead.map((m) => m.headers['dlq-reason']).sort()).toEqual([
+      expect.stringMatching(/^invalid envelope/),
+      expect.stringMatching(/^undecodable JSON/),
+    ]);
+    expect(dead.find((m) => m.headers['dlq-reason'].startsWith('undecodable'))!.value).toBe(
+      '{ this is not json',
+    );
     expect(dead[0].headers['dlq-consumer-group']).toBe('loyalty.member-events');
 
     const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
-    await until('the account of the member registered after the poison', () => accounts.findOne({ _id: registered.body.id }));
+    await until('the account of the member registered after the poison', () =>
+      accounts.findOne({ _id: registered.body.id }),
+    );
   });
 });
 
@@ -256,23 +344,41 @@ describe('outbox relay killed mid-way', () => {
     // Restart, and SIGKILL the relay again as soon as part of the backlog is out.
     const killedAt = Date.now();
     await members.start();
-    await until('part of the backlog relayed', async () => (await collection.countDocuments(PENDING_OUTBOX)) < count * 0.8, 60000);
+    await until(
+      'part of the backlog relayed',
+      async () => (await collection.countDocuments(PENDING_OUTBOX)) < count * 0.8,
+      60000,
+    );
     await members.kill('SIGKILL');
     const pendingAtKill = await collection.countDocuments(PENDING_OUTBOX);
     expect(pendingAtKill).toBeGreaterThan(0);
     await members.start();
-    await until('an empty outbox', async () => (await collection.countDocuments(PENDING_OUTBOX)) === 0, 120000);
-
-    const seen = (await readTopic(Topics.membersEvents, (all) => new Set(all.filter((m) => ids.has(m.key!)).map((m) => m.key)).size >= count, 60000)).filter(
-      (m) => ids.has(m.key!),
+    await until(
+      'an empty outbox',
+      async () => (await collection.countDocuments(PENDING_OUTBOX)) === 0,
+      120000,
     );
+
+    const seen = (
+      await readTopic(
+        Topics.membersEvents,
+        (all) => new Set(all.filter((m) => ids.has(m.key!)).map((m) => m.key)).size >= count,
+        60000,
+      )
+    ).filter((m) => ids.has(m.key!));
     const delivered = new Set(seen.map((m) => JSON.parse(m.value!).id));
     const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
-    await until('every account opened', async () => (await accounts.countDocuments({ _id: { $in: [...ids] as never[] } })) === count, 120000);
+    await until(
+      'every account opened',
+      async () => (await accounts.countDocuments({ _id: { $in: [...ids] as never[] } })) === count,
+      120000,
+    );
     const applied = await mongo
       .db(dbOf('loyalty'))
       .collection('applied_events')
-      .countDocuments({ _id: { $in: [...eventIds].map((id) => `loyalty.member-events:${id}`) as never[] } });
+      .countDocuments({
+        _id: { $in: [...eventIds].map((id) => `loyalty.member-events:${id}`) as never[] },
+      });
 
     const report = {
       attempted: count,

@@ -35,19 +35,29 @@ if (!FERRETDB_BIN || (BACKENDS.includes('postgresql') && !PG_URL)) {
 const portOpen = (port) =>
   new Promise((res) => {
     const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); res(true); });
+    s.once('connect', () => {
+      s.destroy();
+      res(true);
+    });
     s.once('error', () => res(false));
   });
 
 async function startFerret(backend, port, tmp) {
-  const args = [`--listen-addr=127.0.0.1:${port}`, `--state-dir=${tmp}`, '--telemetry=disable',
-    '--debug-addr=-', '--log-level=warn'];
+  const args = [
+    `--listen-addr=127.0.0.1:${port}`,
+    `--state-dir=${tmp}`,
+    '--telemetry=disable',
+    '--debug-addr=-',
+    '--log-level=warn',
+  ];
   if (backend === 'sqlite') args.push('--handler=sqlite', `--sqlite-url=file:${tmp}/`);
   else args.push('--handler=postgresql', `--postgresql-url=${PG_URL}`);
   const logFd = openSync(path.join(tmp, 'ferretdb.log'), 'a');
   const child = spawn(FERRETDB_BIN, args, { stdio: ['ignore', logFd, logFd] });
-  for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await portOpen(port))) throw new Error(`ferretdb (${backend}) did not listen; see ${tmp}/ferretdb.log`);
+  for (let i = 0; i < 100 && !(await portOpen(port)); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  if (!(await portOpen(port)))
+    throw new Error(`ferretdb (${backend}) did not listen; see ${tmp}/ferretdb.log`);
   return child;
 }
 
@@ -79,7 +89,9 @@ async function rep(client, r) {
   await col.createIndex({ memberNo: 1 }, { unique: true });
   let t = performance.now();
   for (let i = 0; i < N_DOCS; i += BATCH) {
-    await col.insertMany(Array.from({ length: Math.min(BATCH, N_DOCS - i) }, (_, j) => member(i + j)));
+    await col.insertMany(
+      Array.from({ length: Math.min(BATCH, N_DOCS - i) }, (_, j) => member(i + j)),
+    );
   }
   const insert = N_DOCS / ((performance.now() - t) / 1000);
   const count = await col.countDocuments();
@@ -104,10 +116,15 @@ async function rep(client, r) {
   }
   const update = updates / ((performance.now() - t0) / 1000);
   // Correctness check by _id-free aggregate: every $inc must have landed exactly once.
-  const [{ total }] = await col.aggregate([{ $group: { _id: null, total: { $sum: '$points' } } }]).toArray();
+  const [{ total }] = await col
+    .aggregate([{ $group: { _id: null, total: { $sum: '$points' } } }])
+    .toArray();
   if (total !== updates) throw new Error(`sum(points) ${total} != ${updates}`);
   // Contrast: lookups by _id, the only filter FerretDB v1's SQLite backend pushes down to SQL.
-  const ids = await col.find({}, { projection: { _id: 1 } }).limit(1000).toArray();
+  const ids = await col
+    .find({}, { projection: { _id: 1 } })
+    .limit(1000)
+    .toArray();
   t0 = performance.now();
   let idFinds = 0;
   for (const { _id } of ids) {
@@ -134,9 +151,11 @@ for (const [i, backend] of BACKENDS.entries()) {
     for (let r = 0; r < REPS; r++) {
       const res = await rep(client, r);
       results[backend].push(res);
-      console.log(`${backend} rep ${r + 1}/${REPS}: insert ${fmt(res.insert)} docs/s, ` +
-        `findOne ${fmt(res.find)} ops/s (${res.finds} ops), updateOne ${fmt(res.update)} ops/s ` +
-        `(${res.updates} ops), findOne by _id ${fmt(res.idFind)} ops/s`);
+      console.log(
+        `${backend} rep ${r + 1}/${REPS}: insert ${fmt(res.insert)} docs/s, ` +
+          `findOne ${fmt(res.find)} ops/s (${res.finds} ops), updateOne ${fmt(res.update)} ops/s ` +
+          `(${res.updates} ops), findOne by _id ${fmt(res.idFind)} ops/s`,
+      );
     }
     await client.db('ferretbench').dropDatabase();
   } finally {
@@ -156,9 +175,13 @@ for (const [backend, rs] of Object.entries(results)) {
     const v = rs.map((x) => x[k]);
     return `${fmt(median(v))} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))})`;
   };
-  lines.push(`| ${backend} | ${cell('insert')} | ${cell('find')} | ${cell('update')} | ${cell('idFind')} |`);
+  lines.push(
+    `| ${backend} | ${cell('insert')} | ${cell('find')} | ${cell('update')} | ${cell('idFind')} |`,
+  );
 }
-console.log(`\n${N_DOCS} docs, batches of ${BATCH}, ${N_FIND} findOne, ${N_UPDATE} updateOne; ` +
-  `phases capped at ${PHASE_BUDGET_MS / 1000}s; median (min–max) of ${REPS} reps, ${os.cpus().length} cores\n`);
+console.log(
+  `\n${N_DOCS} docs, batches of ${BATCH}, ${N_FIND} findOne, ${N_UPDATE} updateOne; ` +
+    `phases capped at ${PHASE_BUDGET_MS / 1000}s; median (min–max) of ${REPS} reps, ${os.cpus().length} cores\n`,
+);
 console.log(lines.join('\n'));
 if (env.BENCH_JSON) writeFileSync(env.BENCH_JSON, JSON.stringify(results, null, 2));

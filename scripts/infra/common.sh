@@ -4,7 +4,7 @@
 # Everything lives under CRM_INFRA_HOME, outside the repo, because our machines keep nothing
 # installed by hand: the scripts must (re)install idempotently into this cache.
 
-CRM_INFRA_HOME="${CRM_INFRA_HOME:-$HOME/.cache/pharmacy-crm/infra}"
+CRM_INFRA_HOME="${CRM_INFRA_HOME:-${CRM_HOME:-$HOME/.cache/pharmacy-crm}/infra}"
 
 # Ports (loopback only).
 NATS_PORT="${NATS_PORT:-4222}"

@@ -1,6 +1,16 @@
 // Types are written out on every variable: implicit conversion reads them from decorator metadata.
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const TRACE_EXPORTERS = ['none', 'console', 'otlp'] as const;
@@ -16,7 +26,9 @@ export class BaseConfig {
   @IsOptional() @IsUrl({ require_tld: false }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   @IsNumber() @Min(0) @Max(1) OTEL_SAMPLE_RATIO: number = 1;
 
-  @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/, { message: 'NATS_URL must be nats://host:port[,nats://…]' })
+  @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/, {
+    message: 'NATS_URL must be nats://host:port[,nats://…]',
+  })
   NATS_URL: string = 'nats://127.0.0.1:4222';
 
   /** Grace period for in-flight work on SIGTERM. */
@@ -25,13 +37,16 @@ export class BaseConfig {
 
 /** A domain service also owns a MongoDB database and talks to Kafka. */
 export class ServiceConfig extends BaseConfig {
-  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port]' })
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, {
+    message: 'KAFKA_BROKERS must be host:port[,host:port]',
+  })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must be a mongodb:// URL' })
   MONGO_URL: string = 'mongodb://127.0.0.1:27017';
 
-  @IsString() @Matches(/^[a-z0-9_]+$/, { message: 'MONGO_DB must be lower-case letters, digits or _' })
+  @IsString()
+  @Matches(/^[a-z0-9_]+$/, { message: 'MONGO_DB must be lower-case letters, digits or _' })
   MONGO_DB!: string;
 
   /** How often the outbox relay looks for unsent events when no write has nudged it. */
@@ -51,4 +66,11 @@ export function natsServers(config: BaseConfig): string[] {
 
 /** `"a,b"` → `["a","b"]` for list-valued variables. */
 export const CommaList = () =>
-  Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value));
+  Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
+  );

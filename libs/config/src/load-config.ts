@@ -16,14 +16,20 @@ export class ConfigError extends Error {
  * from strings by their declared types; unknown variables are ignored (the environment is
  * shared with the OS), missing or malformed ones are reported by name.
  */
-export function loadConfig<T extends object>(cls: Constructor<T>, env: NodeJS.ProcessEnv = process.env): T {
+export function loadConfig<T extends object>(
+  cls: Constructor<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
   const keys = configKeys(cls);
   const picked: Record<string, string> = {};
   for (const key of keys) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }
-  const config = plainToInstance(cls, picked, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const config = plainToInstance(cls, picked, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
   const errors = validateSync(config, { skipMissingProperties: false });
   if (errors.length > 0) throw new ConfigError(errors.map(describe));
   return config;

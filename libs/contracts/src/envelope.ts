@@ -1,4 +1,13 @@
-import { IsISO8601, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Min } from 'class-validator';
+import {
+  IsISO8601,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Min,
+} from 'class-validator';
 
 /** CONTRACTS.md §5: every domain event travels in this envelope. */
 export interface EventEnvelope<TPayload = Record<string, unknown>> {
@@ -15,7 +24,8 @@ export interface EventEnvelope<TPayload = Record<string, unknown>> {
 /** Validation of an envelope read from Kafka; payloads are validated by each event's class. */
 export class EventEnvelopeContract {
   @IsString() @IsNotEmpty() id!: string;
-  @IsString() @Matches(/^[a-z]+(\.[a-z_]+)+$/, { message: 'type must look like "member.registered"' })
+  @IsString()
+  @Matches(/^[a-z]+(\.[a-z_]+)+$/, { message: 'type must look like "member.registered"' })
   type!: string;
   @IsInt() @Min(1) version!: number;
   @IsISO8601() occurredAt!: string;

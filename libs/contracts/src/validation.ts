@@ -23,7 +23,11 @@ export function validatePayload<T extends object>(cls: Constructor<T>, plain: un
     forbidUnknownValues: true,
   });
   if (errors.length > 0) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some fields are invalid', toFieldErrors(errors));
+    throw new AppError(
+      ErrorCode.VALIDATION_FAILED,
+      'Some fields are invalid',
+      toFieldErrors(errors),
+    );
   }
   return instance;
 }

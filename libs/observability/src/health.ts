@@ -1,6 +1,19 @@
-import { Controller, Get, Global, Injectable, Module, ServiceUnavailableException, SetMetadata } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Global,
+  Injectable,
+  Module,
+  ServiceUnavailableException,
+  SetMetadata,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+} from '@nestjs/terminus';
 
 type Probe = () => Promise<unknown> | unknown;
 

@@ -18,27 +18,37 @@ function singleton<T>(name: string, make: () => T): T {
 }
 
 export const httpRequestDuration = () =>
-  singleton('http_request_duration_seconds', () =>
-    new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration by route and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    }),
+  singleton(
+    'http_request_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'http_request_duration_seconds',
+        help: 'HTTP request duration by route and status',
+        labelNames: ['method', 'route', 'status'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      }),
   );
 
 export const messagesConsumed = () =>
-  singleton('kafka_messages_consumed_total', () =>
-    new Counter({
-      name: 'kafka_messages_consumed_total',
-      help: 'Kafka messages handled, by topic and outcome (applied, duplicate, dead_lettered)',
-      labelNames: ['topic', 'outcome'],
-    }),
+  singleton(
+    'kafka_messages_consumed_total',
+    () =>
+      new Counter({
+        name: 'kafka_messages_consumed_total',
+        help: 'Kafka messages handled, by topic and outcome (applied, duplicate, dead_lettered)',
+        labelNames: ['topic', 'outcome'],
+      }),
   );
 
 export const outboxRelayed = () =>
-  singleton('outbox_events_relayed_total', () =>
-    new Counter({ name: 'outbox_events_relayed_total', help: 'Events relayed from the outbox to Kafka', labelNames: ['topic'] }),
+  singleton(
+    'outbox_events_relayed_total',
+    () =>
+      new Counter({
+        name: 'outbox_events_relayed_total',
+        help: 'Events relayed from the outbox to Kafka',
+        labelNames: ['topic'],
+      }),
   );
 
 @ApiExcludeController()

@@ -3,7 +3,12 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { natsServers, type BaseConfig } from '@crm/config';
-import { collectProcessMetrics, createLogger, httpRequestDuration, ReadinessProbes } from '@crm/observability';
+import {
+  collectProcessMetrics,
+  createLogger,
+  httpRequestDuration,
+  ReadinessProbes,
+} from '@crm/observability';
 
 export interface ServiceBootOptions {
   /** NATS queue group: replicas of one service share its requests. */
@@ -25,14 +30,21 @@ export async function bootService(
 ): Promise<NestFastifyApplication> {
   collectProcessMetrics(service);
   const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 10 * 1024 * 1024 });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   recordHttpDurations(app);
 
   if (options.natsQueue) {
     app.connectMicroservice<MicroserviceOptions>({
       transport: Transport.NATS,
-      options: { servers: natsServers(config), queue: options.natsQueue, name: service, maxReconnectAttempts: -1 },
+      options: {
+        servers: natsServers(config),
+        queue: options.natsQueue,
+        name: service,
+        maxReconnectAttempts: -1,
+      },
     });
   }
   await options.configure?.(app);
@@ -61,7 +73,10 @@ function recordHttpDurations(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
-    histogram.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    histogram.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 }
 

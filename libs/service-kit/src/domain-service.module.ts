@@ -19,7 +19,11 @@ export class DomainServiceModule {
     return {
       module: DomainServiceModule,
       global: true,
-      imports: [ObservabilityModule.forRoot(service, config), MongoModule.forRoot(config), KafkaModule.forRoot(service, config, topics)],
+      imports: [
+        ObservabilityModule.forRoot(service, config),
+        MongoModule.forRoot(config),
+        KafkaModule.forRoot(service, config, topics),
+      ],
       providers: [{ provide: configClass, useValue: config }],
       exports: [configClass, ObservabilityModule, MongoModule, KafkaModule],
     };

@@ -22,7 +22,11 @@ export class KafkaModule implements OnApplicationShutdown {
         {
           provide: KAFKA,
           useFactory: async () => {
-            const kafka = createKafka(service, kafkaBrokers(config), createLogger(`${service}.kafka`, config.LOG_LEVEL));
+            const kafka = createKafka(
+              service,
+              kafkaBrokers(config),
+              createLogger(`${service}.kafka`, config.LOG_LEVEL),
+            );
             const admin = kafka.admin();
             await admin.connect();
             await ensureTopics(admin, topics);

@@ -9,7 +9,9 @@ export const InjectMongo = () => Inject(MONGO_CONNECTION);
 /** Tests must never touch a database that is not marked as a test database. */
 export function assertSafeDatabase(dbName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (env.NODE_ENV === 'test' && !/test/.test(dbName)) {
-    throw new Error(`Refusing to run tests against database "${dbName}": its name must contain "test"`);
+    throw new Error(
+      `Refusing to run tests against database "${dbName}": its name must contain "test"`,
+    );
   }
 }
 

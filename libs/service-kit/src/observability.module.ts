@@ -17,7 +17,11 @@ export class ObservabilityModule {
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
             customProps: () => ({}),
             serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },

@@ -18,10 +18,14 @@ export interface InfraEndpoints {
  * 3. the local infrastructure of scripts/infra, installed and started if needed.
  * It never skips: if none can be had, it fails with what to do.
  */
-export async function resolveInfra(log: (line: string) => void = console.log): Promise<InfraEndpoints> {
+export async function resolveInfra(
+  log: (line: string) => void = console.log,
+): Promise<InfraEndpoints> {
   const { NATS_URL, KAFKA_BROKERS, MONGO_URL } = process.env;
   if (NATS_URL && KAFKA_BROKERS && MONGO_URL) {
-    log(`[harness] using infrastructure from the environment: ${NATS_URL} ${KAFKA_BROKERS} ${MONGO_URL}`);
+    log(
+      `[harness] using infrastructure from the environment: ${NATS_URL} ${KAFKA_BROKERS} ${MONGO_URL}`,
+    );
     return { NATS_URL, KAFKA_BROKERS, MONGO_URL };
   }
   if (process.env.CRM_TEST_INFRA !== 'local' && (await dockerAnswers())) {
@@ -61,7 +65,11 @@ function runVisible(command: string, args: string[]): Promise<void> {
     child.on('exit', (code) =>
       code === 0
         ? resolve()
-        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}: see the [infra] lines above and ~/.cache/pharmacy-crm/infra/logs`)),
+        : reject(
+            new Error(
+              `${command} ${args.join(' ')} exited with ${code}: see the [infra] lines above and ~/.cache/pharmacy-crm/infra/logs`,
+            ),
+          ),
     );
   });
 }

@@ -10,7 +10,11 @@ export interface ReadMessage {
 }
 
 export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'tests', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId: 'tests',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /**
@@ -52,5 +56,7 @@ function toRead(partition: number, message: KafkaMessage): ReadMessage {
 }
 
 function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]),
+  );
 }

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './infra';
 
-export const SERVICES = ['gateway', 'members', 'loyalty', 'care-plans', 'complaints', 'notifications'] as const;
+export const SERVICES = [
+  'gateway',
+  'members',
+  'loyalty',
+  'care-plans',
+  'complaints',
+  'notifications',
+] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 const LOG_DIR = join(REPO_ROOT, '.run', 'test-logs');
@@ -59,10 +66,20 @@ export class ServiceProcess {
     const logFile = join(LOG_DIR, `${this.name}-${process.pid}-${++this.starts}.log`);
     this.logFiles.push(logFile);
     const out = createWriteStream(logFile);
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'services', this.name, 'dist', 'main.js')], {
-      env: { ...process.env, ...devEnv(), NODE_ENV: 'test', ...this.env, HTTP_PORT: String(this.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'services', this.name, 'dist', 'main.js')],
+      {
+        env: {
+          ...process.env,
+          ...devEnv(),
+          NODE_ENV: 'test',
+          ...this.env,
+          HTTP_PORT: String(this.port),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     this.child = child;
@@ -73,7 +90,9 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
-        throw new Error(`${this.name} exited with ${this.child.exitCode} while starting; see ${logFile}:\n${tail(logFile)}`);
+        throw new Error(
+          `${this.name} exited with ${this.child.exitCode} while starting; see ${logFile}:\n${tail(logFile)}`,
+        );
       }
       try {
         const response = await fetch(`${this.url}/health/ready`);
@@ -83,7 +102,9 @@ export class ServiceProcess {
       }
       await sleep(200);
     }
-    throw new Error(`${this.name} was not ready within ${timeoutMs} ms; see ${logFile}:\n${tail(logFile)}`);
+    throw new Error(
+      `${this.name} was not ready within ${timeoutMs} ms; see ${logFile}:\n${tail(logFile)}`,
+    );
   }
 
   /** SIGKILL: no drain, no goodbye, as a crash or an OOM kill would do. */

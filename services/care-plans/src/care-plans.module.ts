@@ -9,7 +9,9 @@ export class CarePlansModule {
   static forRoot(config: CarePlansConfig): DynamicModule {
     return {
       module: CarePlansModule,
-      imports: [DomainServiceModule.forRoot('care-plans', config, CarePlansConfig, [Topics.careEvents])],
+      imports: [
+        DomainServiceModule.forRoot('care-plans', config, CarePlansConfig, [Topics.careEvents]),
+      ],
     };
   }
 }

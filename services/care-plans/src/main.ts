@@ -6,5 +6,7 @@ import { CarePlansModule } from './care-plans.module';
 
 runMain('care-plans', async () => {
   const config = loadConfig(CarePlansConfig);
-  await bootService('care-plans', CarePlansModule.forRoot(config), config, { natsQueue: 'care-plans' });
+  await bootService('care-plans', CarePlansModule.forRoot(config), config, {
+    natsQueue: 'care-plans',
+  });
 });

@@ -9,7 +9,11 @@ export class ComplaintsModule {
   static forRoot(config: ComplaintsConfig): DynamicModule {
     return {
       module: ComplaintsModule,
-      imports: [DomainServiceModule.forRoot('complaints', config, ComplaintsConfig, [Topics.complaintsEvents])],
+      imports: [
+        DomainServiceModule.forRoot('complaints', config, ComplaintsConfig, [
+          Topics.complaintsEvents,
+        ]),
+      ],
     };
   }
 }

@@ -6,5 +6,7 @@ import { ComplaintsModule } from './complaints.module';
 
 runMain('complaints', async () => {
   const config = loadConfig(ComplaintsConfig);
-  await bootService('complaints', ComplaintsModule.forRoot(config), config, { natsQueue: 'complaints' });
+  await bootService('complaints', ComplaintsModule.forRoot(config), config, {
+    natsQueue: 'complaints',
+  });
 });

@@ -1,4 +1,13 @@
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { BaseConfig } from '@crm/config';
 
 export class GatewayConfig extends BaseConfig {
@@ -7,7 +16,9 @@ export class GatewayConfig extends BaseConfig {
   /** HS256 secret (CONTRACTS.md §1). Required unless a JWKS URL is given. */
   @ValidateIf((c: GatewayConfig) => !c.AUTH_JWKS_URL)
   @IsString()
-  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters (or set AUTH_JWKS_URL)' })
+  @MinLength(32, {
+    message: 'AUTH_JWT_SECRET must be at least 32 characters (or set AUTH_JWKS_URL)',
+  })
   AUTH_JWT_SECRET?: string;
 
   /** RS256 keys of a corporate identity provider. */

@@ -15,11 +15,20 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ObservabilityModule.forRoot('gateway', config),
-        { module: ConfigHolder, global: true, providers: [{ provide: GatewayConfig, useValue: config }], exports: [GatewayConfig] },
+        {
+          module: ConfigHolder,
+          global: true,
+          providers: [{ provide: GatewayConfig, useValue: config }],
+          exports: [GatewayConfig],
+        },
         NatsRpcModule,
       ],
       controllers: [MembersHttpController],
-      providers: [JwtVerifier, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      providers: [
+        JwtVerifier,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
     };
   }
 }

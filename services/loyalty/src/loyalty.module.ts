@@ -11,7 +11,12 @@ export class LoyaltyModule {
   static forRoot(config: LoyaltyConfig): DynamicModule {
     return {
       module: LoyaltyModule,
-      imports: [DomainServiceModule.forRoot('loyalty', config, LoyaltyConfig, [Topics.loyaltyEvents, Topics.membersEvents])],
+      imports: [
+        DomainServiceModule.forRoot('loyalty', config, LoyaltyConfig, [
+          Topics.loyaltyEvents,
+          Topics.membersEvents,
+        ]),
+      ],
       providers: [PointsAccountRepository, OpenPointsAccount, MemberEventsConsumer],
     };
   }

@@ -14,7 +14,12 @@ export class MembersModule {
   static forRoot(config: MembersConfig): DynamicModule {
     return {
       module: MembersModule,
-      imports: [DomainServiceModule.forRoot('members', config, MembersConfig, [Topics.membersEvents, Topics.posTransactions])],
+      imports: [
+        DomainServiceModule.forRoot('members', config, MembersConfig, [
+          Topics.membersEvents,
+          Topics.posTransactions,
+        ]),
+      ],
       controllers: [RegistrationNatsController, LookupNatsController],
       providers: [MemberRepository, MembersOutbox, RegisterMember, GetMember],
     };

@@ -6,5 +6,7 @@ import { NotificationsModule } from './notifications.module';
 
 runMain('notifications', async () => {
   const config = loadConfig(NotificationsConfig);
-  await bootService('notifications', NotificationsModule.forRoot(config), config, { natsQueue: 'notifications' });
+  await bootService('notifications', NotificationsModule.forRoot(config), config, {
+    natsQueue: 'notifications',
+  });
 });

@@ -9,7 +9,11 @@ export class NotificationsModule {
   static forRoot(config: NotificationsConfig): DynamicModule {
     return {
       module: NotificationsModule,
-      imports: [DomainServiceModule.forRoot('notifications', config, NotificationsConfig, [Topics.notificationsEvents])],
+      imports: [
+        DomainServiceModule.forRoot('notifications', config, NotificationsConfig, [
+          Topics.notificationsEvents,
+        ]),
+      ],
     };
   }
 }

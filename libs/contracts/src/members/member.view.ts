@@ -1,5 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { GENDERS, REGISTRATION_CHANNELS, type Gender, type RegistrationChannel } from './member.enums';
+import {
+  GENDERS,
+  REGISTRATION_CHANNELS,
+  type Gender,
+  type RegistrationChannel,
+} from './member.enums';
 
 /** What the members service returns for one member (an allow-list: nothing else leaves it). */
 export class MemberView {

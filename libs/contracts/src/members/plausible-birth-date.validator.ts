@@ -18,7 +18,10 @@ export function IsPlausibleBirthDate(options?: ValidationOptions) {
       name: 'isPlausibleBirthDate',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be in the past and within ${MAX_AGE_YEARS} years`, ...options },
+      options: {
+        message: `${propertyName} must be in the past and within ${MAX_AGE_YEARS} years`,
+        ...options,
+      },
       validator: { validate: (value: unknown) => isPlausibleBirthDate(value) },
     });
 }

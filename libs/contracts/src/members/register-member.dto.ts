@@ -10,20 +10,32 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { GENDERS, type Gender, MAINLAND_MOBILE, REGISTRATION_CHANNELS, type RegistrationChannel } from './member.enums';
+import {
+  GENDERS,
+  type Gender,
+  MAINLAND_MOBILE,
+  REGISTRATION_CHANNELS,
+  type RegistrationChannel,
+} from './member.enums';
 import { IsPlausibleBirthDate } from './plausible-birth-date.validator';
 
 /** `POST /api/v1/members` body and the `members.v1.register` request alike. */
 export class RegisterMemberRequest {
   @ApiProperty({ example: '王芳', maxLength: 100 })
-  @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
 
   @ApiProperty({ example: '13800138000', pattern: MAINLAND_MOBILE.source })
-  @Matches(MAINLAND_MOBILE, { message: 'phone must be a mainland mobile number (11 digits, 13–19…)' })
+  @Matches(MAINLAND_MOBILE, {
+    message: 'phone must be a mainland mobile number (11 digits, 13–19…)',
+  })
   phone!: string;
 
   @ApiProperty({ enum: REGISTRATION_CHANNELS, example: 'store' })
-  @IsIn(REGISTRATION_CHANNELS) channel!: RegistrationChannel;
+  @IsIn(REGISTRATION_CHANNELS)
+  channel!: RegistrationChannel;
 
   /** Required in store; online and hotline registrations may name a preferred store. */
   @ApiPropertyOptional({ example: 'S001', description: 'Required when channel is store' })
@@ -33,13 +45,20 @@ export class RegisterMemberRequest {
   homeStoreId?: string;
 
   @ApiPropertyOptional({ enum: GENDERS })
-  @IsOptional() @IsIn(GENDERS) gender?: Gender;
+  @IsOptional()
+  @IsIn(GENDERS)
+  gender?: Gender;
 
   @ApiPropertyOptional({ example: '1968-04-12', format: 'date' })
-  @IsOptional() @IsISO8601({ strict: true }) @IsPlausibleBirthDate() birthDate?: string;
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsPlausibleBirthDate()
+  birthDate?: string;
 
   @ApiPropertyOptional({ example: 'wang.fang@example.com' })
-  @IsOptional() @IsEmail() email?: string;
+  @IsOptional()
+  @IsEmail()
+  email?: string;
 }
 
 /** `members.v1.get` request. */

@@ -18,7 +18,11 @@ interface Route {
 export class EnvelopeRouter implements MessageHandler<EventEnvelope> {
   private readonly routes = new Map<string, Route>();
 
-  on<P extends object>(type: string, payloadClass: Constructor<P>, handle: EventHandlerFn<P>): this {
+  on<P extends object>(
+    type: string,
+    payloadClass: Constructor<P>,
+    handle: EventHandlerFn<P>,
+  ): this {
     this.routes.set(type, { payloadClass, handle: handle as EventHandlerFn<never> });
     return this;
   }
@@ -28,7 +32,11 @@ export class EnvelopeRouter implements MessageHandler<EventEnvelope> {
     const route = this.routes.get(envelope.type);
     if (!route) return null;
     const payload = checked(route.payloadClass, envelope.payload, `${envelope.type} payload`);
-    return { id: envelope.id, value: { ...envelope, payload } as EventEnvelope, traceparent: envelope.traceparent };
+    return {
+      id: envelope.id,
+      value: { ...envelope, payload } as EventEnvelope,
+      traceparent: envelope.traceparent,
+    };
   }
 
   async apply(message: DecodedMessage<EventEnvelope>): Promise<void> {

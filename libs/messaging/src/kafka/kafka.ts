@@ -11,24 +11,35 @@ export function createKafka(clientId: string, brokers: string[], logger: Logger)
     connectionTimeout: 3000,
     retry: { initialRetryTime: 200, retries: 8 },
     logLevel: logLevel.WARN,
-    logCreator: () => ({ level, log }) => {
-      const { message, ...extra } = log;
-      const method = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'debug';
-      logger[method]({ kafka: extra }, message);
-    },
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...extra } = log;
+        const method =
+          level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'debug';
+        logger[method]({ kafka: extra }, message);
+      },
   });
 }
 
 /** An idempotent producer: broker-side dedupe of retried sends within a session. */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+  });
 }
 
 /**
  * Creates the topics a service produces or consumes, each with its dead-letter topic, so a
  * fresh broker works without auto-creation. Existing topics are left as they are.
  */
-export async function ensureTopics(admin: Admin, topics: string[], numPartitions = 3): Promise<void> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: string[],
+  numPartitions = 3,
+): Promise<void> {
   const wanted = [...new Set(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]))];
   // Services starting together race to create the same topics, and a new topic's leader takes
   // a moment to be elected: both answer with retriable errors, so try again for a while.
@@ -42,7 +53,9 @@ export async function ensureTopics(admin: Admin, topics: string[], numPartitions
       await admin.fetchTopicMetadata({ topics: wanted });
       return;
     } catch (error) {
-      const retriable = (error as { retriable?: boolean }).retriable || /already exists/i.test((error as Error).message);
+      const retriable =
+        (error as { retriable?: boolean }).retriable ||
+        /already exists/i.test((error as Error).message);
       if (!retriable || attempt >= 20) throw error;
       await sleep(250 * Math.min(attempt, 4));
     }

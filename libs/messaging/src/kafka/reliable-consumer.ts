@@ -7,7 +7,10 @@ import type { AppliedEventStore } from './applied-events.store';
 
 /** Input that can never be applied however often it is retried: dead-lettered at once. */
 export class PoisonMessageError extends Error {
-  constructor(message: string, readonly details: unknown[] = []) {
+  constructor(
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
     super(message);
     this.name = 'PoisonMessageError';
   }
@@ -53,12 +56,22 @@ export class ReliableConsumer<T> {
   ) {}
 
   async start(): Promise<void> {
-    this.consumer = this.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+    this.consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
         for (const message of batch.messages) {
           if (!isRunning() || isStale()) break;
           await this.process(batch.topic, batch.partition, message);
@@ -86,18 +99,27 @@ export class ReliableConsumer<T> {
     if (!decoded) return count(topic, 'ignored');
     if (await this.applied.wasApplied(decoded.id)) return count(topic, 'duplicate');
 
-    const parent = contextFromTraceparent(decoded.traceparent ?? header(message.headers, 'traceparent'));
+    const parent = contextFromTraceparent(
+      decoded.traceparent ?? header(message.headers, 'traceparent'),
+    );
     for (let attempt = 1; ; attempt++) {
       try {
         await inSpan(`${topic} process`, () => this.handler.apply(decoded), {
           kind: SpanKind.CONSUMER,
           parent,
-          attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': decoded.id },
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+            'messaging.message.id': decoded.id,
+          },
         });
         break;
       } catch (error) {
         const final = error instanceof PoisonMessageError || attempt >= this.options.maxAttempts;
-        this.logger.warn({ err: error, topic, partition, offset: message.offset, attempt }, 'handler failed');
+        this.logger.warn(
+          { err: error, topic, partition, offset: message.offset, attempt },
+          'handler failed',
+        );
         if (final) return this.deadLetter(topic, partition, message, error as Error, attempt);
         await sleep((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1));
       }
@@ -107,7 +129,13 @@ export class ReliableConsumer<T> {
   }
 
   /** The original bytes are kept as they were, so the message can be replayed once fixed. */
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: Error, attempts = 0) {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: Error,
+    attempts = 0,
+  ) {
     const details = error instanceof PoisonMessageError ? JSON.stringify(error.details) : '[]';
     await this.producer.send({
       topic: deadLetterTopic(topic),
@@ -129,7 +157,10 @@ export class ReliableConsumer<T> {
         },
       ],
     });
-    this.logger.error({ topic, partition, offset: message.offset, reason: error.message }, 'message dead-lettered');
+    this.logger.error(
+      { topic, partition, offset: message.offset, reason: error.message },
+      'message dead-lettered',
+    );
     count(topic, 'dead_lettered');
   }
 }

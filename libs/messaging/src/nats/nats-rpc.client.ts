@@ -28,20 +28,28 @@ export class NatsRpcClient {
     if (actor) headers.set(NatsHeader.actor, JSON.stringify(actor));
     const record = new NatsRecordBuilder(data).setHeaders(headers).build();
     try {
-      return await firstValueFrom(this.client.send<TResult>(subject, record).pipe(timeout(this.timeoutMs)));
+      return await firstValueFrom(
+        this.client.send<TResult>(subject, record).pipe(timeout(this.timeoutMs)),
+      );
     } catch (error) {
       throw toAppError(subject, error);
     }
   }
-
 }
 
 function toAppError(subject: string, error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (isErrorPayload(error)) return new AppError(error.code as ErrorCode, error.message, error.details ?? []);
+  if (isErrorPayload(error))
+    return new AppError(error.code as ErrorCode, error.message, error.details ?? []);
   if (error instanceof TimeoutError) {
-    return new AppError(ErrorCode.UPSTREAM_TIMEOUT, `No answer from ${subject.split('.')[0]} in time; try again`);
+    return new AppError(
+      ErrorCode.UPSTREAM_TIMEOUT,
+      `No answer from ${subject.split('.')[0]} in time; try again`,
+    );
   }
   const message = (error as Error)?.message ?? String(error);
-  return new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, `The ${subject.split('.')[0]} service is unavailable: ${message}`);
+  return new AppError(
+    ErrorCode.UPSTREAM_UNAVAILABLE,
+    `The ${subject.split('.')[0]} service is unavailable: ${message}`,
+  );
 }

@@ -38,11 +38,18 @@ export class RpcTracingInterceptor implements NestInterceptor {
     const nats = context.switchToRpc().getContext<NatsContext>();
     const parent = contextFromTraceparent(nats.getHeaders()?.get(NatsHeader.traceparent));
     return from(
-      inSpan(`${nats.getSubject()} handle`, () => lastValueFrom(next.handle(), { defaultValue: undefined }), {
-        kind: SpanKind.SERVER,
-        parent,
-        attributes: { 'messaging.system': 'nats', 'messaging.destination.name': nats.getSubject() },
-      }),
+      inSpan(
+        `${nats.getSubject()} handle`,
+        () => lastValueFrom(next.handle(), { defaultValue: undefined }),
+        {
+          kind: SpanKind.SERVER,
+          parent,
+          attributes: {
+            'messaging.system': 'nats',
+            'messaging.destination.name': nats.getSubject(),
+          },
+        },
+      ),
     );
   }
 }
@@ -64,4 +71,8 @@ export function actorOf(nats: NatsContext): RpcActor | undefined {
  * microservice is initialised before global enhancers could be registered on it.)
  */
 export const NatsController = () =>
-  applyDecorators(Controller(), UseFilters(new RpcErrorFilter()), UseInterceptors(RpcTracingInterceptor));
+  applyDecorators(
+    Controller(),
+    UseFilters(new RpcErrorFilter()),
+    UseInterceptors(RpcTracingInterceptor),
+  );

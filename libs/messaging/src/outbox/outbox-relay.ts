@@ -55,7 +55,10 @@ export class OutboxRelay {
     let sent = 0;
     for (const collection of this.collections) {
       const docs = await collection
-        .find(PENDING_OUTBOX as never, { projection: { outbox: 1 }, limit: this.options.batchSize ?? 200 })
+        .find(PENDING_OUTBOX as never, {
+          projection: { outbox: 1 },
+          limit: this.options.batchSize ?? 200,
+        })
         .toArray();
       if (docs.length === 0) continue;
       sent += await this.publish(docs.flatMap((doc) => doc.outbox ?? []));
@@ -76,20 +79,25 @@ export class OutboxRelay {
         failures++;
         this.logger.warn({ err: error, failures }, 'outbox relay failed; events stay queued');
       }
-      await this.idle(failures === 0 ? this.options.pollMs : Math.min(5000, this.options.pollMs * 2 ** failures));
+      await this.idle(
+        failures === 0 ? this.options.pollMs : Math.min(5000, this.options.pollMs * 2 ** failures),
+      );
     }
   }
 
   private idle(ms: number): Promise<void> {
-    return Promise.race([sleep(ms), new Promise<void>((resolve) => (this.wake = resolve))]).finally(() => {
-      this.wake = undefined;
-    });
+    return Promise.race([sleep(ms), new Promise<void>((resolve) => (this.wake = resolve))]).finally(
+      () => {
+        this.wake = undefined;
+      },
+    );
   }
 
   private async publish(entries: OutboxEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
     const byTopic = new Map<string, OutboxEntry[]>();
-    for (const entry of entries) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+    for (const entry of entries)
+      byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, list]) => ({
@@ -110,9 +118,15 @@ export class OutboxRelay {
    * so entries queued meanwhile stay for the next pass. One update at a time: FerretDB v1.24
    * on PostgreSQL stops answering when a bulk write carries dozens of these updates.
    */
-  private async removeSent(collection: mongo.Collection<OutboxDocument>, docs: OutboxDocument[]): Promise<void> {
+  private async removeSent(
+    collection: mongo.Collection<OutboxDocument>,
+    docs: OutboxDocument[],
+  ): Promise<void> {
     for (const doc of docs) {
-      await collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: doc.outbox ?? [] } } as never);
+      await collection.updateOne(
+        { _id: doc._id } as never,
+        { $pullAll: { outbox: doc.outbox ?? [] } } as never,
+      );
     }
   }
 }

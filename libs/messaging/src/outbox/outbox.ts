@@ -17,7 +17,11 @@ export interface WithOutbox {
 
 /** Documents with events to send: `PENDING_OUTBOX` finds them through `OUTBOX_INDEX`. */
 export const PENDING_OUTBOX = { 'outbox.envelope.id': { $exists: true } } as const;
-export const OUTBOX_INDEX = { key: { 'outbox.envelope.id': 1 }, name: 'outbox_pending', sparse: true } as const;
+export const OUTBOX_INDEX = {
+  key: { 'outbox.envelope.id': 1 },
+  name: 'outbox_pending',
+  sparse: true,
+} as const;
 
 /** Fields to add to an insert so the document's events leave with it. */
 export function withOutbox<T extends object>(doc: T, ...entries: OutboxEntry[]): T & WithOutbox {

@@ -24,13 +24,18 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest();
     const header: unknown = request.headers?.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token =
+      typeof header === 'string' && header.startsWith('Bearer ')
+        ? header.slice(7).trim()
+        : undefined;
     if (!token) throw new AppError(ErrorCode.AUTH_UNAUTHENTICATED, 'Missing bearer token');
     request.staff = await this.verifier.verify(token);
 
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     if (!request.staff.roles.some((role: Role) => allowed.includes(role))) {
-      throw new AppError(ErrorCode.AUTH_FORBIDDEN, 'Your role may not do this', [{ requiredRoles: allowed }]);
+      throw new AppError(ErrorCode.AUTH_FORBIDDEN, 'Your role may not do this', [
+        { requiredRoles: allowed },
+      ]);
     }
     return true;
   }

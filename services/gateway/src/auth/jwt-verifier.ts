@@ -30,10 +30,16 @@ export class JwtVerifier {
         requiredClaims: ['sub', 'exp'],
       }));
     } catch (error) {
-      throw new AppError(ErrorCode.AUTH_UNAUTHENTICATED, `Invalid token: ${(error as Error).message}`);
+      throw new AppError(
+        ErrorCode.AUTH_UNAUTHENTICATED,
+        `Invalid token: ${(error as Error).message}`,
+      );
     }
-    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
-    if (roles.length === 0) throw new AppError(ErrorCode.AUTH_UNAUTHENTICATED, 'The token carries no known role');
+    const roles = Array.isArray(payload.roles)
+      ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role))
+      : [];
+    if (roles.length === 0)
+      throw new AppError(ErrorCode.AUTH_UNAUTHENTICATED, 'The token carries no known role');
     return {
       sub: String(payload.sub),
       name: typeof payload.name === 'string' ? payload.name : undefined,

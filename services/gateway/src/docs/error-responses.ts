@@ -27,4 +27,8 @@ const ERROR_BODY = {
 
 /** Documents the CONTRACTS.md §1 error body for each status a route can answer with. */
 export const ErrorResponses = (...statuses: number[]) =>
-  applyDecorators(...[...statuses, 503].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], schema: ERROR_BODY })));
+  applyDecorators(
+    ...[...statuses, 503].map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], schema: ERROR_BODY }),
+    ),
+  );

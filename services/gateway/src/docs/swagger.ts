@@ -7,7 +7,9 @@ export function setUpApiDocs(app: NestFastifyApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Pharmacy member CRM')
-      .setDescription('Members, loyalty, care plans, complaints and notifications for store staff and the service desk.')
+      .setDescription(
+        'Members, loyalty, care plans, complaints and notifications for store staff and the service desk.',
+      )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),

@@ -15,18 +15,25 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { status, error } = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, error.message);
     if (status === 429) void reply.header('retry-after', '1');
-    void reply.status(status).send({ error: { code: error.code, message: error.message, details: error.details ?? [] } });
+    void reply
+      .status(status)
+      .send({ error: { code: error.code, message: error.message, details: error.details ?? [] } });
   }
 
   private describe(exception: unknown): { status: number; error: ErrorPayload } {
-    if (exception instanceof AppError) return { status: httpStatusOf(exception.code), error: exception.toPayload() };
+    if (exception instanceof AppError)
+      return { status: httpStatusOf(exception.code), error: exception.toPayload() };
     if (exception instanceof HttpException) return fromHttpException(exception);
     const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
     if (fastifyError?.statusCode && fastifyError.statusCode < 500) {
       // e.g. a body that is not valid JSON, or one too large
       return {
         status: fastifyError.statusCode,
-        error: { code: ErrorCode.VALIDATION_FAILED, message: fastifyError.message ?? 'Bad request', details: [] },
+        error: {
+          code: ErrorCode.VALIDATION_FAILED,
+          message: fastifyError.message ?? 'Bad request',
+          details: [],
+        },
       };
     }
     return { status: 500, error: { code: ErrorCode.INTERNAL, message: 'Internal error' } };
@@ -36,6 +43,12 @@ export class HttpErrorFilter implements ExceptionFilter {
 function fromHttpException(exception: HttpException): { status: number; error: ErrorPayload } {
   const status = exception.getStatus();
   const code =
-    status === 404 ? ErrorCode.NOT_FOUND : status === 429 ? ErrorCode.RATE_LIMITED : status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL;
+    status === 404
+      ? ErrorCode.NOT_FOUND
+      : status === 429
+        ? ErrorCode.RATE_LIMITED
+        : status < 500
+          ? ErrorCode.VALIDATION_FAILED
+          : ErrorCode.INTERNAL;
   return { status, error: { code, message: exception.message } };
 }

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { GetMemberRequest, MemberView, RegisterMemberRequest, Subjects, validatePayload } from '@crm/contracts';
+import {
+  GetMemberRequest,
+  MemberView,
+  RegisterMemberRequest,
+  Subjects,
+  validatePayload,
+} from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';

@@ -34,7 +34,8 @@ import { GatewayConfig } from '../gateway.config';
     {
       provide: NatsRpcClient,
       inject: [ClientNats, GatewayConfig],
-      useFactory: (client: ClientNats, config: GatewayConfig) => new NatsRpcClient(client, config.NATS_REQUEST_TIMEOUT_MS),
+      useFactory: (client: ClientNats, config: GatewayConfig) =>
+        new NatsRpcClient(client, config.NATS_REQUEST_TIMEOUT_MS),
     },
   ],
   exports: [NatsRpcClient],

@@ -23,15 +23,21 @@ export class MemberEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     openAccount: OpenPointsAccount,
     logger: PinoLogger,
   ) {
-    const router = new EnvelopeRouter().on(MEMBER_REGISTERED, MemberRegisteredPayload, (payload, envelope) =>
-      openAccount.execute(payload, envelope),
+    const router = new EnvelopeRouter().on(
+      MEMBER_REGISTERED,
+      MemberRegisteredPayload,
+      (payload, envelope) => openAccount.execute(payload, envelope),
     );
     this.consumer = new ReliableConsumer(
       kafka,
       producer,
       AppliedEventStore.in(connection.db!, LOYALTY_MEMBER_EVENTS_GROUP),
       router as never,
-      { groupId: LOYALTY_MEMBER_EVENTS_GROUP, topics: [Topics.membersEvents], maxAttempts: config.CONSUMER_MAX_ATTEMPTS },
+      {
+        groupId: LOYALTY_MEMBER_EVENTS_GROUP,
+        topics: [Topics.membersEvents],
+        maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+      },
       logger.logger,
     );
   }

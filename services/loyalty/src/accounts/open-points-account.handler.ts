@@ -7,7 +7,10 @@ import { PointsAccountRepository } from './points-account.repository';
 export class OpenPointsAccount {
   constructor(private readonly accounts: PointsAccountRepository) {}
 
-  execute(payload: MemberRegisteredPayload, envelope: EventEnvelope<MemberRegisteredPayload>): Promise<void> {
+  execute(
+    payload: MemberRegisteredPayload,
+    envelope: EventEnvelope<MemberRegisteredPayload>,
+  ): Promise<void> {
     return this.accounts.openOnce(payload.memberId, envelope.id, new Date(payload.registeredAt));
   }
 }

@@ -11,9 +11,19 @@ import { MemberRepository } from '../members/member.repository';
 export class MembersOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
 
-  constructor(repository: MemberRepository, @InjectProducer() producer: Producer, config: MembersConfig, logger: PinoLogger) {
+  constructor(
+    repository: MemberRepository,
+    @InjectProducer() producer: Producer,
+    config: MembersConfig,
+    logger: PinoLogger,
+  ) {
     logger.setContext('MembersOutbox');
-    this.relay = new OutboxRelay([repository.collection as never], producer, { pollMs: config.OUTBOX_POLL_MS }, logger.logger);
+    this.relay = new OutboxRelay(
+      [repository.collection as never],
+      producer,
+      { pollMs: config.OUTBOX_POLL_MS },
+      logger.logger,
+    );
   }
 
   onApplicationBootstrap(): void {

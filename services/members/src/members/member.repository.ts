@@ -29,7 +29,9 @@ export class MemberRepository implements OnModuleInit {
 
   findById(id: string): Promise<MemberDocument | null> {
     if (!mongo.ObjectId.isValid(id)) return Promise.resolve(null);
-    return this.collection.findOne({ _id: new mongo.ObjectId(id) } as never, { projection: { outbox: 0 } });
+    return this.collection.findOne({ _id: new mongo.ObjectId(id) } as never, {
+      projection: { outbox: 0 },
+    });
   }
 
   findIdByPhone(phone: string): Promise<{ _id: unknown } | null> {

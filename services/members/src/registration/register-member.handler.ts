@@ -53,9 +53,16 @@ export class RegisterMember {
         homeStoreId: doc.homeStoreId ?? undefined,
         registeredAt: now.toISOString(),
       };
-      const event = newEnvelope({ type: MEMBER_REGISTERED, source: 'members', key: memberId, payload });
+      const event = newEnvelope({
+        type: MEMBER_REGISTERED,
+        source: 'members',
+        key: memberId,
+        payload,
+      });
       try {
-        await this.members.insert(withOutbox(doc, { topic: Topics.membersEvents, envelope: event }));
+        await this.members.insert(
+          withOutbox(doc, { topic: Topics.membersEvents, envelope: event }),
+        );
       } catch (error) {
         if (isDuplicateKey(error)) throw await this.phoneTaken(request.phone);
         throw error;
@@ -68,8 +75,16 @@ export class RegisterMember {
 
   private async phoneTaken(phone: string): Promise<AppError> {
     const existing = await this.members.findIdByPhone(phone);
-    return new AppError(ErrorCode.MEMBER_PHONE_TAKEN, 'A member with this phone number already exists', [
-      { field: 'phone', reasons: ['already registered'], existingMemberId: existing ? String(existing._id) : null },
-    ]);
+    return new AppError(
+      ErrorCode.MEMBER_PHONE_TAKEN,
+      'A member with this phone number already exists',
+      [
+        {
+          field: 'phone',
+          reasons: ['already registered'],
+          existingMemberId: existing ? String(existing._id) : null,
+        },
+      ],
+    );
   }
 }
