@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib/node-env.sh
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[test] installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "[test] installing dependencies (npm install)…"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 echo "[test] lint, format and types…"

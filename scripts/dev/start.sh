@@ -7,8 +7,8 @@ cd "$(dirname "$0")/../.."
 source scripts/lib/node-env.sh
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[start] installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "[start] installing dependencies (npm install)…"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 echo "[start] building…"
 npm run --silent build
