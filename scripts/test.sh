@@ -5,11 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node-env.sh
-
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[test] installing dependencies (npm install)…"
-  npm install --no-audit --no-fund --loglevel=error
-fi
+ensure_dependencies
 
 echo "[test] lint, format and types…"
 npm run --silent lint

@@ -179,7 +179,7 @@ describe('registration through the gateway', () => {
       'version',
     ]);
     expect(JSON.stringify(envelope.payload)).not.toContain(phone);
-    // One trace: the HTTP request's trace id is the event's, and the members service logged under it.
+    // One trace: the HTTP request's trace id is the event's, and each service logged under it.
     expect(envelope.traceparent).toContain(traceId);
     expect(processes.get('members')!.logs()).toContain(traceId);
 
@@ -189,6 +189,7 @@ describe('registration through the gateway', () => {
       accounts.findOne({ _id: created.body.id as never }),
     );
     expect(account).toMatchObject({ balance: 0, openedByEvent: envelope.id });
+    expect(processes.get('loyalty')!.logs()).toContain(traceId);
   });
 
   it('rejects invalid input with 400 and a reason per field', async () => {

@@ -1,4 +1,4 @@
-# Sourced by the project's scripts: puts Node.js 22 first on PATH.
+# Sourced by the project's scripts: puts Node.js 22 first on PATH and offers ensure_dependencies.
 # NestJS 12's dependencies (@nats-io/nuid, cookie, file-type…) require Node >= 22 and the
 # machines may have Node 20, so a Node 22 build is installed from the npm registry
 # (package node-linux-<arch>) into a cache outside the repo, once.
@@ -22,3 +22,11 @@ ensure_node() {
 }
 
 ensure_node
+
+# Installs the npm dependencies when they are missing or older than the lockfile.
+ensure_dependencies() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "[deps] installing npm dependencies…"
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+}

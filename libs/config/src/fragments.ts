@@ -1,5 +1,4 @@
 // Types are written out on every variable: implicit conversion reads them from decorator metadata.
-import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -63,14 +62,3 @@ export function kafkaBrokers(config: ServiceConfig): string[] {
 export function natsServers(config: BaseConfig): string[] {
   return config.NATS_URL.split(',');
 }
-
-/** `"a,b"` → `["a","b"]` for list-valued variables. */
-export const CommaList = () =>
-  Transform(({ value }) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : value,
-  );

@@ -109,4 +109,16 @@ export async function inSpan<T>(
   );
 }
 
+/** A client span around one database call, so a trace reaches into the store. */
+export function dbSpan<T>(collection: string, operation: string, fn: () => Promise<T>): Promise<T> {
+  return inSpan(`mongodb ${operation} ${collection}`, () => fn(), {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'db.system': 'mongodb',
+      'db.collection.name': collection,
+      'db.operation.name': operation,
+    },
+  });
+}
+
 export { SpanKind };

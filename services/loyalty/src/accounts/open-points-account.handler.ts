@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope, MemberRegisteredPayload } from '@crm/contracts';
 import { PointsAccountRepository } from './points-account.repository';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
+import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 
 export interface PointsAccountDocument {
@@ -19,10 +20,12 @@ export class PointsAccountRepository {
 
   /** Opens the account once: a second call for the same member changes nothing. */
   async openOnce(memberId: string, eventId: string, at: Date): Promise<void> {
-    await this.collection.updateOne(
-      { _id: memberId },
-      { $setOnInsert: { balance: 0, openedAt: at, openedByEvent: eventId } },
-      { upsert: true },
+    await dbSpan('points_accounts', 'update', () =>
+      this.collection.updateOne(
+        { _id: memberId },
+        { $setOnInsert: { balance: 0, openedAt: at, openedByEvent: eventId } },
+        { upsert: true },
+      ),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { mongo, type Connection } from 'mongoose';
+import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import { OUTBOX_INDEX } from '@crm/messaging';
 import type { MemberDocument } from './member.document';
@@ -24,7 +25,7 @@ export class MemberRepository implements OnModuleInit {
 
   /** Inserts a new member; a taken phone number surfaces as a duplicate-key error (11000). */
   async insert(doc: MemberDocument): Promise<void> {
-    await this.collection.insertOne(doc);
+    await dbSpan(MEMBERS_COLLECTION, 'insert', () => this.collection.insertOne(doc));
   }
 
   findById(id: string): Promise<MemberDocument | null> {
@@ -35,7 +36,9 @@ export class MemberRepository implements OnModuleInit {
   }
 
   findIdByPhone(phone: string): Promise<{ _id: unknown } | null> {
-    return this.collection.findOne({ phone }, { projection: { _id: 1 } });
+    return dbSpan(MEMBERS_COLLECTION, 'find', () =>
+      this.collection.findOne({ phone }, { projection: { _id: 1 } }),
+    );
   }
 }
 
