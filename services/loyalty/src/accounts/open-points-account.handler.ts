@@ -5,12 +5,15 @@ import { PointsAccountRepository } from './points-account.repository';
 /** Every registered member gets a points account with a zero balance. */
 @Injectable()
 export class OpenPointsAccount {
+  private readonly logger = new Logger(OpenPointsAccount.name);
+
   constructor(private readonly accounts: PointsAccountRepository) {}
 
-  execute(
+  async execute(
     payload: MemberRegisteredPayload,
     envelope: EventEnvelope<MemberRegisteredPayload>,
   ): Promise<void> {
-    return this.accounts.openOnce(payload.memberId, envelope.id, new Date(payload.registeredAt));
+    await this.accounts.openOnce(payload.memberId, envelope.id, new Date(payload.registeredAt));
+    this.logger.log({ memberId: payload.memberId, eventId: envelope.id }, 'points account open');
   }
 }
