@@ -16,6 +16,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/config/package.json libs/config/
 COPY libs/contracts/package.json libs/contracts/
+COPY libs/crypto/package.json libs/crypto/
 COPY libs/messaging/package.json libs/messaging/
 COPY libs/observability/package.json libs/observability/
 COPY libs/service-kit/package.json libs/service-kit/

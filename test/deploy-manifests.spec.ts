@@ -37,6 +37,18 @@ const SERVICES_JSON: Record<string, { port: number; db?: string }> = JSON.parse(
 const SERVICE_NAMES = Object.keys(SERVICES_JSON);
 /** Stands in for values that come from a Secret (unknown here, validated by the app itself). */
 const SECRET_PLACEHOLDER = 'secret-from-kubernetes-placeholder-0123456789';
+const KEY_PLACEHOLDER = Buffer.alloc(32, 7).toString('base64');
+/** A stand-in for a value that comes from a Secret, shaped as its variable must be. */
+function secretPlaceholder(name: string): string {
+  if (name === 'MEMBERS_DATA_KEYS') return `k1:${KEY_PLACEHOLDER}`;
+  if (name === 'MEMBERS_BLIND_INDEX_KEY') return KEY_PLACEHOLDER;
+  return SECRET_PLACEHOLDER;
+}
+/** Variables each service takes from Secrets rather than ConfigMaps. */
+const SECRET_VARIABLES: Record<string, string[]> = {
+  gateway: ['AUTH_JWT_SECRET'],
+  members: ['MEMBERS_DATA_KEYS', 'MEMBERS_BLIND_INDEX_KEY'],
+};
 
 // --- checker logic (pure; exercised on inline fixtures below) ---------------------------------
 
@@ -246,7 +258,7 @@ function deploymentEnv(container: Doc, configMaps: Doc[], problems: string[], wh
   }
   for (const entry of container.env ?? []) {
     if (entry.value !== undefined) env[entry.name] = String(entry.value);
-    else if (entry.valueFrom?.secretKeyRef) env[entry.name] = SECRET_PLACEHOLDER;
+    else if (entry.valueFrom?.secretKeyRef) env[entry.name] = secretPlaceholder(entry.name);
     else if (entry.valueFrom?.configMapKeyRef) {
       const { name, key } = entry.valueFrom.configMapKeyRef;
       const value = configMaps.find((c) => c.metadata?.name === name)?.data?.[key];
@@ -440,7 +452,12 @@ describe('deployment manifests', () => {
   it('knows the six services and which variables are required', () => {
     expect([...SERVICE_NAMES].sort()).toEqual(Object.keys(CONFIG_CLASSES).sort());
     expect(requiredKeys(GatewayConfig)).toEqual(['AUTH_JWT_SECRET']);
-    expect(requiredKeys(MembersConfig)).toEqual(['HTTP_PORT']);
+    expect(requiredKeys(MembersConfig)).toEqual([
+      'HTTP_PORT',
+      'MEMBERS_ACTIVE_KEY_ID',
+      'MEMBERS_BLIND_INDEX_KEY',
+      'MEMBERS_DATA_KEYS',
+    ]);
     expect(configKeys(MembersConfig)).toContain('KAFKA_BROKERS');
     expect(configKeys(GatewayConfig)).not.toContain('KAFKA_BROKERS');
   });
@@ -522,7 +539,7 @@ describe('deployment manifests', () => {
           }
           const base = byKind(docsUnder(`base/${service}/`), 'ConfigMap')[0];
           const env = { ...stringValues(base?.data), ...stringValues(cm.data) };
-          if (CONFIG_CLASSES[service] === GatewayConfig) env.AUTH_JWT_SECRET = SECRET_PLACEHOLDER;
+          for (const name of SECRET_VARIABLES[service] ?? []) env[name] = secretPlaceholder(name);
           problems.push(...envProblems(file.path, CONFIG_CLASSES[service], env));
           if (Number(env.HTTP_PORT) !== SERVICES_JSON[service].port) {
             problems.push(`${file.path}: HTTP_PORT ${env.HTTP_PORT} for ${service}`);
@@ -615,10 +632,10 @@ services:
 `);
 
   it('reports unknown and missing variables, wrong ports, hosts and dependencies (compose)', () => {
-    const problems = checkComposeService(badCompose, 'members', MembersConfig, 3001);
+    const problems = checkComposeService(badCompose, 'members', LoyaltyConfig, 3001);
     expect(problems).toEqual(
       expect.arrayContaining([
-        'compose members: unknown variable MONGO_URI (not read by MembersConfig)',
+        'compose members: unknown variable MONGO_URI (not read by LoyaltyConfig)',
         'compose members: missing required HTTP_PORT',
         'compose members: build.args.SERVICE must be members',
         'compose members: healthcheck must query 127.0.0.1:3001/health/ready',
@@ -632,7 +649,7 @@ services:
     delete fixed.services.members.environment.MONGO_URI;
     fixed.services.members.environment.HTTP_PORT = '3001';
     fixed.services.members.environment.MONGO_URL = 'mongodb://db:27017';
-    const hostProblems = checkComposeService(fixed, 'members', MembersConfig, 3001);
+    const hostProblems = checkComposeService(fixed, 'members', LoyaltyConfig, 3001);
     expect(hostProblems).toEqual(
       expect.arrayContaining([
         'compose members: nats host nats is not a compose service',
@@ -656,7 +673,7 @@ services:
         'x: missing required AUTH_JWT_SECRET',
       ]),
     );
-    expect(envProblems('x', MembersConfig, { HTTP_PORT: '3001', KAFKA_BROKERS: 'nohost' })).toEqual(
+    expect(envProblems('x', LoyaltyConfig, { HTTP_PORT: '3001', KAFKA_BROKERS: 'nohost' })).toEqual(
       [expect.stringMatching(/^x: invalid KAFKA_BROKERS/)],
     );
   });
@@ -695,10 +712,10 @@ spec:
   selector: { app: other }
   ports: [{ port: 3001, targetPort: 3001 }]
 `).map((d) => d.toJS());
-    const problems = checkK8sService(docs, 'members', MembersConfig, 3001, []);
+    const problems = checkK8sService(docs, 'members', LoyaltyConfig, 3001, []);
     expect(problems).toEqual(
       expect.arrayContaining([
-        'k8s members: unknown variable LOG_FORMAT (not read by MembersConfig)',
+        'k8s members: unknown variable LOG_FORMAT (not read by LoyaltyConfig)',
         'k8s members: HTTP_PORT 3009 != 3001 (config/services.json)',
         'k8s members: command must run services/members/dist/main.js',
         'k8s members: no containerPort 3001',
@@ -733,7 +750,7 @@ kind: Service
 metadata: { name: kafka }
 spec: { ports: [{ port: 9092 }] }
 `).map((d) => d.toJS());
-    const problems = checkK8sService([cm, deployment], 'members', MembersConfig, 3001, infraDocs);
+    const problems = checkK8sService([cm, deployment], 'members', LoyaltyConfig, 3001, infraDocs);
     expect(problems).toEqual(
       expect.arrayContaining([
         'k8s members: nats host queue is not an infrastructure Service',

@@ -249,6 +249,61 @@ describe('registration through the gateway', () => {
   });
 });
 
+describe('personal data', () => {
+  it('finds a member by phone number', async () => {
+    const phone = uniquePhone();
+    const created = await api('POST', '/api/v1/members', {
+      name: '陈静',
+      phone,
+      channel: 'online',
+    });
+    const found = await api('GET', `/api/v1/members?phone=${phone}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual({ items: [created.body] });
+    expect((await api('GET', `/api/v1/members?phone=${uniquePhone()}`)).body).toEqual({
+      items: [],
+    });
+    expect((await api('GET', '/api/v1/members?phone=12')).status).toBe(400);
+    expect((await api('GET', `/api/v1/members?phone[$ne]=1`)).status).toBe(400);
+  });
+
+  it('keeps a canary phone number out of the databases, the event log and the logs', async () => {
+    const canary = uniquePhone();
+    const created = await api('POST', '/api/v1/members', {
+      name: 'Canary',
+      phone: canary,
+      channel: 'hotline',
+    });
+    expect(created.status).toBe(201);
+    expect((await api('GET', `/api/v1/members?phone=${canary}`)).body.items).toHaveLength(1);
+    expect((await api('GET', `/api/v1/members/${created.body.id}`)).body.phone).toBe(canary);
+    await until('the account', () =>
+      mongo.db(dbOf('loyalty')).collection('points_accounts').findOne({ _id: created.body.id }),
+    );
+
+    const hits: string[] = [];
+    for (const service of ['members', 'loyalty'] as const) {
+      const db = mongo.db(dbOf(service));
+      for (const { name } of await db.listCollections().toArray()) {
+        const docs = await db.collection(name).find().toArray();
+        if (JSON.stringify(docs).includes(canary)) hits.push(`database ${dbOf(service)}.${name}`);
+      }
+    }
+    for (const topic of [Topics.membersEvents, deadLetterTopic(Topics.membersEvents)]) {
+      const messages = await readTopic(topic, () => false, 5000);
+      if (
+        messages.some((m) => `${m.key} ${m.value} ${JSON.stringify(m.headers)}`.includes(canary))
+      ) {
+        hits.push(`topic ${topic}`);
+      }
+    }
+    for (const process of processes.values()) {
+      if (process.logs().includes(canary)) hits.push(`log of ${process.name}`);
+    }
+    expect(hits).toEqual([]);
+  });
+});
+
 describe('poison messages', () => {
   it('dead-letters a malformed event with its reason, and the consumer keeps going', async () => {
     const producer = testKafka().producer();
@@ -312,7 +367,8 @@ describe('outbox relay killed mid-way', () => {
       return {
         _id,
         name: `Outbox ${i}`,
-        phone: `1370${runId.replace(/[^0-9]/g, '0').slice(0, 3)}${String(i).padStart(4, '0')}`,
+        phoneEnc: 'enc:v1:test:not-a-real-ciphertext',
+        phoneIndex: `outbox-test-${runId}-${i}`,
         channel: 'online',
         homeStoreId: null,
         gender: null,

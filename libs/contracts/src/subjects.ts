@@ -3,6 +3,7 @@ export const Subjects = {
   members: {
     register: 'members.v1.register',
     get: 'members.v1.get',
+    find: 'members.v1.find',
   },
 } as const;
 

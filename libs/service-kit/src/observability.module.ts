@@ -20,7 +20,8 @@ export class ObservabilityModule {
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                url: req.url,
+                // Query strings can hold personal data (`?phone=…`): only the path is logged.
+                url: req.url.split('?')[0],
               }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },

@@ -8,6 +8,9 @@ import { RegisterMember } from './registration/register-member.handler';
 import { RegistrationNatsController } from './registration/registration.nats.controller';
 import { GetMember } from './lookup/get-member.handler';
 import { LookupNatsController } from './lookup/lookup.nats.controller';
+import { FindMembers } from './lookup/find-members.handler';
+import { memberCipherProvider } from './members/member-crypto';
+import { PhoneClaimRepository } from './members/phone-claims.repository';
 
 @Module({})
 export class MembersModule {
@@ -21,7 +24,15 @@ export class MembersModule {
         ]),
       ],
       controllers: [RegistrationNatsController, LookupNatsController],
-      providers: [MemberRepository, MembersOutbox, RegisterMember, GetMember],
+      providers: [
+        memberCipherProvider,
+        MemberRepository,
+        PhoneClaimRepository,
+        MembersOutbox,
+        RegisterMember,
+        GetMember,
+        FindMembers,
+      ],
     };
   }
 }

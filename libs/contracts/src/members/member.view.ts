@@ -19,3 +19,7 @@ export class MemberView {
   @ApiProperty({ format: 'date-time' }) registeredAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
+
+export class MemberList {
+  @ApiProperty({ type: [MemberView] }) items!: MemberView[];
+}

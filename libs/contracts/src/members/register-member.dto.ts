@@ -65,3 +65,12 @@ export class RegisterMemberRequest {
 export class GetMemberRequest {
   @IsString() @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a member id' }) id!: string;
 }
+
+/** `GET /api/v1/members?phone=…` and the `members.v1.find` request. */
+export class FindMembersRequest {
+  @ApiProperty({ example: '13800138000', pattern: MAINLAND_MOBILE.source })
+  @Matches(MAINLAND_MOBILE, {
+    message: 'phone must be a mainland mobile number (11 digits, 13–19…)',
+  })
+  phone!: string;
+}

@@ -1,7 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  FindMembersRequest,
   GetMemberRequest,
+  MemberList,
   MemberView,
   RegisterMemberRequest,
   Subjects,
@@ -28,6 +37,17 @@ export class MembersHttpController {
   register(@Body() body: unknown, @Staff() staff: StaffPrincipal): Promise<MemberView> {
     const request = validatePayload(RegisterMemberRequest, body);
     return this.rpc.request(Subjects.members.register, request, staff);
+  }
+
+  @Get()
+  @Roles(...MEMBER_STAFF)
+  @ApiOperation({ summary: 'Find members by mobile phone number' })
+  @ApiQuery({ name: 'phone', required: true, example: '13800138000' })
+  @ApiResponse({ status: 200, type: MemberList })
+  @ErrorResponses(400, 401, 403)
+  find(@Query() query: unknown, @Staff() staff: StaffPrincipal): Promise<MemberList> {
+    const request = validatePayload(FindMembersRequest, query);
+    return this.rpc.request(Subjects.members.find, request, staff);
   }
 
   @Get(':id')

@@ -1,14 +1,23 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { NatsController } from '@crm/messaging';
-import { GetMemberRequest, Subjects, validatePayload } from '@crm/contracts';
+import { FindMembersRequest, GetMemberRequest, Subjects, validatePayload } from '@crm/contracts';
+import { FindMembers } from './find-members.handler';
 import { GetMember } from './get-member.handler';
 
 @NatsController()
 export class LookupNatsController {
-  constructor(private readonly getMember: GetMember) {}
+  constructor(
+    private readonly getMember: GetMember,
+    private readonly findMembers: FindMembers,
+  ) {}
 
   @MessagePattern(Subjects.members.get)
   get(@Payload() data: unknown) {
     return this.getMember.execute(validatePayload(GetMemberRequest, data));
+  }
+
+  @MessagePattern(Subjects.members.find)
+  find(@Payload() data: unknown) {
+    return this.findMembers.execute(validatePayload(FindMembersRequest, data));
   }
 }

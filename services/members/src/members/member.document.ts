@@ -6,7 +6,10 @@ import type { WithOutbox } from '@crm/messaging';
 export interface MemberDocument extends WithOutbox {
   _id: ObjectId;
   name: string;
-  phone: string;
+  /** The phone number, encrypted (FieldCipher, field `phone`). */
+  phoneEnc: string;
+  /** Blind index of the phone number: unique, and the key of its `member_phones` claim. */
+  phoneIndex: string;
   channel: RegistrationChannel;
   homeStoreId: string | null;
   gender: Gender | null;

@@ -1,12 +1,14 @@
 import type { MemberView } from '@crm/contracts';
+import type { FieldCipher } from '@crm/crypto';
 import type { MemberDocument } from './member.document';
+import { PHONE_FIELD } from './member-crypto';
 
 /** Allow-list of what a member view shows: a field added to the document stays inside until added here. */
-export function toMemberView(doc: MemberDocument): MemberView {
+export function toMemberView(doc: MemberDocument, cipher: FieldCipher): MemberView {
   return {
     id: String(doc._id),
     name: doc.name,
-    phone: doc.phone,
+    phone: cipher.decrypt(doc.phoneEnc, PHONE_FIELD),
     channel: doc.channel,
     homeStoreId: doc.homeStoreId,
     gender: doc.gender,

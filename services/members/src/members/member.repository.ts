@@ -18,26 +18,22 @@ export class MemberRepository implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.collection as never, [
-      { key: { phone: 1 }, name: 'phone_unique', unique: true },
+      { key: { phoneIndex: 1 }, name: 'phone_index_unique', unique: true },
       OUTBOX_INDEX,
     ]);
   }
 
-  /** Inserts a new member; a taken phone number surfaces as a duplicate-key error (11000). */
+  /** Inserts a new member; a taken phone number surfaces as a duplicate-key error (11000) on phoneIndex. */
   async insert(doc: MemberDocument): Promise<void> {
     await dbSpan(MEMBERS_COLLECTION, 'insert', () => this.collection.insertOne(doc));
   }
 
   findById(id: string): Promise<MemberDocument | null> {
     if (!mongo.ObjectId.isValid(id)) return Promise.resolve(null);
-    return this.collection.findOne({ _id: new mongo.ObjectId(id) } as never, {
-      projection: { outbox: 0 },
-    });
-  }
-
-  findIdByPhone(phone: string): Promise<{ _id: unknown } | null> {
     return dbSpan(MEMBERS_COLLECTION, 'find', () =>
-      this.collection.findOne({ phone }, { projection: { _id: 1 } }),
+      this.collection.findOne({ _id: new mongo.ObjectId(id) } as never, {
+        projection: { outbox: 0 },
+      }),
     );
   }
 }

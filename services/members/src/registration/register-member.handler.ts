@@ -9,17 +9,24 @@ import {
   RegisterMemberRequest,
   Topics,
 } from '@crm/contracts';
+import { FieldCipher } from '@crm/crypto';
 import { newEnvelope, withOutbox, type RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { MembersOutbox } from '../events/members-outbox';
+import { PHONE_FIELD } from '../members/member-crypto';
 import type { MemberDocument } from '../members/member.document';
 import { toMemberView } from '../members/member.mapper';
 import { isDuplicateKey, MemberRepository } from '../members/member.repository';
+import { PhoneClaimRepository } from '../members/phone-claims.repository';
+
+/** A claim whose member never appeared this long after is taken to be left by a crash. */
+const ABANDONED_CLAIM_MS = 60_000;
 
 /**
- * Registers a member. The member and its `member.registered` event are one insert, so
- * either both exist or neither does; a phone already on file is answered with the
- * existing member's id.
+ * Registers a member. The phone number is claimed first (its blind index as a key), then
+ * the member and its `member.registered` event are one insert, so either both exist or
+ * neither does. A phone already on file is answered with the existing member's id; the
+ * number is stored only encrypted.
  */
 @Injectable()
 export class RegisterMember {
@@ -27,16 +34,24 @@ export class RegisterMember {
 
   constructor(
     private readonly members: MemberRepository,
+    private readonly phones: PhoneClaimRepository,
+    private readonly cipher: FieldCipher,
     private readonly outbox: MembersOutbox,
   ) {}
 
   execute(request: RegisterMemberRequest, actor?: RpcActor): Promise<MemberView> {
     return inSpan('members.register', async () => {
       const now = new Date();
+      const id = new mongo.ObjectId();
+      const memberId = String(id);
+      const phoneIndex = this.cipher.blindIndex(request.phone, PHONE_FIELD);
+      await this.claimPhone(phoneIndex, memberId);
+
       const doc: MemberDocument = {
-        _id: new mongo.ObjectId() as never,
+        _id: id as never,
         name: request.name.trim(),
-        phone: request.phone,
+        phoneEnc: this.cipher.encrypt(request.phone, PHONE_FIELD),
+        phoneIndex,
         channel: request.channel,
         homeStoreId: request.homeStoreId ?? actor?.storeId ?? null,
         gender: request.gender ?? null,
@@ -46,7 +61,6 @@ export class RegisterMember {
         registeredAt: now,
         updatedAt: now,
       };
-      const memberId = String(doc._id);
       const payload: MemberRegisteredPayload = {
         memberId,
         channel: doc.channel,
@@ -64,17 +78,28 @@ export class RegisterMember {
           withOutbox(doc, { topic: Topics.membersEvents, envelope: event }),
         );
       } catch (error) {
-        if (isDuplicateKey(error)) throw await this.phoneTaken(request.phone);
+        await this.phones.release(phoneIndex, memberId).catch(() => undefined);
+        if (isDuplicateKey(error)) throw await this.phoneTaken(phoneIndex);
         throw error;
       }
       this.outbox.nudge();
       this.logger.log({ memberId, channel: doc.channel }, 'member registered');
-      return toMemberView(doc);
+      return toMemberView(doc, this.cipher);
     });
   }
 
-  private async phoneTaken(phone: string): Promise<AppError> {
-    const existing = await this.members.findIdByPhone(phone);
+  private async claimPhone(phoneIndex: string, memberId: string): Promise<void> {
+    if (await this.phones.claim(phoneIndex, memberId)) return;
+    const claim = await this.phones.find(phoneIndex);
+    const holderExists = claim ? (await this.members.findById(claim.memberId)) !== null : false;
+    const abandoned =
+      claim && !holderExists && Date.now() - claim.claimedAt.getTime() > ABANDONED_CLAIM_MS;
+    if (abandoned && (await this.phones.takeOver(phoneIndex, claim.memberId, memberId))) return;
+    throw await this.phoneTaken(phoneIndex);
+  }
+
+  private async phoneTaken(phoneIndex: string): Promise<AppError> {
+    const claim = await this.phones.find(phoneIndex);
     return new AppError(
       ErrorCode.MEMBER_PHONE_TAKEN,
       'A member with this phone number already exists',
@@ -82,7 +107,7 @@ export class RegisterMember {
         {
           field: 'phone',
           reasons: ['already registered'],
-          existingMemberId: existing ? String(existing._id) : null,
+          existingMemberId: claim?.memberId ?? null,
         },
       ],
     );

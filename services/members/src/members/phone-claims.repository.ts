@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import { dbSpan } from '@crm/observability';
+import { InjectMongo } from '@crm/service-kit';
+
+export interface PhoneClaim {
+  _id: string; // the phone's blind index
+  memberId: string;
+  claimedAt: Date;
+}
+
+const COLLECTION = 'member_phones';
+
+/**
+ * Which member holds a phone number, keyed by the number's blind index. Keying by `_id`
+ * makes the claim unique by construction and the lookup a primary-key read, which stays
+ * fast on every MongoDB-wire store (FerretDB pushes only `_id` filters down to its storage).
+ */
+@Injectable()
+export class PhoneClaimRepository {
+  private readonly collection: mongo.Collection<PhoneClaim>;
+
+  constructor(@InjectMongo() connection: Connection) {
+    this.collection = connection.db!.collection<PhoneClaim>(COLLECTION);
+  }
+
+  /** True if claimed now; false if the number was already claimed. */
+  async claim(phoneIndex: string, memberId: string): Promise<boolean> {
+    try {
+      await dbSpan(COLLECTION, 'insert', () =>
+        this.collection.insertOne({ _id: phoneIndex, memberId, claimedAt: new Date() }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
+  find(phoneIndex: string): Promise<PhoneClaim | null> {
+    return dbSpan(COLLECTION, 'find', () => this.collection.findOne({ _id: phoneIndex }));
+  }
+
+  /** Moves a claim whose member was never written (a crash between the two writes) to a new member. */
+  async takeOver(phoneIndex: string, from: string, to: string): Promise<boolean> {
+    const result = await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateOne(
+        { _id: phoneIndex, memberId: from },
+        { $set: { memberId: to, claimedAt: new Date() } },
+      ),
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async release(phoneIndex: string, memberId: string): Promise<void> {
+    await dbSpan(COLLECTION, 'delete', () =>
+      this.collection.deleteOne({ _id: phoneIndex, memberId }),
+    );
+  }
+}
