@@ -8,3 +8,6 @@ export * from './members/register-member.dto';
 export * from './members/member.view';
 export * from './members/plausible-birth-date.validator';
 export * from './events/member-registered.event';
+export * from './pos/pos-transaction';
+export * from './events/purchase-recorded.event';
+export * from './members/purchase.view';

@@ -4,6 +4,7 @@ export const Subjects = {
     register: 'members.v1.register',
     get: 'members.v1.get',
     find: 'members.v1.find',
+    purchases: 'members.v1.purchases',
   },
 } as const;
 

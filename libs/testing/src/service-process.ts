@@ -89,9 +89,10 @@ export class ServiceProcess {
   private async waitReady(timeoutMs: number, logFile: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
+      if (this.child && hasExited(this.child)) {
+        const how = this.child.exitCode ?? this.child.signalCode;
         throw new Error(
-          `${this.name} exited with ${this.child.exitCode} while starting; see ${logFile}:\n${tail(logFile)}`,
+          `${this.name} exited (${how}) while starting; see ${logFile}:\n${tail(logFile)}`,
         );
       }
       try {
@@ -110,7 +111,7 @@ export class ServiceProcess {
   /** SIGKILL: no drain, no goodbye, as a crash or an OOM kill would do. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || hasExited(child)) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;
@@ -119,7 +120,7 @@ export class ServiceProcess {
   /** SIGTERM, as an orchestrator stops a pod; SIGKILL if it has not drained in time. */
   async stop(graceMs = 20000): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || hasExited(child)) return;
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await this.kill('SIGTERM');
     clearTimeout(timer);
@@ -128,6 +129,11 @@ export class ServiceProcess {
   logs(): string {
     return this.logFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
   }
+}
+
+/** A child killed by a signal has a signalCode and no exitCode. */
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 function tail(file: string): string {

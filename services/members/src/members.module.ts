@@ -11,6 +11,11 @@ import { LookupNatsController } from './lookup/lookup.nats.controller';
 import { FindMembers } from './lookup/find-members.handler';
 import { memberCipherProvider } from './members/member-crypto';
 import { PhoneClaimRepository } from './members/phone-claims.repository';
+import { ListPurchases } from './purchases/list-purchases.handler';
+import { PosTransactionsConsumer } from './purchases/pos-transactions.kafka.consumer';
+import { PurchaseRepository } from './purchases/purchase.repository';
+import { PurchasesNatsController } from './purchases/purchases.nats.controller';
+import { RecordPurchase } from './purchases/record-purchase.handler';
 
 @Module({})
 export class MembersModule {
@@ -23,7 +28,7 @@ export class MembersModule {
           Topics.posTransactions,
         ]),
       ],
-      controllers: [RegistrationNatsController, LookupNatsController],
+      controllers: [RegistrationNatsController, LookupNatsController, PurchasesNatsController],
       providers: [
         memberCipherProvider,
         MemberRepository,
@@ -32,6 +37,10 @@ export class MembersModule {
         RegisterMember,
         GetMember,
         FindMembers,
+        PurchaseRepository,
+        RecordPurchase,
+        ListPurchases,
+        PosTransactionsConsumer,
       ],
     };
   }

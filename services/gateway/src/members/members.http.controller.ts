@@ -10,6 +10,8 @@ import {
 import {
   FindMembersRequest,
   GetMemberRequest,
+  ListPurchasesRequest,
+  PurchaseList,
   MemberList,
   MemberView,
   RegisterMemberRequest,
@@ -58,5 +60,20 @@ export class MembersHttpController {
   get(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberView> {
     const request = validatePayload(GetMemberRequest, { id });
     return this.rpc.request(Subjects.members.get, request, staff);
+  }
+
+  @Get(':id/purchases')
+  @Roles(...MEMBER_STAFF)
+  @ApiOperation({ summary: "A member's purchases and refunds, newest first" })
+  @ApiQuery({ name: 'limit', required: false, example: 50 })
+  @ApiResponse({ status: 200, type: PurchaseList })
+  @ErrorResponses(400, 401, 403, 404)
+  purchases(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<PurchaseList> {
+    const request = validatePayload(ListPurchasesRequest, { ...query, id });
+    return this.rpc.request(Subjects.members.purchases, request, staff);
   }
 }

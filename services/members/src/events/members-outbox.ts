@@ -5,21 +5,23 @@ import { OutboxRelay } from '@crm/messaging';
 import { InjectProducer } from '@crm/service-kit';
 import { MembersConfig } from '../members.config';
 import { MemberRepository } from '../members/member.repository';
+import { PurchaseRepository } from '../purchases/purchase.repository';
 
-/** Relays the events queued on member documents to members.events.v1. */
+/** Relays the events queued on member and purchase documents to members.events.v1. */
 @Injectable()
 export class MembersOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
 
   constructor(
-    repository: MemberRepository,
+    members: MemberRepository,
+    purchases: PurchaseRepository,
     @InjectProducer() producer: Producer,
     config: MembersConfig,
     logger: PinoLogger,
   ) {
     logger.setContext('MembersOutbox');
     this.relay = new OutboxRelay(
-      [repository.collection as never],
+      [members.collection as never, purchases.collection as never],
       producer,
       { pollMs: config.OUTBOX_POLL_MS },
       logger.logger,

@@ -1,0 +1,47 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import { OUTBOX_INDEX } from '@crm/messaging';
+import { dbSpan } from '@crm/observability';
+import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import type { PurchaseDocument } from './purchase.document';
+
+const COLLECTION = 'purchases';
+
+@Injectable()
+export class PurchaseRepository implements OnModuleInit {
+  readonly collection: mongo.Collection<PurchaseDocument>;
+
+  constructor(@InjectMongo() connection: Connection) {
+    this.collection = connection.db!.collection<PurchaseDocument>(COLLECTION);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.collection as never, [
+      { key: { memberId: 1, occurredAt: -1 }, name: 'member_recent' },
+      { key: { phoneIndex: 1 }, name: 'phone_index', sparse: true },
+      OUTBOX_INDEX,
+    ]);
+  }
+
+  /** Records a transaction once: false when this transaction id is already on file. */
+  async insertOnce(doc: PurchaseDocument): Promise<boolean> {
+    try {
+      await dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc));
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
+  forMember(memberId: string, limit: number): Promise<PurchaseDocument[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection
+        .find(
+          { memberId },
+          { projection: { outbox: 0, phoneIndex: 0 }, sort: { occurredAt: -1 }, limit },
+        )
+        .toArray(),
+    );
+  }
+}
