@@ -387,6 +387,20 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
       totalCents: 5800,
     });
 
+    // The member's figures count the sale once (it came twice) and net the refund off its spend.
+    const summary = await until('the refund in the figures', async () => {
+      const { body } = await api('GET', `/api/v1/members/${member.id}`);
+      return body.purchaseSummary.spend12mCents === 0 ? body.purchaseSummary : undefined;
+    });
+    expect(summary).toEqual({
+      firstPurchaseAt: '2026-11-22T01:15:00.000Z',
+      lastPurchaseAt: '2026-11-22T01:15:00.000Z',
+      purchases12m: 1,
+      spend12mCents: 0,
+      averageTicket12mCents: 0,
+      categories: ['osteoporosis'],
+    });
+
     const stored = await mongo
       .db(dbOf('members'))
       .collection('purchases')

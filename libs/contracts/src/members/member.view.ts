@@ -6,6 +6,18 @@ import {
   type RegistrationChannel,
 } from './member.enums';
 
+export class PurchaseSummaryView {
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) firstPurchaseAt!:
+    string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastPurchaseAt!:
+    string | null;
+  @ApiProperty({ description: 'Sales in this month and the 11 before it' }) purchases12m!: number;
+  @ApiProperty({ description: 'Spend net of refunds over the same months, integer cents CNY' })
+  spend12mCents!: number;
+  @ApiProperty({ type: Number, nullable: true }) averageTicket12mCents!: number | null;
+  @ApiProperty({ type: [String], example: ['osteoporosis'] }) categories!: string[];
+}
+
 /** What the members service returns for one member (an allow-list: nothing else leaves it). */
 export class MemberView {
   @ApiProperty({ example: '6740a1f2c3b4d5e6f7a8b9c0' }) id!: string;
@@ -18,6 +30,7 @@ export class MemberView {
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ format: 'date-time' }) registeredAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ type: PurchaseSummaryView }) purchaseSummary!: PurchaseSummaryView;
 }
 
 export class MemberList {

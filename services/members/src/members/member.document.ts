@@ -1,6 +1,7 @@
 import type { ObjectId } from 'mongoose';
 import type { Gender, RegistrationChannel } from '@crm/contracts';
 import type { WithOutbox } from '@crm/messaging';
+import type { PurchaseStats } from '../purchases/purchase-stats';
 
 /** A member as stored: the persistence shape, kept apart from what leaves the service. */
 export interface MemberDocument extends WithOutbox {
@@ -18,4 +19,6 @@ export interface MemberDocument extends WithOutbox {
   registeredBy: string | null;
   registeredAt: Date;
   updatedAt: Date;
+  /** Purchase figures, updated by each POS transaction (see purchase-stats.ts). */
+  stats?: PurchaseStats;
 }

@@ -1,6 +1,7 @@
 import type { MemberView } from '@crm/contracts';
 import type { FieldCipher } from '@crm/crypto';
 import type { MemberDocument } from './member.document';
+import { summarize } from '../purchases/purchase-stats';
 import { PHONE_FIELD } from './member-crypto';
 
 /** Allow-list of what a member view shows: a field added to the document stays inside until added here. */
@@ -16,5 +17,6 @@ export function toMemberView(doc: MemberDocument, cipher: FieldCipher): MemberVi
     email: doc.email,
     registeredAt: doc.registeredAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
+    purchaseSummary: summarize(doc.stats),
   };
 }

@@ -3,6 +3,8 @@ import { mongo, type Connection } from 'mongoose';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import { OUTBOX_INDEX } from '@crm/messaging';
+import { countPurchase, notYetCounted } from '../purchases/purchase-stats';
+import type { PurchaseDocument } from '../purchases/purchase.document';
 import type { MemberDocument } from './member.document';
 
 export const MEMBERS_COLLECTION = 'members';
@@ -34,6 +36,17 @@ export class MemberRepository implements OnModuleInit {
       this.collection.findOne({ _id: new mongo.ObjectId(id) } as never, {
         projection: { outbox: 0 },
       }),
+    );
+  }
+
+  /** Counts a purchase in its member's figures, once: a transaction already counted changes nothing. */
+  async countPurchase(memberId: string, purchase: PurchaseDocument): Promise<void> {
+    if (!mongo.ObjectId.isValid(memberId)) return;
+    await dbSpan(MEMBERS_COLLECTION, 'update', () =>
+      this.collection.updateOne(
+        { _id: new mongo.ObjectId(memberId), ...notYetCounted(purchase._id) } as never,
+        countPurchase(purchase) as never,
+      ),
     );
   }
 }

@@ -34,6 +34,12 @@ export class PurchaseRepository implements OnModuleInit {
     }
   }
 
+  findById(transactionId: string): Promise<PurchaseDocument | null> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection.findOne({ _id: transactionId }, { projection: { outbox: 0 } }),
+    );
+  }
+
   forMember(memberId: string, limit: number): Promise<PurchaseDocument[]> {
     return dbSpan(COLLECTION, 'find', () =>
       this.collection

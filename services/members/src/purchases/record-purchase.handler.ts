@@ -13,8 +13,9 @@ import { PurchaseRepository } from './purchase.repository';
 /**
  * Records a POS sale or refund (CONTRACTS.md §3). The buyer is matched by member id, else by
  * phone; a buyer who is not a member is kept with the phone's blind index for a later link.
- * The transaction id is the document's `_id`, so a second delivery has no effect, and a
- * member's `purchase.recorded` event is written in the same insert.
+ * The transaction id is the document's `_id`, so a second delivery has no effect; a
+ * member's `purchase.recorded` event is written in the same insert, and the member's
+ * figures count each transaction id once.
  */
 @Injectable()
 export class RecordPurchase {
@@ -51,6 +52,9 @@ export class RecordPurchase {
         : [];
       const inserted = await this.purchases.insertOnce(withOutbox(doc, ...events));
       if (inserted && events.length > 0) this.outbox.nudge();
+      // Also on a duplicate: the first delivery may have stopped before counting it.
+      const recorded = inserted ? doc : await this.purchases.findById(doc._id);
+      if (recorded?.memberId) await this.members.countPurchase(recorded.memberId, recorded);
       return inserted ? 'recorded' : 'duplicate';
     });
   }

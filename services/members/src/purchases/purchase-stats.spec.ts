@@ -1,0 +1,68 @@
+import { countPurchase, monthKey, summarize, type PurchaseStats } from './purchase-stats';
+import type { PurchaseDocument } from './purchase.document';
+
+const purchase = (over: Partial<PurchaseDocument>): PurchaseDocument => ({
+  _id: 'T1',
+  type: 'sale',
+  originalTransactionId: null,
+  storeId: 'S001',
+  region: 'east',
+  occurredAt: new Date('2026-11-22T01:15:00Z'),
+  memberId: 'm1',
+  phoneIndex: null,
+  items: [
+    { sku: 'a', name: 'A', category: 'osteoporosis', rx: true, quantity: 1, unitPriceCents: 5800 },
+    { sku: 'b', name: 'B', category: 'vitamins', rx: false, quantity: 2, unitPriceCents: 100 },
+  ],
+  totalCents: 6000,
+  cashierId: null,
+  recordedAt: new Date(),
+  ...over,
+});
+
+describe('purchase figures', () => {
+  it('buckets by the month in China time', () => {
+    expect(monthKey(new Date('2026-11-30T17:00:00Z'))).toBe('2026-12');
+    expect(monthKey(new Date('2026-11-30T15:00:00Z'))).toBe('2026-11');
+  });
+
+  it('counts a sale: spend, count, first and last purchase, categories', () => {
+    expect(countPurchase(purchase({}))).toEqual({
+      $push: { 'stats.appliedTx': 'T1' },
+      $inc: { 'stats.months.2026-11.count': 1, 'stats.months.2026-11.spendCents': 6000 },
+      $min: { 'stats.firstPurchaseAt': new Date('2026-11-22T01:15:00Z') },
+      $max: { 'stats.lastPurchaseAt': new Date('2026-11-22T01:15:00Z') },
+      $addToSet: { 'stats.categories': { $each: ['osteoporosis', 'vitamins'] } },
+    });
+  });
+
+  it('takes a refund off the spend of its month without counting a purchase', () => {
+    expect(countPurchase(purchase({ _id: 'R1', type: 'refund', totalCents: 5800 })).$inc).toEqual({
+      'stats.months.2026-11.spendCents': -5800,
+      'stats.months.2026-11.refundCents': 5800,
+    });
+  });
+
+  it('sums the last 12 months only, with the average ticket', () => {
+    const stats: PurchaseStats = {
+      appliedTx: [],
+      firstPurchaseAt: new Date('2025-01-03T00:00:00Z'),
+      lastPurchaseAt: new Date('2026-11-22T00:00:00Z'),
+      categories: ['vitamins', 'diabetes'],
+      months: {
+        '2025-01': { count: 5, spendCents: 99999 }, // older than 12 months
+        '2025-12': { count: 1, spendCents: 1000 },
+        '2026-11': { count: 2, spendCents: 5000, refundCents: 1000 },
+      },
+    };
+    expect(summarize(stats, new Date('2026-11-22T12:00:00Z'))).toEqual({
+      firstPurchaseAt: '2025-01-03T00:00:00.000Z',
+      lastPurchaseAt: '2026-11-22T00:00:00.000Z',
+      purchases12m: 3,
+      spend12mCents: 6000,
+      averageTicket12mCents: 2000,
+      categories: ['diabetes', 'vitamins'],
+    });
+    expect(summarize(undefined).averageTicket12mCents).toBeNull();
+  });
+});
