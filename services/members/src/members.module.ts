@@ -11,7 +11,9 @@ import { LookupNatsController } from './lookup/lookup.nats.controller';
 import { FindMembers } from './lookup/find-members.handler';
 import { memberCipherProvider } from './members/member-crypto';
 import { PhoneClaimRepository } from './members/phone-claims.repository';
+import { LinkEarlierPurchases } from './purchases/link-earlier-purchases.handler';
 import { ListPurchases } from './purchases/list-purchases.handler';
+import { MemberRegisteredConsumer } from './purchases/member-registered.kafka.consumer';
 import { PosTransactionsConsumer } from './purchases/pos-transactions.kafka.consumer';
 import { PurchaseRepository } from './purchases/purchase.repository';
 import { PurchasesNatsController } from './purchases/purchases.nats.controller';
@@ -41,6 +43,8 @@ export class MembersModule {
         RecordPurchase,
         ListPurchases,
         PosTransactionsConsumer,
+        LinkEarlierPurchases,
+        MemberRegisteredConsumer,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { OUTBOX_INDEX } from '@crm/messaging';
+import { OUTBOX_INDEX, queueEvents, type OutboxEntry } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { PurchaseDocument } from './purchase.document';
@@ -38,6 +38,29 @@ export class PurchaseRepository implements OnModuleInit {
     return dbSpan(COLLECTION, 'find', () =>
       this.collection.findOne({ _id: transactionId }, { projection: { outbox: 0 } }),
     );
+  }
+
+  /** Purchases made with a phone number, member or not yet (the blind index of the number). */
+  byPhoneIndex(phoneIndex: string): Promise<PurchaseDocument[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection.find({ phoneIndex }, { projection: { outbox: 0 } }).toArray(),
+    );
+  }
+
+  /** Gives a buyer-less purchase to a member, with its event; false if it already has one. */
+  async linkToMember(
+    transactionId: string,
+    memberId: string,
+    event: OutboxEntry,
+  ): Promise<boolean> {
+    const { $push } = queueEvents(event);
+    const result = await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateOne({ _id: transactionId, memberId: null }, {
+        $set: { memberId },
+        $push,
+      } as never),
+    );
+    return result.modifiedCount === 1;
   }
 
   forMember(memberId: string, limit: number): Promise<PurchaseDocument[]> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PosTransaction, PURCHASE_RECORDED, PurchaseRecordedPayload, Topics } from '@crm/contracts';
+import { PosTransaction, Topics } from '@crm/contracts';
 import { FieldCipher } from '@crm/crypto';
-import { newEnvelope, withOutbox, type OutboxEntry } from '@crm/messaging';
+import { withOutbox, type OutboxEntry } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { MembersOutbox } from '../events/members-outbox';
 import { PHONE_FIELD } from '../members/member-crypto';
@@ -9,6 +9,7 @@ import { MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 import type { PurchaseDocument } from './purchase.document';
 import { PurchaseRepository } from './purchase.repository';
+import { purchaseRecordedEvent } from './purchase-recorded';
 
 /**
  * Records a POS sale or refund (CONTRACTS.md §3). The buyer is matched by member id, else by
@@ -48,7 +49,7 @@ export class RecordPurchase {
         recordedAt: new Date(),
       };
       const events: OutboxEntry[] = memberId
-        ? [{ topic: Topics.membersEvents, envelope: this.recorded(doc, memberId) }]
+        ? [{ topic: Topics.membersEvents, envelope: purchaseRecordedEvent(doc, memberId) }]
         : [];
       const inserted = await this.purchases.insertOnce(withOutbox(doc, ...events));
       if (inserted && events.length > 0) this.outbox.nudge();
@@ -66,26 +67,5 @@ export class RecordPurchase {
     if (memberId && (await this.members.findById(memberId))) return memberId;
     if (phoneIndex) return (await this.phones.find(phoneIndex))?.memberId ?? null;
     return null;
-  }
-
-  private recorded(doc: PurchaseDocument, memberId: string) {
-    const payload: PurchaseRecordedPayload = {
-      transactionId: doc._id,
-      type: doc.type,
-      originalTransactionId: doc.originalTransactionId,
-      memberId,
-      storeId: doc.storeId,
-      occurredAt: doc.occurredAt.toISOString(),
-      totalCents: doc.totalCents,
-      items: doc.items.map(({ sku, category, rx, quantity, unitPriceCents, daysSupply }) => ({
-        sku,
-        category,
-        rx,
-        quantity,
-        unitPriceCents,
-        daysSupply,
-      })),
-    };
-    return newEnvelope({ type: PURCHASE_RECORDED, source: 'members', key: memberId, payload });
   }
 }
