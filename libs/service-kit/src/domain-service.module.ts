@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { ServiceConfig } from '@crm/config';
+import { ServiceConfig } from '@crm/config';
+import { ConsumerFactory } from './consumers';
 import { KafkaModule } from './kafka.module';
 import { MongoModule } from './mongo.module';
 import { ObservabilityModule } from './observability.module';
@@ -24,8 +25,19 @@ export class DomainServiceModule {
         MongoModule.forRoot(config),
         KafkaModule.forRoot(service, config, topics),
       ],
-      providers: [{ provide: configClass, useValue: config }],
-      exports: [configClass, ObservabilityModule, MongoModule, KafkaModule],
+      providers: [
+        { provide: configClass, useValue: config },
+        { provide: ServiceConfig, useExisting: configClass },
+        ConsumerFactory,
+      ],
+      exports: [
+        configClass,
+        ServiceConfig,
+        ConsumerFactory,
+        ObservabilityModule,
+        MongoModule,
+        KafkaModule,
+      ],
     };
   }
 }

@@ -4,3 +4,4 @@ export * from './kafka.module';
 export * from './bootstrap';
 export * from './domain-service.module';
 export * from './ensure-indexes';
+export * from './consumers';
