@@ -270,10 +270,13 @@ describe('personal data', () => {
 
   it('keeps a canary phone number out of the databases, the event log and the logs', async () => {
     const canary = uniquePhone();
+    const canaryAllergy = `canary-allergy-${runId}`;
     const created = await api('POST', '/api/v1/members', {
       name: 'Canary',
       phone: canary,
       channel: 'hotline',
+      consents: { healthData: true },
+      health: { allergies: [canaryAllergy] },
     });
     expect(created.status).toBe(201);
     expect((await api('GET', `/api/v1/members?phone=${canary}`)).body.items).toHaveLength(1);
@@ -287,7 +290,8 @@ describe('personal data', () => {
       const db = mongo.db(dbOf(service));
       for (const { name } of await db.listCollections().toArray()) {
         const docs = await db.collection(name).find().toArray();
-        if (JSON.stringify(docs).includes(canary)) hits.push(`database ${dbOf(service)}.${name}`);
+        if ([canary, canaryAllergy].some((c) => JSON.stringify(docs).includes(c)))
+          hits.push(`database ${dbOf(service)}.${name}`);
       }
     }
     for (const topic of [Topics.membersEvents, deadLetterTopic(Topics.membersEvents)]) {
@@ -299,9 +303,78 @@ describe('personal data', () => {
       }
     }
     for (const process of processes.values()) {
-      if (process.logs().includes(canary)) hits.push(`log of ${process.name}`);
+      if ([canary, canaryAllergy].some((c) => process.logs().includes(c)))
+        hits.push(`log of ${process.name}`);
     }
     expect(hits).toEqual([]);
+  });
+});
+
+describe('health data (CONTRACTS.md §1)', () => {
+  it('is kept only with separate consent', async () => {
+    const response = await api('POST', '/api/v1/members', {
+      name: '周敏',
+      phone: uniquePhone(),
+      channel: 'online',
+      health: { allergies: ['penicillin'] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual([expect.objectContaining({ field: 'health' })]);
+  });
+
+  it('is shown to pharmacists, desk agents and admins, masked for others, and each read is audited', async () => {
+    const health = {
+      conditions: ['osteoporosis'],
+      allergies: ['penicillin'],
+      medications: ['alendronate 70mg weekly'],
+    };
+    const created = await api('POST', '/api/v1/members', {
+      name: '吴芳',
+      phone: uniquePhone(),
+      channel: 'store',
+      homeStoreId: 'S001',
+      consents: { healthData: true, marketing: { sms: true, wechat: false } },
+      health,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.consents).toEqual({
+      healthData: {
+        granted: true,
+        at: created.body.registeredAt,
+        channel: 'store',
+        takenBy: 'E-test',
+      },
+      marketing: {
+        sms: { granted: true, at: created.body.registeredAt, channel: 'store', takenBy: 'E-test' },
+        wechat: {
+          granted: false,
+          at: created.body.registeredAt,
+          channel: 'store',
+          takenBy: 'E-test',
+        },
+      },
+    });
+    const clerk = await staffToken(['store_clerk'], { storeId: 'S001', sub: 'E-clerk' });
+    const pharmacist = await staffToken(['pharmacist'], { storeId: 'S001', sub: 'E-pharm' });
+    const asClerk = await api('GET', `/api/v1/members/${created.body.id}`, undefined, clerk);
+    expect(asClerk.body).toMatchObject({ health: null, healthMasked: true });
+    const asPharmacist = await api(
+      'GET',
+      `/api/v1/members/${created.body.id}`,
+      undefined,
+      pharmacist,
+    );
+    expect(asPharmacist.body).toMatchObject({ health, healthMasked: false });
+
+    const audit = await mongo
+      .db(dbOf('members'))
+      .collection('health_audit')
+      .find({ memberId: created.body.id })
+      .toArray();
+    expect(audit.map((a) => [a.action, a.actor, a.roles, a.purpose]).sort()).toEqual([
+      ['read', 'E-pharm', ['pharmacist'], 'member.view'],
+      ['write', 'E-test', ['desk_agent'], 'member.register'],
+    ]);
   });
 });
 

@@ -11,3 +11,4 @@ export * from './events/member-registered.event';
 export * from './pos/pos-transaction';
 export * from './events/purchase-recorded.event';
 export * from './members/purchase.view';
+export * from './members/health-and-consent.dto';

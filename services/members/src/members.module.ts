@@ -11,6 +11,8 @@ import { LookupNatsController } from './lookup/lookup.nats.controller';
 import { FindMembers } from './lookup/find-members.handler';
 import { memberCipherProvider } from './members/member-crypto';
 import { PhoneClaimRepository } from './members/phone-claims.repository';
+import { HealthAuditRepository } from './members/health-audit.repository';
+import { MemberViews } from './members/member-views';
 import { LinkEarlierPurchases } from './purchases/link-earlier-purchases.handler';
 import { ListPurchases } from './purchases/list-purchases.handler';
 import { MemberRegisteredConsumer } from './purchases/member-registered.kafka.consumer';
@@ -35,6 +37,8 @@ export class MembersModule {
         memberCipherProvider,
         MemberRepository,
         PhoneClaimRepository,
+        HealthAuditRepository,
+        MemberViews,
         MembersOutbox,
         RegisterMember,
         GetMember,

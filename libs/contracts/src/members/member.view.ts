@@ -1,3 +1,4 @@
+import { ConsentsView, HealthProfile } from './health-and-consent.dto';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   GENDERS,
@@ -31,6 +32,23 @@ export class MemberView {
   @ApiProperty({ format: 'date-time' }) registeredAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ type: PurchaseSummaryView }) purchaseSummary!: PurchaseSummaryView;
+  @ApiProperty({ type: ConsentsView }) consents!: ConsentsView;
+  @ApiProperty({
+    type: HealthProfile,
+    nullable: true,
+    description:
+      'Only for pharmacist, desk_agent and admin; null (and healthMasked) for other roles',
+  })
+  health!: HealthProfile | null;
+  @ApiProperty({ description: 'True when the member has health details this role may not see' })
+  healthMasked!: boolean;
+}
+
+/** Roles that may see health details (CONTRACTS.md §1); every read is audited. */
+export const HEALTH_ROLES = ['pharmacist', 'desk_agent', 'admin'] as const;
+
+export function maySeeHealth(roles: readonly string[] | undefined): boolean {
+  return (roles ?? []).some((role) => (HEALTH_ROLES as readonly string[]).includes(role));
 }
 
 export class MemberList {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
@@ -9,7 +10,9 @@ import {
   Matches,
   MaxLength,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
+import { ConsentRequest, HealthProfile, RequiresHealthConsent } from './health-and-consent.dto';
 import {
   GENDERS,
   type Gender,
@@ -59,6 +62,20 @@ export class RegisterMemberRequest {
   @IsOptional()
   @IsEmail()
   email?: string;
+
+  @ApiPropertyOptional({ type: ConsentRequest })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConsentRequest)
+  consents?: ConsentRequest;
+
+  /** Kept only with the member's separate health-data consent (`consents.healthData: true`). */
+  @ApiPropertyOptional({ type: HealthProfile })
+  @IsOptional()
+  @RequiresHealthConsent()
+  @ValidateNested()
+  @Type(() => HealthProfile)
+  health?: HealthProfile;
 }
 
 /** `members.v1.get` request. */

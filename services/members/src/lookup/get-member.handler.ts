@@ -1,22 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, GetMemberRequest, MemberView } from '@crm/contracts';
-import { FieldCipher } from '@crm/crypto';
+import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
-import { toMemberView } from '../members/member.mapper';
+import { MemberViews } from '../members/member-views';
 import { MemberRepository } from '../members/member.repository';
 
 @Injectable()
 export class GetMember {
   constructor(
     private readonly members: MemberRepository,
-    private readonly cipher: FieldCipher,
+    private readonly views: MemberViews,
   ) {}
 
-  execute(request: GetMemberRequest): Promise<MemberView> {
+  execute(request: GetMemberRequest, actor?: RpcActor): Promise<MemberView> {
     return inSpan('members.get', async () => {
       const doc = await this.members.findById(request.id);
       if (!doc) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${request.id}`);
-      return toMemberView(doc, this.cipher);
+      return this.views.forReader(doc, actor, 'member.view');
     });
   }
 }

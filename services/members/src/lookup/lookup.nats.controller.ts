@@ -1,5 +1,5 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { NatsController } from '@crm/messaging';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
+import { actorOf, NatsController } from '@crm/messaging';
 import { FindMembersRequest, GetMemberRequest, Subjects, validatePayload } from '@crm/contracts';
 import { FindMembers } from './find-members.handler';
 import { GetMember } from './get-member.handler';
@@ -12,12 +12,12 @@ export class LookupNatsController {
   ) {}
 
   @MessagePattern(Subjects.members.get)
-  get(@Payload() data: unknown) {
-    return this.getMember.execute(validatePayload(GetMemberRequest, data));
+  get(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
+    return this.getMember.execute(validatePayload(GetMemberRequest, data), actorOf(ctx));
   }
 
   @MessagePattern(Subjects.members.find)
-  find(@Payload() data: unknown) {
-    return this.findMembers.execute(validatePayload(FindMembersRequest, data));
+  find(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
+    return this.findMembers.execute(validatePayload(FindMembersRequest, data), actorOf(ctx));
   }
 }

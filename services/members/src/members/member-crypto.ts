@@ -2,6 +2,7 @@ import { FieldCipher } from '@crm/crypto';
 import { MembersConfig } from '../members.config';
 
 export const PHONE_FIELD = 'phone';
+export const HEALTH_FIELD = 'health';
 
 /** The members service's cipher, from its configured keys. */
 export const memberCipherProvider = {

@@ -1,5 +1,5 @@
 import type { ObjectId } from 'mongoose';
-import type { Gender, RegistrationChannel } from '@crm/contracts';
+import type { Gender, MarketingChannel, RegistrationChannel } from '@crm/contracts';
 import type { WithOutbox } from '@crm/messaging';
 import type { PurchaseStats } from '../purchases/purchase-stats';
 
@@ -19,6 +19,19 @@ export interface MemberDocument extends WithOutbox {
   registeredBy: string | null;
   registeredAt: Date;
   updatedAt: Date;
+  consents: {
+    marketing: Partial<Record<MarketingChannel, ConsentRecord>>;
+    healthData: ConsentRecord | null;
+  };
+  /** Health details as one encrypted JSON value (FieldCipher, field `health`), or null. */
+  healthEnc: string | null;
   /** Purchase figures, updated by each POS transaction (see purchase-stats.ts). */
   stats?: PurchaseStats;
+}
+
+export interface ConsentRecord {
+  granted: boolean;
+  at: Date;
+  channel: string;
+  takenBy: string | null;
 }

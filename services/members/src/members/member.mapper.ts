@@ -1,11 +1,19 @@
-import type { MemberView } from '@crm/contracts';
+import type { ConsentsView, HealthProfile, MemberView } from '@crm/contracts';
 import type { FieldCipher } from '@crm/crypto';
-import type { MemberDocument } from './member.document';
 import { summarize } from '../purchases/purchase-stats';
-import { PHONE_FIELD } from './member-crypto';
+import type { ConsentRecord, MemberDocument } from './member.document';
+import { HEALTH_FIELD, PHONE_FIELD } from './member-crypto';
 
-/** Allow-list of what a member view shows: a field added to the document stays inside until added here. */
-export function toMemberView(doc: MemberDocument, cipher: FieldCipher): MemberView {
+/**
+ * Allow-list of what a member view shows: a field added to the document stays inside until
+ * added here. Health details are decrypted only when `showHealth` (the caller's role allows it).
+ */
+export function toMemberView(
+  doc: MemberDocument,
+  cipher: FieldCipher,
+  showHealth: boolean,
+): MemberView {
+  const hasHealth = doc.healthEnc !== null && doc.healthEnc !== undefined;
   return {
     id: String(doc._id),
     name: doc.name,
@@ -18,5 +26,21 @@ export function toMemberView(doc: MemberDocument, cipher: FieldCipher): MemberVi
     registeredAt: doc.registeredAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     purchaseSummary: summarize(doc.stats),
+    consents: consentsView(doc.consents),
+    health:
+      hasHealth && showHealth
+        ? (JSON.parse(cipher.decrypt(doc.healthEnc!, HEALTH_FIELD)) as HealthProfile)
+        : null,
+    healthMasked: hasHealth && !showHealth,
+  };
+}
+
+function consentsView(consents: MemberDocument['consents'] | undefined): ConsentsView {
+  const view = (record: ConsentRecord) => ({ ...record, at: record.at.toISOString() });
+  return {
+    marketing: Object.fromEntries(
+      Object.entries(consents?.marketing ?? {}).map(([channel, record]) => [channel, view(record)]),
+    ),
+    healthData: consents?.healthData ? view(consents.healthData) : null,
   };
 }

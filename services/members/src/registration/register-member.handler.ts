@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { mongo } from 'mongoose';
 import {
   AppError,
+  maySeeHealth,
+  MARKETING_CHANNELS,
   ErrorCode,
   MEMBER_REGISTERED,
   MemberRegisteredPayload,
@@ -13,8 +15,9 @@ import { FieldCipher } from '@crm/crypto';
 import { newEnvelope, withOutbox, type RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { MembersOutbox } from '../events/members-outbox';
-import { PHONE_FIELD } from '../members/member-crypto';
-import type { MemberDocument } from '../members/member.document';
+import { HEALTH_FIELD, PHONE_FIELD } from '../members/member-crypto';
+import { HealthAuditRepository } from '../members/health-audit.repository';
+import type { ConsentRecord, MemberDocument } from '../members/member.document';
 import { toMemberView } from '../members/member.mapper';
 import { isDuplicateKey, MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
@@ -37,6 +40,7 @@ export class RegisterMember {
     private readonly phones: PhoneClaimRepository,
     private readonly cipher: FieldCipher,
     private readonly outbox: MembersOutbox,
+    private readonly audit: HealthAuditRepository,
   ) {}
 
   execute(request: RegisterMemberRequest, actor?: RpcActor): Promise<MemberView> {
@@ -60,6 +64,10 @@ export class RegisterMember {
         registeredBy: actor?.sub ?? null,
         registeredAt: now,
         updatedAt: now,
+        consents: consentsOf(request, actor, now),
+        healthEnc: request.health
+          ? this.cipher.encrypt(JSON.stringify(request.health), HEALTH_FIELD)
+          : null,
       };
       const payload: MemberRegisteredPayload = {
         memberId,
@@ -83,8 +91,9 @@ export class RegisterMember {
         throw error;
       }
       this.outbox.nudge();
+      if (request.health) await this.audit.record(memberId, 'write', 'member.register', actor);
       this.logger.log({ memberId, channel: doc.channel }, 'member registered');
-      return toMemberView(doc, this.cipher);
+      return toMemberView(doc, this.cipher, maySeeHealth(actor?.roles));
     });
   }
 
@@ -112,4 +121,25 @@ export class RegisterMember {
       ],
     );
   }
+}
+
+/** Consents as given at registration: each with its time, channel and the staff member who took it. */
+function consentsOf(
+  request: RegisterMemberRequest,
+  actor: RpcActor | undefined,
+  at: Date,
+): MemberDocument['consents'] {
+  const record = (granted: boolean): ConsentRecord => ({
+    granted,
+    at,
+    channel: request.channel,
+    takenBy: actor?.sub ?? null,
+  });
+  const marketing: MemberDocument['consents']['marketing'] = {};
+  for (const channel of MARKETING_CHANNELS) {
+    const granted = request.consents?.marketing?.[channel];
+    if (granted !== undefined) marketing[channel] = record(granted);
+  }
+  const health = request.consents?.healthData;
+  return { marketing, healthData: health === undefined ? null : record(health) };
 }

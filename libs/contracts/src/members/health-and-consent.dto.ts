@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+  MaxLength,
+  registerDecorator,
+  ValidateNested,
+} from 'class-validator';
+
+export const MARKETING_CHANNELS = ['sms', 'email', 'wechat', 'app'] as const;
+export type MarketingChannel = (typeof MARKETING_CHANNELS)[number];
+
+/** Health details (sensitive personal information under PIPL): coded values plus free text. */
+export class HealthProfile {
+  @ApiPropertyOptional({ example: ['osteoporosis', 'hypertension'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(80, { each: true })
+  conditions?: string[];
+
+  @ApiPropertyOptional({ example: ['penicillin'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(80, { each: true })
+  allergies?: string[];
+
+  @ApiPropertyOptional({ example: ['alendronate 70mg weekly'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(120, { each: true })
+  medications?: string[];
+
+  @ApiPropertyOptional({ example: 'Prefers morning calls about refills' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  notes?: string;
+}
+
+export class MarketingConsent {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() sms?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() email?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() wechat?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() app?: boolean;
+}
+
+/** Consent given at registration: marketing per channel, and health data separately (PIPL). */
+export class ConsentRequest {
+  @ApiPropertyOptional({ type: MarketingConsent })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MarketingConsent)
+  marketing?: MarketingConsent;
+
+  @ApiPropertyOptional({
+    description: 'Separate consent to keep health details; required to store `health`',
+  })
+  @IsOptional()
+  @IsBoolean()
+  healthData?: boolean;
+}
+
+/** One consent as recorded: what, when, through which channel, taken by whom. */
+export class ConsentRecordView {
+  @ApiProperty() granted!: boolean;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ example: 'store' }) channel!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'E042' }) takenBy!: string | null;
+}
+
+export class ConsentsView {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ConsentRecordView' },
+  })
+  marketing!: Partial<Record<MarketingChannel, ConsentRecordView>>;
+  @ApiProperty({ type: ConsentRecordView, nullable: true }) healthData!: ConsentRecordView | null;
+}
+
+/** Health details may be kept only when the same request records the separate health-data consent. */
+export function RequiresHealthConsent() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'requiresHealthConsent',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: `${propertyName} needs the member's separate consent: set consents.healthData to true`,
+      },
+      validator: {
+        validate: (_value: unknown, args) =>
+          (args?.object as { consents?: { healthData?: boolean } }).consents?.healthData === true,
+      },
+    });
+}
