@@ -366,15 +366,28 @@ describe('health data (CONTRACTS.md §1)', () => {
     );
     expect(asPharmacist.body).toMatchObject({ health, healthMasked: false });
 
-    const audit = await mongo
-      .db(dbOf('members'))
-      .collection('health_audit')
-      .find({ memberId: created.body.id })
-      .toArray();
-    expect(audit.map((a) => [a.action, a.actor, a.roles, a.purpose]).sort()).toEqual([
+    const admin = await staffToken(['admin'], { sub: 'E-admin' });
+    expect(
+      (await api('GET', `/api/v1/members/${created.body.id}/health-audit`, undefined, pharmacist))
+        .status,
+    ).toBe(403);
+    const audit = (
+      await api('GET', `/api/v1/members/${created.body.id}/health-audit`, undefined, admin)
+    ).body.items;
+    expect(
+      audit
+        .map((a: { action: string; actor: string; roles: string[]; purpose: string }) => [
+          a.action,
+          a.actor,
+          a.roles,
+          a.purpose,
+        ])
+        .sort(),
+    ).toEqual([
       ['read', 'E-pharm', ['pharmacist'], 'member.view'],
       ['write', 'E-test', ['desk_agent'], 'member.register'],
     ]);
+    expect(audit[0]).toMatchObject({ fields: ['health'], at: expect.any(String) });
   });
 });
 

@@ -5,6 +5,7 @@ export const Subjects = {
     get: 'members.v1.get',
     find: 'members.v1.find',
     purchases: 'members.v1.purchases',
+    healthAudit: 'members.v1.health-audit',
   },
 } as const;
 

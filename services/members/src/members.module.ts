@@ -8,6 +8,7 @@ import { RegisterMember } from './registration/register-member.handler';
 import { RegistrationNatsController } from './registration/registration.nats.controller';
 import { GetMember } from './lookup/get-member.handler';
 import { LookupNatsController } from './lookup/lookup.nats.controller';
+import { HealthAuditNatsController } from './lookup/health-audit.nats.controller';
 import { FindMembers } from './lookup/find-members.handler';
 import { memberCipherProvider } from './members/member-crypto';
 import { PhoneClaimRepository } from './members/phone-claims.repository';
@@ -32,7 +33,12 @@ export class MembersModule {
           Topics.posTransactions,
         ]),
       ],
-      controllers: [RegistrationNatsController, LookupNatsController, PurchasesNatsController],
+      controllers: [
+        RegistrationNatsController,
+        LookupNatsController,
+        PurchasesNatsController,
+        HealthAuditNatsController,
+      ],
       providers: [
         memberCipherProvider,
         MemberRepository,

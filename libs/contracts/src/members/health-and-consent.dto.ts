@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   registerDecorator,
   ValidateNested,
@@ -102,4 +103,23 @@ export function RequiresHealthConsent() {
           (args?.object as { consents?: { healthData?: boolean } }).consents?.healthData === true,
       },
     });
+}
+
+/** `GET /api/v1/members/{id}/health-audit` (admin) and the `members.v1.health-audit` request. */
+export class ListHealthAuditRequest {
+  @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a member id' }) id!: string;
+}
+
+export class HealthAuditView {
+  @ApiProperty({ enum: ['read', 'write'] }) action!: 'read' | 'write';
+  @ApiProperty({ type: [String], example: ['health'] }) fields!: string[];
+  @ApiProperty({ example: 'member.view' }) purpose!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'E042' }) actor!: string | null;
+  @ApiProperty({ type: [String], example: ['pharmacist'] }) roles!: string[];
+  @ApiProperty({ type: String, nullable: true, example: 'S001' }) storeId!: string | null;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class HealthAuditList {
+  @ApiProperty({ type: [HealthAuditView] }) items!: HealthAuditView[];
 }

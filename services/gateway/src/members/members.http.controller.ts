@@ -10,6 +10,8 @@ import {
 import {
   FindMembersRequest,
   GetMemberRequest,
+  HealthAuditList,
+  ListHealthAuditRequest,
   ListPurchasesRequest,
   PurchaseList,
   MemberList,
@@ -75,5 +77,15 @@ export class MembersHttpController {
   ): Promise<PurchaseList> {
     const request = validatePayload(ListPurchasesRequest, { ...query, id });
     return this.rpc.request(Subjects.members.purchases, request, staff);
+  }
+
+  @Get(':id/health-audit')
+  @Roles('admin')
+  @ApiOperation({ summary: "Who read or changed a member's health details (admin only)" })
+  @ApiResponse({ status: 200, type: HealthAuditList })
+  @ErrorResponses(400, 401, 403)
+  healthAudit(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<HealthAuditList> {
+    const request = validatePayload(ListHealthAuditRequest, { id });
+    return this.rpc.request(Subjects.members.healthAudit, request, staff);
   }
 }

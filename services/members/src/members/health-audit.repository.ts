@@ -48,4 +48,11 @@ export class HealthAuditRepository {
       }),
     );
   }
+
+  /** A member's audit trail, newest first. */
+  forMember(memberId: string, limit = 200): Promise<HealthAuditRecord[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection.find({ memberId }, { sort: { at: -1 }, limit }).toArray(),
+    );
+  }
 }
