@@ -7,3 +7,4 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './nats/nats-rpc.client';
 export * from './nats/rpc-server';
+export * from './mongo/insert-once';

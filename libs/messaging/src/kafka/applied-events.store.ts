@@ -1,4 +1,5 @@
 import type { mongo } from 'mongoose';
+import { insertOnce } from '../mongo/insert-once';
 
 interface AppliedEvent {
   _id: string;
@@ -26,11 +27,9 @@ export class AppliedEventStore {
   }
 
   async markApplied(eventId: string): Promise<void> {
-    try {
-      await this.collection.insertOne({ _id: this.idOf(eventId), appliedAt: new Date() });
-    } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
-    }
+    await insertOnce(() =>
+      this.collection.insertOne({ _id: this.idOf(eventId), appliedAt: new Date() }),
+    );
   }
 
   private idOf(eventId: string): string {

@@ -30,6 +30,15 @@ export class MemberRepository implements OnModuleInit {
     await dbSpan(MEMBERS_COLLECTION, 'insert', () => this.collection.insertOne(doc));
   }
 
+  /** Whether a member exists, without reading the document. */
+  async exists(id: string): Promise<boolean> {
+    if (!mongo.ObjectId.isValid(id)) return false;
+    const found = await dbSpan(MEMBERS_COLLECTION, 'find', () =>
+      this.collection.findOne({ _id: new mongo.ObjectId(id) } as never, { projection: { _id: 1 } }),
+    );
+    return found !== null;
+  }
+
   findById(id: string): Promise<MemberDocument | null> {
     if (!mongo.ObjectId.isValid(id)) return Promise.resolve(null);
     return dbSpan(MEMBERS_COLLECTION, 'find', () =>
@@ -49,8 +58,4 @@ export class MemberRepository implements OnModuleInit {
       ),
     );
   }
-}
-
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
+import { insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 
@@ -25,16 +26,12 @@ export class PhoneClaimRepository {
   }
 
   /** True if claimed now; false if the number was already claimed. */
-  async claim(phoneIndex: string, memberId: string): Promise<boolean> {
-    try {
-      await dbSpan(COLLECTION, 'insert', () =>
+  claim(phoneIndex: string, memberId: string): Promise<boolean> {
+    return insertOnce(() =>
+      dbSpan(COLLECTION, 'insert', () =>
         this.collection.insertOne({ _id: phoneIndex, memberId, claimedAt: new Date() }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   find(phoneIndex: string): Promise<PhoneClaim | null> {

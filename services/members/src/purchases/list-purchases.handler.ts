@@ -13,7 +13,7 @@ export class ListPurchases {
 
   execute(request: ListPurchasesRequest): Promise<PurchaseList> {
     return inSpan('members.purchases.list', async () => {
-      if (!(await this.members.findById(request.id))) {
+      if (!(await this.members.exists(request.id))) {
         throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${request.id}`);
       }
       const docs = await this.purchases.forMember(request.id, request.limit ?? 50);

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { OUTBOX_INDEX, queueEvents, type OutboxEntry } from '@crm/messaging';
+import { insertOnce, OUTBOX_INDEX, queueEvents, type OutboxEntry } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { PurchaseDocument } from './purchase.document';
@@ -24,14 +24,8 @@ export class PurchaseRepository implements OnModuleInit {
   }
 
   /** Records a transaction once: false when this transaction id is already on file. */
-  async insertOnce(doc: PurchaseDocument): Promise<boolean> {
-    try {
-      await dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc));
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
-      throw error;
-    }
+  insertOnce(doc: PurchaseDocument): Promise<boolean> {
+    return insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc)));
   }
 
   findById(transactionId: string): Promise<PurchaseDocument | null> {

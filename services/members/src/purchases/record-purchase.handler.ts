@@ -64,7 +64,7 @@ export class RecordPurchase {
     memberId: string | null,
     phoneIndex: string | null,
   ): Promise<string | null> {
-    if (memberId && (await this.members.findById(memberId))) return memberId;
+    if (memberId && (await this.members.exists(memberId))) return memberId;
     if (phoneIndex) return (await this.phones.find(phoneIndex))?.memberId ?? null;
     return null;
   }

@@ -12,14 +12,14 @@ import {
   Topics,
 } from '@crm/contracts';
 import { FieldCipher } from '@crm/crypto';
-import { newEnvelope, withOutbox, type RpcActor } from '@crm/messaging';
+import { isDuplicateKey, newEnvelope, withOutbox, type RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { MembersOutbox } from '../events/members-outbox';
 import { HEALTH_FIELD, PHONE_FIELD } from '../members/member-crypto';
 import { HealthAuditRepository } from '../members/health-audit.repository';
 import type { ConsentRecord, MemberDocument } from '../members/member.document';
 import { toMemberView } from '../members/member.mapper';
-import { isDuplicateKey, MemberRepository } from '../members/member.repository';
+import { MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 
 /** A claim whose member never appeared this long after is taken to be left by a crash. */
@@ -100,7 +100,7 @@ export class RegisterMember {
   private async claimPhone(phoneIndex: string, memberId: string): Promise<void> {
     if (await this.phones.claim(phoneIndex, memberId)) return;
     const claim = await this.phones.find(phoneIndex);
-    const holderExists = claim ? (await this.members.findById(claim.memberId)) !== null : false;
+    const holderExists = claim ? await this.members.exists(claim.memberId) : false;
     const abandoned =
       claim && !holderExists && Date.now() - claim.claimedAt.getTime() > ABANDONED_CLAIM_MS;
     if (abandoned && (await this.phones.takeOver(phoneIndex, claim.memberId, memberId))) return;
