@@ -21,7 +21,7 @@ FERRETDB_PG_PORT="${FERRETDB_PG_PORT:-5433}"
 # JVM heap for the broker; small because the machines have 2 cores and everything shares them.
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 # Bounded waits (seconds) for a port to answer after start and for a process to exit after SIGTERM.
-INFRA_START_TIMEOUT="${INFRA_START_TIMEOUT:-90}"
+INFRA_START_TIMEOUT="${INFRA_START_TIMEOUT:-180}"
 INFRA_STOP_TIMEOUT="${INFRA_STOP_TIMEOUT:-20}"
 
 INFRA_BIN_DIR="$CRM_INFRA_HOME/bin"

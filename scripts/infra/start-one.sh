@@ -60,7 +60,11 @@ start_kafka() {
   deadline=$((SECONDS + INFRA_START_TIMEOUT))
   until tail -c "+$((offset + 1))" "$log" | grep -q 'Kafka Server started'; do
     component_pid kafka >/dev/null || die "kafka exited during startup; see $log"
-    ((SECONDS < deadline)) || die "kafka did not finish starting within ${INFRA_START_TIMEOUT}s; see $log"
+    if ((SECONDS >= deadline)); then
+      tail -c "+$((offset + 1))" "$log" | tail -n 20 >&2
+      die "kafka did not finish starting within ${INFRA_START_TIMEOUT}s; see $log." \
+        "If its stored state is damaged, $INFRA_SCRIPT_DIR/reset.sh kafka starts it empty"
+    fi
     sleep 0.2
   done
 }
@@ -91,7 +95,6 @@ start_postgres() {
     ((SECONDS < deadline)) || die "postgres not ready within ${INFRA_START_TIMEOUT}s; see $(log_file postgres)"
     sleep 0.2
   done
-  ensure_pg_database ferretdb
 }
 
 start_ferretdb() {
@@ -105,6 +108,8 @@ start_ferretdb() {
       ;;
     postgresql)
       "$INFRA_SCRIPT_DIR/start-one.sh" postgres
+      # Also when postgres was already running: reset.sh drops this database.
+      ensure_pg_database ferretdb
       args+=(--handler=postgresql --postgresql-url="$(ferretdb_pg_url ferretdb)")
       ;;
     *) die "FERRETDB_BACKEND must be sqlite or postgresql, not '$FERRETDB_BACKEND'" ;;
