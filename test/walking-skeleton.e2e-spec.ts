@@ -3,94 +3,43 @@
  * gateway (JWT) → NATS → members → its database → outbox → members.events.v1 → loyalty.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoClient } from 'mongodb';
 import { deadLetterTopic, Topics, type EventEnvelope } from '@crm/contracts';
 import { PENDING_OUTBOX } from '@crm/messaging';
-import {
-  readTopic,
-  ServiceProcess,
-  SERVICES,
-  staffToken,
-  testKafka,
-  type ServiceName,
-} from '@crm/testing';
+import { readTopic, SERVICES, staffToken, testKafka, type ServiceName } from '@crm/testing';
+import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
 
-const runId = randomUUID().slice(0, 8);
-const dbOf = (service: string) => `test_${service.replace('-', '_')}_${runId}`;
-const processes = new Map<ServiceName, ServiceProcess>();
-let mongo: MongoClient;
-let gateway: string;
+let system: TestSystem;
+/** Topics are read from here on: what earlier runs left on them is not this run's concern. */
+const suiteStarted = new Date();
 let deskToken: string;
+const dbOf = (service: ServiceName) => system.dbOf(service);
 
-// Each run owns fresh consumer groups and databases, so earlier runs' events cannot interfere.
-function envFor(service: ServiceName): Record<string, string> {
-  return { MONGO_DB: dbOf(service), LOG_LEVEL: 'info', OUTBOX_POLL_MS: '100' };
-}
-
-let phoneSeq = 0;
-function uniquePhone(): string {
-  const n = (Date.now() % 1_000_000_0) * 10 + (phoneSeq++ % 10);
-  return `139${String(n).padStart(8, '0').slice(-8)}`;
-}
-
-async function api(method: string, path: string, body?: unknown, token: string | null = deskToken) {
-  const response = await fetch(`${gateway}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? JSON.parse(text) : null,
-    headers: response.headers,
-  };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 30000,
-  pollMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(pollMs);
-  }
-}
+/** The skeleton's tests name the token they act with. */
+const api = (method: string, path: string, body?: unknown, token: string | null = deskToken) =>
+  system.api(method, path, body, { token });
 
 const memberEvents = (key?: string) =>
-  readTopic(Topics.membersEvents, (all) => !!key && all.some((m) => m.key === key), 15000);
+  readTopic(
+    Topics.membersEvents,
+    (all) => !!key && all.some((m) => m.key === key),
+    15000,
+    suiteStarted,
+  );
 
 beforeAll(async () => {
-  mongo = await MongoClient.connect(process.env.MONGO_URL!);
-  for (const service of SERVICES)
-    processes.set(service, await ServiceProcess.create(service, envFor(service)));
-  // Loyalty's consumer group is per run, so it reads only what this run produced… and every
-  // earlier run's events too, which is harmless: they open accounts in this run's database.
-  await Promise.all(
-    [...processes.values()].filter((p) => p.name !== 'gateway').map((p) => p.start()),
-  );
-  await processes.get('gateway')!.start();
-  gateway = processes.get('gateway')!.url;
+  // Each run owns fresh databases (and loyalty a fresh consumer group), so earlier runs'
+  // events cannot interfere.
+  system = await startSystem([...SERVICES]);
   deskToken = await staffToken(['desk_agent'], { storeId: 'S001' });
 });
 
 afterAll(async () => {
-  await Promise.all([...processes.values()].map((p) => p.stop()));
-  await mongo?.close();
+  await system?.stop();
 });
 
 describe('all six processes', () => {
   it('are ready and expose metrics', async () => {
-    for (const process of processes.values()) {
+    for (const process of system.processes.values()) {
       const ready = await fetch(`${process.url}/health/ready`);
       expect({ service: process.name, status: ready.status }).toEqual({
         service: process.name,
@@ -182,15 +131,15 @@ describe('registration through the gateway', () => {
     expect(JSON.stringify(envelope.payload)).not.toContain(phone);
     // One trace: the HTTP request's trace id is the event's, and each service logged under it.
     expect(envelope.traceparent).toContain(traceId);
-    expect(processes.get('members')!.logs()).toContain(traceId);
+    expect(system.processes.get('members')!.logs()).toContain(traceId);
 
     // loyalty consumed it: a points account, opened once.
-    const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
+    const accounts = system.mongo.db(dbOf('loyalty')).collection('points_accounts');
     const account = await until('the points account', () =>
       accounts.findOne({ _id: created.body.id as never }),
     );
     expect(account).toMatchObject({ balance: 0, openedByEvent: envelope.id });
-    expect(processes.get('loyalty')!.logs()).toContain(traceId);
+    expect(system.processes.get('loyalty')!.logs()).toContain(traceId);
   });
 
   it('rejects invalid input with 400 and a reason per field', async () => {
@@ -270,24 +219,27 @@ describe('personal data', () => {
 
   it('keeps a canary phone number out of the databases, the event log and the logs', async () => {
     const canary = uniquePhone();
-    const canaryAllergy = `canary-allergy-${runId}`;
+    const canaryAllergy = `canary-allergy-${system.runId}`;
     const created = await api('POST', '/api/v1/members', {
       name: 'Canary',
       phone: canary,
       channel: 'hotline',
       consents: { healthData: true },
-      health: { allergies: [canaryAllergy] },
+      health: { allergies: [{ allergen: 'other', reaction: canaryAllergy }] },
     });
     expect(created.status).toBe(201);
     expect((await api('GET', `/api/v1/members?phone=${canary}`)).body.items).toHaveLength(1);
     expect((await api('GET', `/api/v1/members/${created.body.id}`)).body.phone).toBe(canary);
     await until('the account', () =>
-      mongo.db(dbOf('loyalty')).collection('points_accounts').findOne({ _id: created.body.id }),
+      system.mongo
+        .db(dbOf('loyalty'))
+        .collection('points_accounts')
+        .findOne({ _id: created.body.id }),
     );
 
     const hits: string[] = [];
     for (const service of ['members', 'loyalty'] as const) {
-      const db = mongo.db(dbOf(service));
+      const db = system.mongo.db(dbOf(service));
       for (const { name } of await db.listCollections().toArray()) {
         const docs = await db.collection(name).find().toArray();
         if ([canary, canaryAllergy].some((c) => JSON.stringify(docs).includes(c)))
@@ -295,14 +247,14 @@ describe('personal data', () => {
       }
     }
     for (const topic of [Topics.membersEvents, deadLetterTopic(Topics.membersEvents)]) {
-      const messages = await readTopic(topic, () => false, 5000);
+      const messages = await readTopic(topic, () => false, 5000, suiteStarted);
       if (
         messages.some((m) => `${m.key} ${m.value} ${JSON.stringify(m.headers)}`.includes(canary))
       ) {
         hits.push(`topic ${topic}`);
       }
     }
-    for (const process of processes.values()) {
+    for (const process of system.processes.values()) {
       if ([canary, canaryAllergy].some((c) => process.logs().includes(c)))
         hits.push(`log of ${process.name}`);
     }
@@ -316,7 +268,7 @@ describe('health data (CONTRACTS.md §1)', () => {
       name: '周敏',
       phone: uniquePhone(),
       channel: 'online',
-      health: { allergies: ['penicillin'] },
+      health: { allergies: [{ allergen: 'penicillin' }] },
     });
     expect(response.status).toBe(400);
     expect(response.body.error.details).toEqual([expect.objectContaining({ field: 'health' })]);
@@ -324,9 +276,9 @@ describe('health data (CONTRACTS.md §1)', () => {
 
   it('is shown to pharmacists, desk agents and admins, masked for others, and each read is audited', async () => {
     const health = {
-      conditions: ['osteoporosis'],
-      allergies: ['penicillin'],
-      medications: ['alendronate 70mg weekly'],
+      conditions: [{ group: 'osteoporosis', icd10: 'M81.0' }],
+      allergies: [{ allergen: 'penicillin', reaction: 'rash' }],
+      medications: [{ name: 'alendronate 70mg', atc: 'M05BA04', dose: 'weekly' }],
     };
     const created = await api('POST', '/api/v1/members', {
       name: '吴芳',
@@ -430,7 +382,7 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
         homeStoreId: 'S001',
       })
     ).body;
-    const prefix = `S001-${runId}`;
+    const prefix = `S001-${system.runId}`;
     const saleId = `${prefix}-1`;
     const refund = sale(`${prefix}-2`, phone, {
       type: 'refund',
@@ -487,7 +439,7 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
       categories: ['osteoporosis'],
     });
 
-    const stored = await mongo
+    const stored = await system.mongo
       .db(dbOf('members'))
       .collection('purchases')
       .findOne({ _id: unknownBuyer.transactionId as never });
@@ -499,6 +451,7 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
         Topics.membersEvents,
         (all) => all.filter((m) => m.key === member.id).length >= 3,
         15000,
+        suiteStarted,
       )
     )
       .filter((m) => m.key === member.id)
@@ -514,6 +467,7 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
         deadLetterTopic(Topics.posTransactions),
         (all) => all.filter((m) => m.key === `${prefix}-bad`).length >= 2,
         20000,
+        suiteStarted,
       )
     ).filter((m) => m.key === `${prefix}-bad`);
     expect(dead.map((m) => m.headers['dlq-reason']).sort()).toEqual([
@@ -530,7 +484,7 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
 
   it("links a buyer's earlier purchases to them when they register", async () => {
     const phone = uniquePhone();
-    const earlier = sale(`S002-${runId}-1`, phone, { storeId: 'S002' });
+    const earlier = sale(`S002-${system.runId}-1`, phone, { storeId: 'S002' });
     const producer = testKafka().producer();
     await producer.connect();
     await producer.send({
@@ -538,7 +492,7 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
       messages: [{ key: phone, value: JSON.stringify(earlier) }],
     });
     await producer.disconnect();
-    const purchases = mongo.db(dbOf('members')).collection('purchases');
+    const purchases = system.mongo.db(dbOf('members')).collection('purchases');
     await until('the buyer-less sale', () =>
       purchases.findOne({ _id: earlier.transactionId as never }),
     );
@@ -561,6 +515,7 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
       Topics.membersEvents,
       (all) => all.some((m) => m.key === member.id && m.value!.includes('purchase.recorded')),
       15000,
+      suiteStarted,
     );
     const recorded = events.filter(
       (m) => m.key === member.id && m.value!.includes('purchase.recorded'),
@@ -597,12 +552,13 @@ describe('poison messages', () => {
 
     // Each consumer group of the topic dead-letters them on its own; loyalty's are checked here.
     const fromLoyalty = (m: { key: string | null; headers: Record<string, string> }) =>
-      m.key === marker && m.headers['dlq-consumer-group'] === 'loyalty.member-events';
+      m.key === marker && m.headers['dlq-consumer-group']?.startsWith('loyalty.member-events.');
     const dead = (
       await readTopic(
         deadLetterTopic(Topics.membersEvents),
         (all) => all.filter(fromLoyalty).length >= 2,
         30000,
+        suiteStarted,
       )
     ).filter(fromLoyalty);
     expect(dead.map((m) => m.headers['dlq-reason']).sort()).toEqual([
@@ -613,7 +569,7 @@ describe('poison messages', () => {
       '{ this is not json',
     );
 
-    const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
+    const accounts = system.mongo.db(dbOf('loyalty')).collection('points_accounts');
     await until('the account of the member registered after the poison', () =>
       accounts.findOne({ _id: registered.body.id }),
     );
@@ -622,12 +578,12 @@ describe('poison messages', () => {
 
 describe('outbox relay killed mid-way', () => {
   it('delivers every event, and loyalty applies each exactly once', async () => {
-    const members = processes.get('members')!;
+    const members = system.processes.get('members')!;
     const count = 1000;
     await members.kill('SIGKILL');
 
     // Registrations whose events are still in their outbox, as a crash leaves them.
-    const collection = mongo.db(dbOf('members')).collection('members');
+    const collection = system.mongo.db(dbOf('members')).collection('members');
     const { ObjectId } = await import('mongodb');
     const docs = Array.from({ length: count }, (_, i) => {
       const _id = new ObjectId();
@@ -637,7 +593,7 @@ describe('outbox relay killed mid-way', () => {
         _id,
         name: `Outbox ${i}`,
         phoneEnc: 'enc:v1:test:not-a-real-ciphertext',
-        phoneIndex: `outbox-test-${runId}-${i}`,
+        phoneIndex: `outbox-test-${system.runId}-${i}`,
         channel: 'online',
         homeStoreId: null,
         gender: null,
@@ -646,6 +602,7 @@ describe('outbox relay killed mid-way', () => {
         registeredBy: null,
         registeredAt: now,
         updatedAt: now,
+        outboxPending: true,
         outbox: [
           {
             topic: Topics.membersEvents,
@@ -693,16 +650,17 @@ describe('outbox relay killed mid-way', () => {
         Topics.membersEvents,
         (all) => new Set(all.filter((m) => ids.has(m.key!)).map((m) => m.key)).size >= count,
         60000,
+        suiteStarted,
       )
     ).filter((m) => ids.has(m.key!));
     const delivered = new Set(seen.map((m) => JSON.parse(m.value!).id));
-    const accounts = mongo.db(dbOf('loyalty')).collection('points_accounts');
+    const accounts = system.mongo.db(dbOf('loyalty')).collection('points_accounts');
     await until(
       'every account opened',
       async () => (await accounts.countDocuments({ _id: { $in: [...ids] as never[] } })) === count,
       120000,
     );
-    const applied = await mongo
+    const applied = await system.mongo
       .db(dbOf('loyalty'))
       .collection('applied_events')
       .countDocuments({

@@ -53,6 +53,22 @@ export class ServiceConfig extends BaseConfig {
 
   /** Handler attempts before a Kafka message goes to its dead-letter topic. */
   @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS: number = 3;
+
+  /**
+   * Appended to every consumer group id. Empty in deployments; a test run sets its own, so
+   * it neither takes messages from nor leaves offsets for anything else on the same broker.
+   */
+  @Matches(/^[A-Za-z0-9._-]*$/, {
+    message: 'CONSUMER_GROUP_SUFFIX may hold letters, digits, . _ -',
+  })
+  CONSUMER_GROUP_SUFFIX: string = '';
+
+  /**
+   * Where a consumer group with no committed offsets starts: `earliest` (a new deployment
+   * processes the whole topic) or `latest` (a test run only sees what it produces).
+   */
+  @IsIn(['earliest', 'latest'], { message: 'CONSUMER_NEW_GROUP_START must be earliest or latest' })
+  CONSUMER_NEW_GROUP_START: 'earliest' | 'latest' = 'earliest';
 }
 
 export function kafkaBrokers(config: ServiceConfig): string[] {

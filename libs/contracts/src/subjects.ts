@@ -6,6 +6,25 @@ export const Subjects = {
     find: 'members.v1.find',
     purchases: 'members.v1.purchases',
     healthAudit: 'members.v1.health-audit',
+    update: 'members.v1.update',
+    history: 'members.v1.history',
+    export: 'members.v1.export',
+    erase: 'members.v1.erase',
+    recordAttendance: 'members.v1.record-attendance',
+    analytics: 'members.v1.analytics',
+    segments: {
+      preview: 'members.v1.segments.preview',
+      save: 'members.v1.segments.save',
+      get: 'members.v1.segments.get',
+      members: 'members.v1.segments.members',
+    },
+    /** Archive imports: the file arrives in parts (create, append…, commit), then runs in the background. */
+    imports: {
+      create: 'members.v1.imports.create',
+      append: 'members.v1.imports.append',
+      commit: 'members.v1.imports.commit',
+      get: 'members.v1.imports.get',
+    },
   },
 } as const;
 

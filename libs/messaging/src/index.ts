@@ -8,3 +8,6 @@ export * from './outbox/outbox-relay';
 export * from './nats/nats-rpc.client';
 export * from './nats/rpc-server';
 export * from './mongo/insert-once';
+export * from './concurrency';
+export * from './bounded-map';
+export * from './keyed-lock';

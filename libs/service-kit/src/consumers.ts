@@ -3,7 +3,12 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { ServiceConfig } from '@crm/config';
-import { AppliedEventStore, ReliableConsumer, type MessageHandler } from '@crm/messaging';
+import {
+  AppliedEventStore,
+  ReliableConsumer,
+  type MessageHandler,
+  type ReliableConsumerOptions,
+} from '@crm/messaging';
 import { InjectKafka, InjectProducer } from './kafka.module';
 import { InjectMongo } from './mongo.module';
 
@@ -18,13 +23,27 @@ export class ConsumerFactory {
     private readonly logger: PinoLogger,
   ) {}
 
-  create<T>(groupId: string, topics: string[], handler: MessageHandler<T>): ReliableConsumer<T> {
+  create<T>(
+    groupId: string,
+    topics: string[],
+    handler: MessageHandler<T>,
+    tuning: Pick<
+      ReliableConsumerOptions,
+      'maxBatchSize' | 'partitionsConsumedConcurrently' | 'fromBeginning'
+    > = {},
+  ): ReliableConsumer<T> {
     return new ReliableConsumer(
       this.kafka,
       this.producer,
       AppliedEventStore.in(this.connection.db!, groupId),
       handler,
-      { groupId, topics, maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS },
+      {
+        groupId: `${groupId}${this.config.CONSUMER_GROUP_SUFFIX}`,
+        topics,
+        maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
+        fromBeginning: this.config.CONSUMER_NEW_GROUP_START === 'earliest',
+        ...tuning,
+      },
       this.logger.logger,
     );
   }

@@ -18,15 +18,19 @@ export function testKafka(): Kafka {
 }
 
 /**
- * Reads a topic from the beginning with a throw-away group until `done` says enough or
- * the time runs out, and returns everything read.
+ * Reads a topic with a throw-away group until `done` says enough or the time runs out, and
+ * returns everything read: from the beginning, or from `since` (a time before the effect
+ * under test) so a topic with a long history is not read whole.
  */
 export async function readTopic(
   topic: string,
   done: (messages: ReadMessage[]) => boolean,
   timeoutMs = 30000,
+  since?: Date,
 ): Promise<ReadMessage[]> {
-  const consumer = testKafka().consumer({ groupId: `test-reader-${randomUUID()}` });
+  const kafka = testKafka();
+  const starts = since ? await offsetsAt(kafka, topic, since) : [];
+  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
   const messages: ReadMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -38,6 +42,7 @@ export async function readTopic(
       if (done(messages)) finish();
     },
   });
+  for (const { partition, offset } of starts) consumer.seek({ topic, partition, offset });
   const timer = setTimeout(finish, timeoutMs);
   await finished;
   clearTimeout(timer);
@@ -59,4 +64,20 @@ function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(
     Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]),
   );
+}
+
+/** Per partition, the first offset at or after `since` (the end if nothing is that recent). */
+async function offsetsAt(kafka: Kafka, topic: string, since: Date) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, since.getTime());
+    const ends = await admin.fetchTopicOffsets(topic);
+    return byTime.map(({ partition, offset }) => ({
+      partition,
+      offset: offset === '-1' ? ends.find((e) => e.partition === partition)!.offset : offset,
+    }));
+  } finally {
+    await admin.disconnect();
+  }
 }

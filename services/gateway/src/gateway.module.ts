@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AnalyticsHttpController } from './analytics/analytics.http.controller';
+import { SegmentsHttpController } from './segments/segments.http.controller';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ObservabilityModule } from '@crm/service-kit';
 import { AuthGuard } from './auth/auth.guard';
@@ -6,6 +8,7 @@ import { JwtVerifier } from './auth/jwt-verifier';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { GatewayConfig } from './gateway.config';
 import { MembersHttpController } from './members/members.http.controller';
+import { MemberImportsHttpController } from './members/member-imports.http.controller';
 import { NatsRpcModule } from './nats/nats-rpc.module';
 
 @Module({})
@@ -23,7 +26,12 @@ export class GatewayModule {
         },
         NatsRpcModule,
       ],
-      controllers: [MembersHttpController],
+      controllers: [
+        MemberImportsHttpController,
+        MembersHttpController,
+        AnalyticsHttpController,
+        SegmentsHttpController,
+      ],
       providers: [
         JwtVerifier,
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -3,6 +3,7 @@ import { loadConfig } from '@crm/config';
 import { bootService, runMain } from '@crm/service-kit';
 import { setUpApiDocs } from './docs/swagger';
 import { exposeTraceId } from './errors/trace-id.hook';
+import { applyRouteBodyLimits } from './http/route-body-limit';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -11,6 +12,7 @@ runMain('gateway', async () => {
   await bootService('gateway', GatewayModule.forRoot(config), config, {
     configure: (app) => {
       exposeTraceId(app);
+      applyRouteBodyLimits(app);
       setUpApiDocs(app);
     },
   });

@@ -21,6 +21,29 @@ import { PosTransactionsConsumer } from './purchases/pos-transactions.kafka.cons
 import { PurchaseRepository } from './purchases/purchase.repository';
 import { PurchasesNatsController } from './purchases/purchases.nats.controller';
 import { RecordPurchase } from './purchases/record-purchase.handler';
+import { MemberEnrollment } from './registration/member-enrollment';
+import { ApplyImportedPerson } from './imports/apply-imported-person';
+import { GetImport } from './imports/get-import.handler';
+import { ImportJobRepository } from './imports/import-job.repository';
+import { ImportLeaseRepository } from './imports/import-lease.repository';
+import { ImportPartRepository } from './imports/import-parts.repository';
+import { ImportRunner } from './imports/import-runner';
+import { ImportsNatsController } from './imports/imports.nats.controller';
+import { ReceiveImport } from './imports/receive-import.handler';
+import { RunImportJob } from './imports/run-import-job';
+import { MemberHistoryRepository } from './profile/member-history.repository';
+import { UpdateMember } from './profile/update-member.handler';
+import { ListMemberHistory } from './profile/list-history.handler';
+import { ProfileNatsController } from './profile/profile.nats.controller';
+import { ExportMember } from './privacy/export-member.handler';
+import { EraseMember } from './privacy/erase-member.handler';
+import { PrivacyNatsController } from './privacy/privacy.nats.controller';
+import { EngagementRepository } from './grade/engagement.repository';
+import { GradeNatsController } from './grade/grade.nats.controller';
+import { AnalyticsNatsController } from './analytics/analytics.nats.controller';
+import { SavedSegmentsRepository } from './segments/saved-segments.repository';
+import { SegmentIndexService } from './segments/segment-index.service';
+import { SegmentsNatsController } from './segments/segments.nats.controller';
 
 @Module({})
 export class MembersModule {
@@ -38,6 +61,12 @@ export class MembersModule {
         LookupNatsController,
         PurchasesNatsController,
         HealthAuditNatsController,
+        ImportsNatsController,
+        ProfileNatsController,
+        PrivacyNatsController,
+        GradeNatsController,
+        AnalyticsNatsController,
+        SegmentsNatsController,
       ],
       providers: [
         memberCipherProvider,
@@ -55,6 +84,23 @@ export class MembersModule {
         PosTransactionsConsumer,
         LinkEarlierPurchases,
         MemberRegisteredConsumer,
+        MemberEnrollment,
+        ImportJobRepository,
+        ImportLeaseRepository,
+        ImportPartRepository,
+        ApplyImportedPerson,
+        RunImportJob,
+        ImportRunner,
+        ReceiveImport,
+        GetImport,
+        MemberHistoryRepository,
+        UpdateMember,
+        ListMemberHistory,
+        ExportMember,
+        EraseMember,
+        EngagementRepository,
+        SavedSegmentsRepository,
+        SegmentIndexService,
       ],
     };
   }

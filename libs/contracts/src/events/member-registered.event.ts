@@ -9,4 +9,6 @@ export class MemberRegisteredPayload {
   @IsIn(REGISTRATION_CHANNELS) channel!: RegistrationChannel;
   @IsOptional() @IsString() homeStoreId?: string;
   @IsISO8601() registeredAt!: string;
+  /** The member who brought this one (a referral, for the referrer's grade); added in v1, optional. */
+  @IsOptional() @IsString() referredBy?: string;
 }

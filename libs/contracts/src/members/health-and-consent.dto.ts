@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsOptional,
   IsString,
   Matches,
@@ -12,34 +13,90 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import {
+  ALLERGENS,
+  type Allergen,
+  ATC_CODE,
+  DISEASE_GROUPS,
+  type DiseaseGroup,
+  ICD10_CODE,
+} from './health-codes';
+
 export const MARKETING_CHANNELS = ['sms', 'email', 'wechat', 'app'] as const;
 export type MarketingChannel = (typeof MARKETING_CHANNELS)[number];
 
+export class HealthCondition {
+  @ApiProperty({ enum: DISEASE_GROUPS, example: 'diabetes' })
+  @IsIn(DISEASE_GROUPS)
+  group!: DiseaseGroup;
+
+  @ApiPropertyOptional({ example: 'E11', description: 'ICD-10 code when known' })
+  @IsOptional()
+  @Matches(ICD10_CODE, { message: 'icd10 must be an ICD-10 code such as E11 or E11.9' })
+  icd10?: string;
+
+  @ApiPropertyOptional({ example: 'type 2, diagnosed 2019' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  note?: string;
+}
+
+export class DrugAllergy {
+  @ApiProperty({ enum: ALLERGENS, example: 'penicillin' })
+  @IsIn(ALLERGENS)
+  allergen!: Allergen;
+
+  @ApiPropertyOptional({ example: 'rash' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reaction?: string;
+}
+
+export class RegularMedication {
+  @ApiProperty({ example: 'metformin 500mg' })
+  @IsString()
+  @MaxLength(120)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'A10BA02', description: 'ATC code when known' })
+  @IsOptional()
+  @Matches(ATC_CODE, { message: 'atc must be a full ATC code such as A10BA02' })
+  atc?: string;
+
+  @ApiPropertyOptional({ example: 'twice daily with meals' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  dose?: string;
+}
+
 /** Health details (sensitive personal information under PIPL): coded values plus free text. */
 export class HealthProfile {
-  @ApiPropertyOptional({ example: ['osteoporosis', 'hypertension'] })
+  @ApiPropertyOptional({ type: [HealthCondition] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(80, { each: true })
-  conditions?: string[];
+  @ValidateNested({ each: true })
+  @Type(() => HealthCondition)
+  conditions?: HealthCondition[];
 
-  @ApiPropertyOptional({ example: ['penicillin'] })
+  @ApiPropertyOptional({ type: [DrugAllergy] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(80, { each: true })
-  allergies?: string[];
+  @ValidateNested({ each: true })
+  @Type(() => DrugAllergy)
+  allergies?: DrugAllergy[];
 
-  @ApiPropertyOptional({ example: ['alendronate 70mg weekly'] })
+  @ApiPropertyOptional({ type: [RegularMedication] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(120, { each: true })
-  medications?: string[];
+  @ValidateNested({ each: true })
+  @Type(() => RegularMedication)
+  medications?: RegularMedication[];
 
   @ApiPropertyOptional({ example: 'Prefers morning calls about refills' })
   @IsOptional()

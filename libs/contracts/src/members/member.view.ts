@@ -1,5 +1,7 @@
 import { ConsentsView, HealthProfile } from './health-and-consent.dto';
 import { ApiProperty } from '@nestjs/swagger';
+import { RelationshipView } from './grade.dto';
+import { ProfileDetailsView } from './profile.dto';
 import {
   GENDERS,
   REGISTRATION_CHANNELS,
@@ -20,7 +22,7 @@ export class PurchaseSummaryView {
 }
 
 /** What the members service returns for one member (an allow-list: nothing else leaves it). */
-export class MemberView {
+export class MemberView extends ProfileDetailsView {
   @ApiProperty({ example: '6740a1f2c3b4d5e6f7a8b9c0' }) id!: string;
   @ApiProperty({ example: '王芳' }) name!: string;
   @ApiProperty({ example: '13800138000' }) phone!: string;
@@ -32,6 +34,13 @@ export class MemberView {
   @ApiProperty({ format: 'date-time' }) registeredAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ type: PurchaseSummaryView }) purchaseSummary!: PurchaseSummaryView;
+  @ApiProperty({
+    enum: [0, 20, 40, 60, 80, 100],
+    description:
+      'Relationship depth: 0 new, 20 re-bought, 40 attends events, 60 refers, 80 refers actively, 100 advocate',
+  })
+  grade!: number;
+  @ApiProperty({ type: RelationshipView }) relationship!: RelationshipView;
   @ApiProperty({ type: ConsentsView }) consents!: ConsentsView;
   @ApiProperty({
     type: HealthProfile,

@@ -21,9 +21,10 @@ import {
   type RegistrationChannel,
 } from './member.enums';
 import { IsPlausibleBirthDate } from './plausible-birth-date.validator';
+import { ProfileDetails } from './profile.dto';
 
 /** `POST /api/v1/members` body and the `members.v1.register` request alike. */
-export class RegisterMemberRequest {
+export class RegisterMemberRequest extends ProfileDetails {
   @ApiProperty({ example: '王芳', maxLength: 100 })
   @IsString()
   @IsNotEmpty()
@@ -62,6 +63,14 @@ export class RegisterMemberRequest {
   @IsOptional()
   @IsEmail()
   email?: string;
+
+  @ApiPropertyOptional({
+    example: '6740a1f2c3b4d5e6f7a8b9c0',
+    description: 'The member who referred this one (counts toward their grade)',
+  })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{24}$/, { message: 'referredBy must be a member id' })
+  referredBy?: string;
 
   @ApiPropertyOptional({ type: ConsentRequest })
   @IsOptional()

@@ -3,7 +3,8 @@ import type { Producer } from 'kafkajs';
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { outboxRelayed } from '@crm/observability';
-import { envelopeHeaders } from '../kafka/envelope';
+import { sendEvents } from '../kafka/envelope';
+import { forEachConcurrently } from '../concurrency';
 import { PENDING_OUTBOX, type OutboxEntry, type WithOutbox } from './outbox';
 
 type OutboxDocument = WithOutbox & { _id: unknown };
@@ -11,6 +12,8 @@ type OutboxDocument = WithOutbox & { _id: unknown };
 export interface OutboxRelayOptions {
   pollMs: number;
   batchSize?: number;
+  /** Runs a write to one document in turn with the process's other writes to it (KeyedLock). */
+  serialize?: (collection: string, id: unknown, write: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -94,39 +97,40 @@ export class OutboxRelay {
   }
 
   private async publish(entries: OutboxEntry[]): Promise<number> {
-    if (entries.length === 0) return 0;
-    const byTopic = new Map<string, OutboxEntry[]>();
-    for (const entry of entries)
-      byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map(({ envelope }) => ({
-          key: envelope.key,
-          value: JSON.stringify(envelope),
-          headers: envelopeHeaders(envelope),
-        })),
-      })),
-    });
-    for (const [topic, list] of byTopic) outboxRelayed().inc({ topic }, list.length);
+    await sendEvents(this.producer, entries);
+    for (const { topic } of entries) outboxRelayed().inc({ topic });
     return entries.length;
   }
 
   /**
-   * Pulls exactly the sent entries, by whole value (FerretDB's `$pull` takes no conditions),
-   * so entries queued meanwhile stay for the next pass. One update at a time: FerretDB v1.24
-   * on PostgreSQL stops answering when a bulk write carries dozens of these updates.
+   * Takes the sent entries out. Usually the outbox holds exactly what was sent, and one update
+   * (matched on that whole value) clears it with its flag; if events were queued meanwhile, only
+   * the sent ones are pulled (by whole value: FerretDB's `$pull` takes no conditions) and the
+   * flag stays for the next pass. A few updates run at once; FerretDB v1.24 on PostgreSQL stops
+   * answering when a single bulk write carries dozens of them.
    */
   private async removeSent(
     collection: mongo.Collection<OutboxDocument>,
     docs: OutboxDocument[],
   ): Promise<void> {
-    for (const doc of docs) {
-      await collection.updateOne(
-        { _id: doc._id } as never,
-        { $pullAll: { outbox: doc.outbox ?? [] } } as never,
-      );
-    }
+    const serialize = this.options.serialize ?? ((_collection, _id, write) => write());
+    await forEachConcurrently(docs, RELAY_WRITE_CONCURRENCY, (doc) =>
+      serialize(collection.collectionName, doc._id, () => clearSent(collection, doc)),
+    );
   }
 }
+
+async function clearSent(
+  collection: mongo.Collection<OutboxDocument>,
+  doc: OutboxDocument,
+): Promise<void> {
+  const sent = doc.outbox ?? [];
+  const cleared = await collection.updateOne(
+    { _id: doc._id, outbox: sent } as never,
+    { $unset: { outbox: '', outboxPending: '' } } as never,
+  );
+  if (cleared.matchedCount === 0)
+    await collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: sent } } as never);
+}
+
+const RELAY_WRITE_CONCURRENCY = 8;

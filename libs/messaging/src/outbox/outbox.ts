@@ -13,22 +13,33 @@ export interface OutboxEntry {
 
 export interface WithOutbox {
   outbox?: OutboxEntry[];
+  /**
+   * Set while `outbox` holds events: a top-level equality the store can answer from an index
+   * (a dotted `$exists` on the entries would scan every document of the collection).
+   */
+  outboxPending?: true;
 }
 
 /** Documents with events to send: `PENDING_OUTBOX` finds them through `OUTBOX_INDEX`. */
-export const PENDING_OUTBOX = { 'outbox.envelope.id': { $exists: true } } as const;
+export const PENDING_OUTBOX = { outboxPending: true } as const;
 export const OUTBOX_INDEX = {
-  key: { 'outbox.envelope.id': 1 },
-  name: 'outbox_pending',
+  key: { outboxPending: 1 },
+  name: 'outbox_pending_flag',
   sparse: true,
 } as const;
 
 /** Fields to add to an insert so the document's events leave with it. */
 export function withOutbox<T extends object>(doc: T, ...entries: OutboxEntry[]): T & WithOutbox {
-  return entries.length === 0 ? doc : { ...doc, outbox: entries };
+  return entries.length === 0 ? doc : { ...doc, outbox: entries, outboxPending: true };
 }
 
-/** Update operators that queue events beside a change: `{ ...change, ...queueEvents(e) }`. */
+/**
+ * Update operators that queue events beside a change. Merge `$set` with the change's own:
+ * `{ $set: { ...change, ...queued.$set }, $push: queued.$push }`.
+ */
 export function queueEvents(...entries: OutboxEntry[]) {
-  return { $push: { outbox: { $each: entries } } };
+  return {
+    $push: { outbox: { $each: entries } },
+    $set: { outboxPending: true as const },
+  };
 }

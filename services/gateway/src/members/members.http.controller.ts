@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -12,12 +12,22 @@ import {
   GetMemberRequest,
   HealthAuditList,
   ListHealthAuditRequest,
+  ListMemberHistoryRequest,
   ListPurchasesRequest,
+  GradeView,
+  MemberErasure,
+  MemberExport,
+  MemberHistory,
+  MemberPrivacyRequest,
+  RecordAttendanceCommand,
+  RecordAttendanceRequest,
   PurchaseList,
   MemberList,
   MemberView,
   RegisterMemberRequest,
   Subjects,
+  UpdateMemberCommand,
+  UpdateMemberRequest,
   validatePayload,
 } from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
@@ -87,5 +97,78 @@ export class MembersHttpController {
   healthAudit(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<HealthAuditList> {
     const request = validatePayload(ListHealthAuditRequest, { id });
     return this.rpc.request(Subjects.members.healthAudit, request, staff);
+  }
+
+  @Patch(':id')
+  @Roles(...MEMBER_STAFF)
+  @ApiOperation({
+    summary:
+      "Change a member's profile (only the fields given); every change is kept in the history",
+  })
+  @ApiBody({ type: UpdateMemberRequest })
+  @ApiResponse({ status: 200, type: MemberView })
+  @ErrorResponses(400, 401, 403, 404, 409)
+  update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<MemberView> {
+    const request = validatePayload(UpdateMemberCommand, { id, change: body });
+    return this.rpc.request(Subjects.members.update, request, staff);
+  }
+
+  @Get(':id/history')
+  @Roles(...MEMBER_STAFF)
+  @ApiOperation({ summary: "Who changed a member's record, when, which fields, old and new" })
+  @ApiResponse({ status: 200, type: MemberHistory })
+  @ErrorResponses(400, 401, 403, 404)
+  history(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberHistory> {
+    const request = validatePayload(ListMemberHistoryRequest, { id });
+    return this.rpc.request(Subjects.members.history, request, staff);
+  }
+
+  @Get(':id/export')
+  @Roles('admin', 'desk_agent')
+  @ApiOperation({
+    summary:
+      'A copy of everything the members service holds about the member (data-subject access)',
+  })
+  @ApiResponse({ status: 200, type: MemberExport })
+  @ErrorResponses(400, 401, 403, 404)
+  exportData(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberExport> {
+    const request = validatePayload(MemberPrivacyRequest, { id });
+    return this.rpc.request(Subjects.members.export, request, staff);
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      "Erase the member's personal and health data; every service is told (member.erased) and keeps only anonymous aggregates",
+  })
+  @ApiResponse({ status: 200, type: MemberErasure })
+  @ErrorResponses(400, 401, 403, 404)
+  erase(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberErasure> {
+    const request = validatePayload(MemberPrivacyRequest, { id });
+    return this.rpc.request(Subjects.members.erase, request, staff);
+  }
+
+  @Post(':id/event-attendances')
+  @HttpCode(200)
+  @Roles(...MEMBER_STAFF)
+  @ApiOperation({
+    summary:
+      'Record that the member attended a member event (counts toward their grade, once per event)',
+  })
+  @ApiBody({ type: RecordAttendanceRequest })
+  @ApiResponse({ status: 200, type: GradeView })
+  @ErrorResponses(400, 401, 403, 404)
+  recordAttendance(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<GradeView> {
+    const request = validatePayload(RecordAttendanceCommand, { id, attendance: body });
+    return this.rpc.request(Subjects.members.recordAttendance, request, staff);
   }
 }

@@ -23,7 +23,12 @@ export class MembersOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     this.relay = new OutboxRelay(
       [members.collection as never, purchases.collection as never],
       producer,
-      { pollMs: config.OUTBOX_POLL_MS },
+      {
+        pollMs: config.OUTBOX_POLL_MS,
+        // Clearing a member's outbox is a member write like any other (see KeyedLock).
+        serialize: (collection, id, write) =>
+          collection === members.collection.collectionName ? members.serialize(id, write) : write(),
+      },
       logger.logger,
     );
   }

@@ -15,7 +15,8 @@ export class GetMember {
   execute(request: GetMemberRequest, actor?: RpcActor): Promise<MemberView> {
     return inSpan('members.get', async () => {
       const doc = await this.members.findById(request.id);
-      if (!doc) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${request.id}`);
+      if (!doc || doc.erasedAt)
+        throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${request.id}`);
       return this.views.forReader(doc, actor, 'member.view');
     });
   }

@@ -1,7 +1,7 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { HealthAuditList, ListHealthAuditRequest, Subjects, validatePayload } from '@crm/contracts';
 import { NatsController } from '@crm/messaging';
-import { HealthAuditRepository } from '../members/health-audit.repository';
+import { HealthAuditRepository, toHealthAuditView } from '../members/health-audit.repository';
 
 /** Who read or changed a member's health details (the gateway lets only admins ask). */
 @NatsController()
@@ -11,17 +11,6 @@ export class HealthAuditNatsController {
   @MessagePattern(Subjects.members.healthAudit)
   async list(@Payload() data: unknown): Promise<HealthAuditList> {
     const request = validatePayload(ListHealthAuditRequest, data);
-    const records = await this.audit.forMember(request.id);
-    return {
-      items: records.map(({ action, fields, purpose, actor, roles, storeId, at }) => ({
-        action,
-        fields,
-        purpose,
-        actor,
-        roles,
-        storeId,
-        at: at.toISOString(),
-      })),
-    };
+    return { items: (await this.audit.forMember(request.id)).map(toHealthAuditView) };
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
+import type { HealthAuditView } from '@crm/contracts';
 import type { RpcActor } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
@@ -55,4 +56,16 @@ export class HealthAuditRepository {
       this.collection.find({ memberId }, { sort: { at: -1 }, limit }).toArray(),
     );
   }
+}
+
+export function toHealthAuditView({
+  action,
+  fields,
+  purpose,
+  actor,
+  roles,
+  storeId,
+  at,
+}: HealthAuditRecord): HealthAuditView {
+  return { action, fields, purpose, actor, roles, storeId, at: at.toISOString() };
 }

@@ -1,5 +1,14 @@
 import type { ObjectId } from 'mongoose';
-import type { Gender, MarketingChannel, RegistrationChannel } from '@crm/contracts';
+import type {
+  Address,
+  EducationLevel,
+  Gender,
+  IncomeBand,
+  Lifestyle,
+  MaritalStatus,
+  MarketingChannel,
+  RegistrationChannel,
+} from '@crm/contracts';
 import type { WithOutbox } from '@crm/messaging';
 import type { PurchaseStats } from '../purchases/purchase-stats';
 
@@ -25,6 +34,30 @@ export interface MemberDocument extends WithOutbox {
   };
   /** Health details as one encrypted JSON value (FieldCipher, field `health`), or null. */
   healthEnc: string | null;
+  landline?: string | null;
+  address?: Address | null;
+  education?: EducationLevel | null;
+  incomeBand?: IncomeBand | null;
+  maritalStatus?: MaritalStatus | null;
+  employer?: string | null;
+  jobTitle?: string | null;
+  lifestyle?: Lifestyle | null;
+  /**
+   * Changes written with the member but not yet copied to `member_history`: the same write
+   * as the change, so no change goes unrecorded (see member-history.repository.ts).
+   */
+  pendingHistory?: MemberChangeRecord[];
+  /**
+   * Set when the member's personal data was erased (right to deletion): the document stays
+   * as an anonymous shell so aggregates keep adding up.
+   */
+  erasedAt?: Date | null;
+  /** Kept on erasure instead of the birth date, for aggregates by age. */
+  ageBandAtErasure?: string | null;
+  /** The member who referred this one, if any. */
+  referredBy?: string | null;
+  /** Relationship depth beyond purchases (see member-grade.ts). */
+  engagement?: { eventIds?: string[]; referredMemberIds?: string[] };
   /** Purchase figures, updated by each POS transaction (see purchase-stats.ts). */
   stats?: PurchaseStats;
 }
@@ -34,4 +67,16 @@ export interface ConsentRecord {
   at: Date;
   channel: string;
   takenBy: string | null;
+}
+
+/** One change of a member's record: who, when, which fields, old and new values. */
+export interface MemberChangeRecord {
+  _id: string;
+  memberId: string;
+  at: Date;
+  actor: string | null;
+  roles: string[];
+  storeId: string | null;
+  /** Health values are kept as stored: encrypted (FieldCipher, field `health`). */
+  changes: { field: string; old: unknown; new: unknown }[];
 }

@@ -1,5 +1,12 @@
-import type { ConsentsView, HealthProfile, MemberView } from '@crm/contracts';
+import type {
+  ConsentsView,
+  HealthProfile,
+  MemberView,
+  ProfileDetails,
+  ProfileDetailsView,
+} from '@crm/contracts';
 import type { FieldCipher } from '@crm/crypto';
+import { memberGrade, relationshipOf } from '../grade/member-grade';
 import { summarize } from '../purchases/purchase-stats';
 import type { ConsentRecord, MemberDocument } from './member.document';
 import { HEALTH_FIELD, PHONE_FIELD } from './member-crypto';
@@ -23,9 +30,12 @@ export function toMemberView(
     gender: doc.gender,
     birthDate: doc.birthDate,
     email: doc.email,
+    ...profileDetailsOf(doc),
     registeredAt: doc.registeredAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     purchaseSummary: summarize(doc.stats),
+    grade: memberGrade(relationshipOf(doc)),
+    relationship: relationshipOf(doc),
     consents: consentsView(doc.consents),
     health:
       hasHealth && showHealth
@@ -42,5 +52,21 @@ function consentsView(consents: MemberDocument['consents'] | undefined): Consent
       Object.entries(consents?.marketing ?? {}).map(([channel, record]) => [channel, view(record)]),
     ),
     healthData: consents?.healthData ? view(consents.healthData) : null,
+  };
+}
+
+/** The optional profile fields, null when not given (documents from before they existed too). */
+export function profileDetailsOf(doc: {
+  [K in keyof ProfileDetails]?: ProfileDetails[K] | null;
+}): ProfileDetailsView {
+  return {
+    landline: doc.landline ?? null,
+    address: doc.address ?? null,
+    education: doc.education ?? null,
+    incomeBand: doc.incomeBand ?? null,
+    maritalStatus: doc.maritalStatus ?? null,
+    employer: doc.employer ?? null,
+    jobTitle: doc.jobTitle ?? null,
+    lifestyle: doc.lifestyle ?? null,
   };
 }

@@ -2,8 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { mongo, type Connection } from 'mongoose';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
-import { OUTBOX_INDEX } from '@crm/messaging';
-import { countPurchase, notYetCounted } from '../purchases/purchase-stats';
+import { KeyedLock, OUTBOX_INDEX } from '@crm/messaging';
+import {
+  countPurchase,
+  countPurchases,
+  noneYetCounted,
+  notYetCounted,
+} from '../purchases/purchase-stats';
 import type { PurchaseDocument } from '../purchases/purchase.document';
 import type { MemberDocument } from './member.document';
 
@@ -13,6 +18,7 @@ export const MEMBERS_COLLECTION = 'members';
 @Injectable()
 export class MemberRepository implements OnModuleInit {
   readonly collection: mongo.Collection<MemberDocument>;
+  private readonly writes = new KeyedLock();
 
   constructor(@InjectMongo() connection: Connection) {
     this.collection = connection.db!.collection<MemberDocument>(MEMBERS_COLLECTION);
@@ -48,13 +54,46 @@ export class MemberRepository implements OnModuleInit {
     );
   }
 
+  /**
+   * Runs a write to one member in turn with this process's other writes to that member: every
+   * update of a member document goes through here (see KeyedLock for why).
+   */
+  serialize<T>(memberId: unknown, write: () => Promise<T>): Promise<T> {
+    return this.writes.run(String(memberId), write);
+  }
+
+  /**
+   * Counts several purchases of one member in one write. If any of them was counted before
+   * (a redelivery after a crash), each is counted on its own instead, once.
+   */
+  async countPurchases(memberId: string, purchases: PurchaseDocument[]): Promise<void> {
+    if (!mongo.ObjectId.isValid(memberId) || purchases.length === 0) return;
+    if (purchases.length > 1) {
+      const result = await this.serialize(memberId, () =>
+        dbSpan(MEMBERS_COLLECTION, 'update', () =>
+          this.collection.updateOne(
+            {
+              _id: new mongo.ObjectId(memberId),
+              ...noneYetCounted(purchases.map((p) => p._id)),
+            } as never,
+            countPurchases(purchases) as never,
+          ),
+        ),
+      );
+      if (result.matchedCount === 1) return;
+    }
+    for (const purchase of purchases) await this.countPurchase(memberId, purchase);
+  }
+
   /** Counts a purchase in its member's figures, once: a transaction already counted changes nothing. */
   async countPurchase(memberId: string, purchase: PurchaseDocument): Promise<void> {
     if (!mongo.ObjectId.isValid(memberId)) return;
-    await dbSpan(MEMBERS_COLLECTION, 'update', () =>
-      this.collection.updateOne(
-        { _id: new mongo.ObjectId(memberId), ...notYetCounted(purchase._id) } as never,
-        countPurchase(purchase) as never,
+    await this.serialize(memberId, () =>
+      dbSpan(MEMBERS_COLLECTION, 'update', () =>
+        this.collection.updateOne(
+          { _id: new mongo.ObjectId(memberId), ...notYetCounted(purchase._id) } as never,
+          countPurchase(purchase) as never,
+        ),
       ),
     );
   }

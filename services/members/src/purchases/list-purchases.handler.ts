@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, ListPurchasesRequest, PurchaseList } from '@crm/contracts';
+import {
+  AppError,
+  ErrorCode,
+  ListPurchasesRequest,
+  PurchaseList,
+  type PurchaseView,
+} from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { MemberRepository } from '../members/member.repository';
+import type { PurchaseDocument } from './purchase.document';
 import { PurchaseRepository } from './purchase.repository';
 
 @Injectable()
@@ -17,17 +24,19 @@ export class ListPurchases {
         throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${request.id}`);
       }
       const docs = await this.purchases.forMember(request.id, request.limit ?? 50);
-      return {
-        items: docs.map((doc) => ({
-          transactionId: doc._id,
-          type: doc.type,
-          originalTransactionId: doc.originalTransactionId,
-          storeId: doc.storeId,
-          occurredAt: doc.occurredAt.toISOString(),
-          totalCents: doc.totalCents,
-          items: doc.items,
-        })),
-      };
+      return { items: docs.map(toPurchaseView) };
     });
   }
+}
+
+export function toPurchaseView(doc: PurchaseDocument): PurchaseView {
+  return {
+    transactionId: doc._id,
+    type: doc.type,
+    originalTransactionId: doc.originalTransactionId,
+    storeId: doc.storeId,
+    occurredAt: doc.occurredAt.toISOString(),
+    totalCents: doc.totalCents,
+    items: doc.items,
+  };
 }

@@ -1,8 +1,12 @@
 import { PURCHASE_RECORDED, type PurchaseRecordedPayload } from '@crm/contracts';
-import { newEnvelope } from '@crm/messaging';
+import { eventIdFor, newEnvelope } from '@crm/messaging';
 import type { PurchaseDocument } from './purchase.document';
 
-/** `purchase.recorded` for a member's transaction: ids and facts, no product names or phone. */
+/**
+ * `purchase.recorded` for a member's transaction: ids and facts, no product names or phone.
+ * Its id follows from the transaction and the member, so announcing it again (after a
+ * redelivery) is a duplicate that consumers drop.
+ */
 export function purchaseRecordedEvent(doc: PurchaseDocument, memberId: string) {
   const payload: PurchaseRecordedPayload = {
     transactionId: doc._id,
@@ -21,5 +25,11 @@ export function purchaseRecordedEvent(doc: PurchaseDocument, memberId: string) {
       daysSupply,
     })),
   };
-  return newEnvelope({ type: PURCHASE_RECORDED, source: 'members', key: memberId, payload });
+  return newEnvelope({
+    id: eventIdFor(PURCHASE_RECORDED, doc._id, memberId),
+    type: PURCHASE_RECORDED,
+    source: 'members',
+    key: memberId,
+    payload,
+  });
 }

@@ -1,4 +1,10 @@
-import { countPurchase, monthKey, summarize, type PurchaseStats } from './purchase-stats';
+import {
+  countPurchase,
+  countPurchases,
+  monthKey,
+  summarize,
+  type PurchaseStats,
+} from './purchase-stats';
 import type { PurchaseDocument } from './purchase.document';
 
 const purchase = (over: Partial<PurchaseDocument>): PurchaseDocument => ({
@@ -40,6 +46,25 @@ describe('purchase figures', () => {
     expect(countPurchase(purchase({ _id: 'R1', type: 'refund', totalCents: 5800 })).$inc).toEqual({
       'stats.months.2026-11.spendCents': -5800,
       'stats.months.2026-11.refundCents': 5800,
+    });
+  });
+
+  it('counts a batch of one member in one update that equals the single updates together', () => {
+    const update = countPurchases([
+      purchase({ _id: 'T1', occurredAt: new Date('2026-10-31T17:00:00Z'), totalCents: 1000 }),
+      purchase({ _id: 'T2', occurredAt: new Date('2026-11-05T01:00:00Z'), totalCents: 2500 }),
+      purchase({ _id: 'R1', type: 'refund', totalCents: 400 }),
+    ]);
+    expect(update).toEqual({
+      $push: { 'stats.appliedTx': { $each: ['T1', 'T2', 'R1'] } },
+      $inc: {
+        'stats.months.2026-11.count': 2,
+        'stats.months.2026-11.spendCents': 1000 + 2500 - 400,
+        'stats.months.2026-11.refundCents': 400,
+      },
+      $min: { 'stats.firstPurchaseAt': new Date('2026-10-31T17:00:00Z') },
+      $max: { 'stats.lastPurchaseAt': new Date('2026-11-05T01:00:00Z') },
+      $addToSet: { 'stats.categories': { $each: ['osteoporosis', 'vitamins'] } },
     });
   });
 

@@ -31,28 +31,49 @@ export function monthKey(at: Date): string {
 
 /** The update that counts one transaction on its member, once (paired with `notYetCounted`). */
 export function countPurchase(purchase: PurchaseDocument) {
-  const month = `stats.months.${monthKey(purchase.occurredAt)}`;
-  const categories = [...new Set(purchase.items.map((item) => item.category))];
-  if (purchase.type === 'refund') {
-    return {
-      $push: { 'stats.appliedTx': purchase._id },
-      $inc: {
-        [`${month}.spendCents`]: -purchase.totalCents,
-        [`${month}.refundCents`]: purchase.totalCents,
-      },
-    };
-  }
-  return {
-    $push: { 'stats.appliedTx': purchase._id },
-    $inc: { [`${month}.count`]: 1, [`${month}.spendCents`]: purchase.totalCents },
-    $min: { 'stats.firstPurchaseAt': purchase.occurredAt },
-    $max: { 'stats.lastPurchaseAt': purchase.occurredAt },
-    $addToSet: { 'stats.categories': { $each: categories } },
-  };
+  return countPurchases([purchase]);
 }
 
 export const notYetCounted = (transactionId: string) => ({
   'stats.appliedTx': { $ne: transactionId },
+});
+
+/**
+ * One update that counts several transactions of the same member (paired with
+ * `noneYetCounted`): a batch of sales costs the store one write per member, not one per sale.
+ */
+export function countPurchases(purchases: readonly PurchaseDocument[]) {
+  const inc: Record<string, number> = {};
+  const add = (key: string, n: number) => (inc[key] = (inc[key] ?? 0) + n);
+  const sales = purchases.filter((p) => p.type === 'sale');
+  for (const purchase of purchases) {
+    const month = `stats.months.${monthKey(purchase.occurredAt)}`;
+    if (purchase.type === 'refund') {
+      add(`${month}.spendCents`, -purchase.totalCents);
+      add(`${month}.refundCents`, purchase.totalCents);
+    } else {
+      add(`${month}.count`, 1);
+      add(`${month}.spendCents`, purchase.totalCents);
+    }
+  }
+  const ids = purchases.map((p) => p._id);
+  const update: Record<string, object> = {
+    $push: { 'stats.appliedTx': ids.length === 1 ? ids[0]! : { $each: ids } },
+    $inc: inc,
+  };
+  if (sales.length === 0) return update;
+  const times = sales.map((p) => p.occurredAt.getTime());
+  const categories = [...new Set(sales.flatMap((p) => p.items.map((item) => item.category)))];
+  return {
+    ...update,
+    $min: { 'stats.firstPurchaseAt': new Date(Math.min(...times)) },
+    $max: { 'stats.lastPurchaseAt': new Date(Math.max(...times)) },
+    $addToSet: { 'stats.categories': { $each: categories } },
+  };
+}
+
+export const noneYetCounted = (transactionIds: readonly string[]) => ({
+  'stats.appliedTx': { $nin: transactionIds },
 });
 
 /** Rolling figures over the 12 months up to `now` (this month and the 11 before it). */

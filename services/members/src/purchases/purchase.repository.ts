@@ -1,6 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { insertOnce, OUTBOX_INDEX, queueEvents, type OutboxEntry } from '@crm/messaging';
+import {
+  insertManyOnce,
+  insertOnce,
+  OUTBOX_INDEX,
+  queueEvents,
+  type OutboxEntry,
+} from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { PurchaseDocument } from './purchase.document';
@@ -28,6 +34,18 @@ export class PurchaseRepository implements OnModuleInit {
     return insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc)));
   }
 
+  /**
+   * Records many transactions in one unordered insert; returns the ids already on file
+   * (a redelivery), which are left as they were.
+   */
+  async insertNew(docs: PurchaseDocument[]): Promise<Set<string>> {
+    if (docs.length === 0) return new Set();
+    const taken = await insertManyOnce(() =>
+      dbSpan(COLLECTION, 'insert', () => this.collection.insertMany(docs, { ordered: false })),
+    );
+    return new Set([...taken].map((index) => docs[index]!._id));
+  }
+
   findById(transactionId: string): Promise<PurchaseDocument | null> {
     return dbSpan(COLLECTION, 'find', () =>
       this.collection.findOne({ _id: transactionId }, { projection: { outbox: 0 } }),
@@ -47,14 +65,21 @@ export class PurchaseRepository implements OnModuleInit {
     memberId: string,
     event: OutboxEntry,
   ): Promise<boolean> {
-    const { $push } = queueEvents(event);
+    const queued = queueEvents(event);
     const result = await dbSpan(COLLECTION, 'update', () =>
       this.collection.updateOne({ _id: transactionId, memberId: null }, {
-        $set: { memberId },
-        $push,
+        $set: { memberId, ...queued.$set },
+        $push: queued.$push,
       } as never),
     );
     return result.modifiedCount === 1;
+  }
+
+  /** Erasure: the purchases stay (anonymous aggregates) but lose the buyer's phone index. */
+  async forgetPhone(memberId: string): Promise<void> {
+    await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateMany({ memberId }, { $set: { phoneIndex: null } }),
+    );
   }
 
   forMember(memberId: string, limit: number): Promise<PurchaseDocument[]> {

@@ -1,0 +1,195 @@
+// Member lookup by phone through the gateway (QUALITY.md "Gateway read"): p50/p99 at a fixed
+// rate (autocannon -R) over members seeded straight into the store, beside limits measured in
+// the same run at the same rate: a bare Fastify route, a raw NATS request/reply echo, and the
+// raw driver's two primary-key reads the lookup needs (phone claim, then member).
+//   npm run build && node bench/phone-lookup/run.mjs [members=100000] [rate=200] [seconds=30] [reps=3]
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { MongoClient, ObjectId } from 'mongodb';
+import { connect } from '@nats-io/transport-node';
+import crypto from '@crm/crypto';
+import testing from '@crm/testing';
+
+const { FieldCipher } = crypto;
+const { ServiceProcess, staffToken, localEndpoints, devEnv } = testing;
+const [memberCount = 100000, rate = 200, seconds = 30, reps = 3] = process.argv
+  .slice(2)
+  .map(Number);
+Object.assign(process.env, { ...localEndpoints(), ...process.env });
+const log = (msg) => console.log(`[bench] ${msg}`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const env = devEnv();
+const cipher = new FieldCipher({
+  keys: FieldCipher.parseKeys(env.MEMBERS_DATA_KEYS),
+  activeKeyId: env.MEMBERS_ACTIVE_KEY_ID,
+  blindIndexKey: Buffer.from(env.MEMBERS_BLIND_INDEX_KEY, 'base64'),
+});
+const phoneOf = (i) => `135${String(i).padStart(8, '0')}`;
+
+/** Members and their phone claims, as registration writes them, in bulk. */
+async function seed(db) {
+  const members = db.collection('members');
+  const claims = db.collection('member_phones');
+  await members.createIndex({ phoneIndex: 1 }, { unique: true, name: 'phone_index_unique' });
+  const now = new Date();
+  for (let start = 0; start < memberCount; start += 5000) {
+    const batch = Array.from({ length: Math.min(5000, memberCount - start) }, (_, j) => {
+      const phone = phoneOf(start + j);
+      const id = new ObjectId();
+      const phoneIndex = cipher.blindIndex(phone, 'phone');
+      return {
+        member: {
+          _id: id,
+          name: `会员${start + j}`,
+          phoneEnc: cipher.encrypt(phone, 'phone'),
+          phoneIndex,
+          channel: 'store',
+          homeStoreId: 'S001',
+          gender: null,
+          birthDate: null,
+          email: null,
+          registeredBy: null,
+          registeredAt: now,
+          updatedAt: now,
+          consents: { marketing: {}, healthData: null },
+          healthEnc: null,
+        },
+        claim: { _id: phoneIndex, memberId: String(id), claimedAt: now },
+      };
+    });
+    await members.insertMany(
+      batch.map((b) => b.member),
+      { ordered: false },
+    );
+    await claims.insertMany(
+      batch.map((b) => b.claim),
+      { ordered: false },
+    );
+    if ((start / 5000) % 4 === 0) log(`seeded ${start + batch.length}/${memberCount} members`);
+  }
+}
+
+/** Fixed-rate load with a different member's phone per request; latencies in ms. */
+async function load(url, headers = {}) {
+  const result = await autocannon({
+    url,
+    connections: 20,
+    overallRate: rate,
+    duration: seconds,
+    headers,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          path: `${new URL(url).pathname}?phone=${phoneOf(Math.floor(Math.random() * memberCount))}`,
+        }),
+      },
+    ],
+  });
+  const failed = result.non2xx + result.errors + result.timeouts;
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: Math.round(result.requests.average),
+    failed,
+  };
+}
+
+/** The same rate, without HTTP: one caller issuing `fn` on a fixed schedule. */
+async function paced(fn) {
+  const latencies = [];
+  const interval = 1000 / rate;
+  const started = performance.now();
+  const inFlight = [];
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    inFlight.push(fn(i).then(() => latencies.push(performance.now() - t0)));
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  const at = (q) => Math.round(latencies[Math.floor(q * (latencies.length - 1))] * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99), rps: rate, failed: 0 };
+}
+
+async function once(rep, db, gateway, token) {
+  const results = {};
+  results.gateway = await load(`${gateway.url}/api/v1/members`, {
+    authorization: `Bearer ${token}`,
+  });
+
+  const bare = Fastify();
+  bare.get('/members', async () => ({ items: [{ id: 'x', name: 'y' }] }));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  results.bareFastify = await load(`http://127.0.0.1:${bare.server.address().port}/members`);
+  await bare.close();
+
+  const nc = await connect({ servers: process.env.NATS_URL });
+  const subject = `bench.echo.${randomUUID()}`;
+  const sub = nc.subscribe(subject, { callback: (_err, msg) => msg.respond(msg.data) });
+  results.natsEcho = await paced(() => nc.request(subject, 'ping', { timeout: 5000 }));
+  sub.unsubscribe();
+  await nc.close();
+
+  const claims = db.collection('member_phones');
+  const members = db.collection('members');
+  results.driverReads = await paced(async () => {
+    const phone = phoneOf(Math.floor(Math.random() * memberCount));
+    const claim = await claims.findOne({ _id: cipher.blindIndex(phone, 'phone') });
+    await members.findOne({ _id: new ObjectId(claim.memberId) });
+  });
+  for (const [name, r] of Object.entries(results))
+    console.log(JSON.stringify({ rep: rep + 1, name, ...r }));
+  return results;
+}
+
+log(
+  `phone lookup: ${memberCount} members, ${rate} req/s for ${seconds}s, ${reps} reps; node ${process.version}, ${os.cpus().length} cpus, no pinning`,
+);
+const dbName = `test_bench_lookup_${randomUUID().slice(0, 8)}`;
+const mongo = await MongoClient.connect(process.env.MONGO_URL);
+const db = mongo.db(dbName);
+await seed(db);
+const members = await ServiceProcess.create('members', { MONGO_DB: dbName, LOG_LEVEL: 'warn' });
+const gateway = await ServiceProcess.create('gateway', { LOG_LEVEL: 'warn' });
+await members.start();
+await gateway.start();
+const token = await staffToken(['store_clerk'], { storeId: 'S001' });
+// Correctness first: a seeded member comes back by phone.
+const probe = await fetch(`${gateway.url}/api/v1/members?phone=${phoneOf(7)}`, {
+  headers: { authorization: `Bearer ${token}` },
+});
+const found = (await probe.json()).items?.[0];
+if (found?.phone !== phoneOf(7)) throw new Error(`lookup returned ${JSON.stringify(found)}`);
+
+const runs = [];
+try {
+  for (let rep = 0; rep < reps; rep++) runs.push(await once(rep, db, gateway, token));
+} finally {
+  await members.stop();
+  await gateway.stop();
+  await db.dropDatabase();
+  await mongo.close();
+}
+console.log('\nname          p50 ms (range)        p99 ms (range)        failed');
+for (const name of Object.keys(runs[0])) {
+  const p50 = runs.map((r) => r[name].p50);
+  const p99 = runs.map((r) => r[name].p99);
+  console.log(
+    `${name.padEnd(13)} ${String(median(p50)).padEnd(5)} (${Math.min(...p50)}–${Math.max(...p50)})`.padEnd(
+      36,
+    ) +
+      `${String(median(p99)).padEnd(5)} (${Math.min(...p99)}–${Math.max(...p99)})`.padEnd(22) +
+      runs.reduce((a, r) => a + r[name].failed, 0),
+  );
+}
+const ratio = median(runs.map((r) => r.gateway.p99)) / median(runs.map((r) => r.bareFastify.p99));
+console.log(
+  `gateway p99 / bare Fastify p99 = ${ratio.toFixed(1)}; target p99 < 50 ms at ${rate} req/s`,
+);
+if (runs.some((r) => r.gateway.failed > 0)) process.exit(1);

@@ -1,0 +1,2 @@
+export * from './segment-criteria.dto';
+export * from './saved-segment.dto';

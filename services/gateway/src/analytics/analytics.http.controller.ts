@@ -1,0 +1,44 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  AppError,
+  ErrorCode,
+  MemberAnalytics,
+  MemberAnalyticsRequest,
+  Subjects,
+  validatePayload,
+} from '@crm/contracts';
+import { NatsRpcClient } from '@crm/messaging';
+import type { StaffPrincipal } from '../auth/roles';
+import { Roles, Staff } from '../auth/roles.decorator';
+import { ErrorResponses } from '../docs/error-responses';
+
+@ApiTags('analytics')
+@ApiBearerAuth()
+@Controller('api/v1/analytics')
+export class AnalyticsHttpController {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  @Get('members')
+  @Roles('hq_analyst', 'admin', 'store_manager')
+  @ApiOperation({
+    summary:
+      'Member counts, new and lapsed members, average ticket and return rate for a period, by store and dimension (aggregates only)',
+  })
+  @ApiResponse({ status: 200, type: MemberAnalytics })
+  @ErrorResponses(400, 401, 403)
+  members(@Query() query: unknown, @Staff() staff: StaffPrincipal): Promise<MemberAnalytics> {
+    const request = validatePayload(MemberAnalyticsRequest, query);
+    // A store manager sees their own store; chain-wide figures are for HQ and admins.
+    const chainWide = staff.roles.some((role) => role === 'hq_analyst' || role === 'admin');
+    if (!chainWide) {
+      if (request.storeId && request.storeId !== staff.storeId)
+        throw new AppError(
+          ErrorCode.AUTH_FORBIDDEN,
+          "A store manager sees only their own store's figures",
+        );
+      request.storeId = staff.storeId;
+    }
+    return this.rpc.request(Subjects.members.analytics, request, staff);
+  }
+}

@@ -1,0 +1,92 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  GetSegmentRequest,
+  ListSegmentMembersRequest,
+  SaveSegmentRequest,
+  SegmentMembersPage,
+  SegmentPreviewRequest,
+  SegmentPreviewView,
+  SegmentView,
+  Subjects,
+  validatePayload,
+} from '@crm/contracts';
+import { NatsRpcClient } from '@crm/messaging';
+import type { StaffPrincipal } from '../auth/roles';
+import { Roles, Staff } from '../auth/roles.decorator';
+import { ErrorResponses } from '../docs/error-responses';
+
+/** Who targets members: HQ analysts see counts only, never who is in a segment. */
+const SEGMENT_USERS = ['admin', 'store_manager', 'desk_agent'] as const;
+
+@ApiTags('segments')
+@ApiBearerAuth()
+@Controller('api/v1/segments')
+export class SegmentsHttpController {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  @Post('preview')
+  @HttpCode(200)
+  @Roles(...SEGMENT_USERS, 'hq_analyst')
+  @ApiOperation({
+    summary:
+      'How many members match the criteria now, with a sample of their ids (no sample for hq_analyst)',
+  })
+  @ApiBody({ type: SegmentPreviewRequest })
+  @ApiResponse({ status: 200, type: SegmentPreviewView })
+  @ErrorResponses(400, 401, 403)
+  async preview(
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<SegmentPreviewView> {
+    const request = validatePayload(SegmentPreviewRequest, body);
+    const result = await this.rpc.request<SegmentPreviewView>(
+      Subjects.members.segments.preview,
+      request,
+      staff,
+    );
+    const individualAccess = staff.roles.some((role) =>
+      (SEGMENT_USERS as readonly string[]).includes(role),
+    );
+    return individualAccess ? result : { ...result, sample: [] };
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Roles(...SEGMENT_USERS)
+  @ApiOperation({ summary: 'Save a segment for campaigns; its members are evaluated when listed' })
+  @ApiBody({ type: SaveSegmentRequest })
+  @ApiResponse({ status: 201, type: SegmentView })
+  @ErrorResponses(400, 401, 403)
+  save(@Body() body: unknown, @Staff() staff: StaffPrincipal): Promise<SegmentView> {
+    const request = validatePayload(SaveSegmentRequest, body);
+    return this.rpc.request(Subjects.members.segments.save, request, staff);
+  }
+
+  @Get(':id')
+  @Roles(...SEGMENT_USERS)
+  @ApiOperation({ summary: 'A saved segment with its current count' })
+  @ApiResponse({ status: 200, type: SegmentView })
+  @ErrorResponses(400, 401, 403, 404)
+  get(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<SegmentView> {
+    return this.rpc.request(
+      Subjects.members.segments.get,
+      validatePayload(GetSegmentRequest, { id }),
+      staff,
+    );
+  }
+
+  @Get(':id/members')
+  @Roles(...SEGMENT_USERS)
+  @ApiOperation({ summary: "A saved segment's members now, page by page (cursor `after`)" })
+  @ApiResponse({ status: 200, type: SegmentMembersPage })
+  @ErrorResponses(400, 401, 403, 404)
+  members(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<SegmentMembersPage> {
+    const request = validatePayload(ListSegmentMembersRequest, { ...query, id });
+    return this.rpc.request(Subjects.members.segments.members, request, staff);
+  }
+}

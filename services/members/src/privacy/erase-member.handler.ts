@@ -1,0 +1,113 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  AppError,
+  ErrorCode,
+  MEMBER_ERASED,
+  type MemberErasedPayload,
+  type MemberErasure,
+  type MemberPrivacyRequest,
+  Topics,
+} from '@crm/contracts';
+import { newEnvelope, queueEvents, type RpcActor } from '@crm/messaging';
+import { dbSpan, inSpan } from '@crm/observability';
+import { MembersOutbox } from '../events/members-outbox';
+import type { MemberDocument } from '../members/member.document';
+import { MEMBERS_COLLECTION, MemberRepository } from '../members/member.repository';
+import { PhoneClaimRepository } from '../members/phone-claims.repository';
+import { MemberHistoryRepository } from '../profile/member-history.repository';
+import { PurchaseRepository } from '../purchases/purchase.repository';
+
+/** Personal fields removed on erasure (the anonymous shell keeps ids, store, dates, figures). */
+const PERSONAL_FIELDS = [
+  'email',
+  'birthDate',
+  'landline',
+  'address',
+  'education',
+  'incomeBand',
+  'maritalStatus',
+  'employer',
+  'jobTitle',
+  'lifestyle',
+  'pendingHistory',
+  'legacyIds',
+  'registeredBy',
+] as const;
+
+/**
+ * Erases a member's personal and health data (PIPL right to deletion) and tells every
+ * service with `member.erased`. What refers to the person goes first (phone claim, the
+ * phone's index on purchases, the change history with its old values), the member document
+ * last, with its event in the same write: a crash midway leaves a member that is simply
+ * erased again on the next request. Purchases, figures and the health-access log stay,
+ * anonymous, under the member id.
+ */
+@Injectable()
+export class EraseMember {
+  private readonly logger = new Logger(EraseMember.name);
+
+  constructor(
+    private readonly members: MemberRepository,
+    private readonly phones: PhoneClaimRepository,
+    private readonly purchases: PurchaseRepository,
+    private readonly history: MemberHistoryRepository,
+    private readonly outbox: MembersOutbox,
+  ) {}
+
+  execute(request: MemberPrivacyRequest, actor?: RpcActor): Promise<MemberErasure> {
+    return inSpan('members.erase', async () => {
+      const doc = await this.members.findById(request.id);
+      if (!doc) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${request.id}`);
+      if (doc.erasedAt) return { memberId: request.id, erasedAt: doc.erasedAt.toISOString() };
+
+      await this.phones.release(doc.phoneIndex, request.id);
+      await this.purchases.forgetPhone(request.id);
+      await this.history.deleteForMember(request.id);
+
+      const erasedAt = new Date();
+      const queued = queueEvents({
+        topic: Topics.membersEvents,
+        envelope: newEnvelope<MemberErasedPayload>({
+          type: MEMBER_ERASED,
+          source: 'members',
+          key: request.id,
+          payload: { memberId: request.id, erasedAt: erasedAt.toISOString() },
+        }),
+      });
+      await this.members.serialize(request.id, () =>
+        dbSpan(MEMBERS_COLLECTION, 'update', () =>
+          this.members.collection.updateOne(
+            { _id: doc._id } as never,
+            {
+              $set: {
+                name: '',
+                phoneEnc: '',
+                // Unique per member, and no longer a phone's index.
+                phoneIndex: `erased:${request.id}`,
+                healthEnc: null,
+                consents: { marketing: {}, healthData: null },
+                ageBandAtErasure: ageBand(doc.birthDate, erasedAt),
+                erasedAt,
+                updatedAt: erasedAt,
+                ...queued.$set,
+              },
+              $unset: Object.fromEntries(PERSONAL_FIELDS.map((field) => [field, ''])),
+              $push: queued.$push,
+            } as never,
+          ),
+        ),
+      );
+      this.outbox.nudge();
+      this.logger.log({ memberId: request.id, by: actor?.sub ?? null }, 'member erased');
+      return { memberId: request.id, erasedAt: erasedAt.toISOString() };
+    });
+  }
+}
+
+/** Ten-year bands ("60-69"), the granularity aggregates by age use. */
+export function ageBand(birthDate: MemberDocument['birthDate'], at: Date): string | null {
+  if (!birthDate) return null;
+  const age = at.getUTCFullYear() - Number(birthDate.slice(0, 4));
+  const low = Math.floor(age / 10) * 10;
+  return `${low}-${low + 9}`;
+}
