@@ -5,7 +5,7 @@
  */
 import { ObjectId } from 'mongodb';
 import { Topics, type EventEnvelope } from '@crm/contracts';
-import { readTopic } from '@crm/testing';
+import { readTopic, testKafka } from '@crm/testing';
 import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
 
 let system: TestSystem;
@@ -357,5 +357,101 @@ describe('member analytics', () => {
       'from',
       'to',
     ]);
+  });
+});
+
+describe('merging duplicates', () => {
+  it('folds a duplicate into the survivor once: purchases, figures, phone; member.merged for the others', async () => {
+    const since = new Date(Date.now() - 1000);
+    const survivor = await registerMember({ name: '王磊' });
+    const duplicate = await registerMember({ name: '王磊', homeStoreId: 'S002' });
+    await system.api('POST', `/api/v1/members/${duplicate.id}/event-attendances`, {
+      eventId: `EV-${system.runId}-merge`,
+    });
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic: Topics.posTransactions,
+      messages: [1, 2].map((n) => ({
+        key: duplicate.phone,
+        value: JSON.stringify({
+          transactionId: `MERGE-${system.runId}-${n}`,
+          type: 'sale',
+          storeId: 'S002',
+          region: 'east',
+          occurredAt: new Date().toISOString(),
+          member: { phone: duplicate.phone },
+          items: [
+            {
+              sku: '690000000002',
+              name: 'Calcium',
+              category: 'bone-health',
+              rx: false,
+              quantity: 1,
+              unitPriceCents: 3000,
+            },
+          ],
+          totalCents: 3000,
+        }),
+      })),
+    });
+    await producer.disconnect();
+    await until(
+      'the duplicate’s purchases',
+      async () =>
+        (await system.api('GET', `/api/v1/members/${duplicate.id}`)).body.purchaseSummary
+          ?.purchases12m === 2,
+    );
+
+    const merge = () =>
+      system.api('POST', `/api/v1/members/${survivor.id}/merge`, { duplicateId: duplicate.id });
+    const merged = await merge();
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({
+      survivorId: survivor.id,
+      mergedId: duplicate.id,
+      purchasesMoved: 2,
+    });
+    expect((await merge()).status).toBe(200);
+
+    const view = (await system.api('GET', `/api/v1/members/${survivor.id}`)).body;
+    expect(view.purchaseSummary).toMatchObject({ purchases12m: 2, spend12mCents: 6000 });
+    expect(view.relationship).toMatchObject({ lifetimePurchases: 2, eventsAttended: 1 });
+    expect(
+      (await system.api('GET', `/api/v1/members/${survivor.id}/purchases`)).body.items,
+    ).toHaveLength(2);
+    const byOldPhone = await system.api('GET', `/api/v1/members?phone=${duplicate.phone}`);
+    expect(byOldPhone.body.items.map((m: { id: string }) => m.id)).toEqual([survivor.id]);
+    const gone = await system.api('GET', `/api/v1/members/${duplicate.id}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.details[0].mergedInto).toBe(survivor.id);
+
+    const events = await readTopic(
+      Topics.membersEvents,
+      (all) => all.some((m) => m.key === survivor.id && m.value?.includes('member.merged')),
+      15000,
+      since,
+    );
+    expect(
+      events.filter((m) => m.key === survivor.id && m.value?.includes('"member.merged"')),
+    ).toHaveLength(1);
+
+    expect(
+      (
+        await system.api('POST', `/api/v1/members/${survivor.id}/merge`, {
+          duplicateId: survivor.id,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await system.api(
+          'POST',
+          `/api/v1/members/${survivor.id}/merge`,
+          { duplicateId: duplicate.id },
+          ['store_clerk'],
+        )
+      ).status,
+    ).toBe(403);
   });
 });

@@ -23,3 +23,5 @@ export * from './events/member-erased.event';
 export * from './members/grade.dto';
 export * from './analytics/member-analytics.dto';
 export * from './segments';
+export * from './members/merge.dto';
+export * from './events/member-merged.event';

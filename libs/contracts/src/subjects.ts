@@ -12,6 +12,7 @@ export const Subjects = {
     erase: 'members.v1.erase',
     recordAttendance: 'members.v1.record-attendance',
     analytics: 'members.v1.analytics',
+    merge: 'members.v1.merge',
     segments: {
       preview: 'members.v1.segments.preview',
       save: 'members.v1.segments.save',

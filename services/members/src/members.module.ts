@@ -44,6 +44,8 @@ import { AnalyticsNatsController } from './analytics/analytics.nats.controller';
 import { SavedSegmentsRepository } from './segments/saved-segments.repository';
 import { SegmentIndexService } from './segments/segment-index.service';
 import { SegmentsNatsController } from './segments/segments.nats.controller';
+import { MergeMembers } from './merge/merge-members.handler';
+import { MergeNatsController } from './merge/merge.nats.controller';
 
 @Module({})
 export class MembersModule {
@@ -67,6 +69,7 @@ export class MembersModule {
         GradeNatsController,
         AnalyticsNatsController,
         SegmentsNatsController,
+        MergeNatsController,
       ],
       providers: [
         memberCipherProvider,
@@ -101,6 +104,7 @@ export class MembersModule {
         EngagementRepository,
         SavedSegmentsRepository,
         SegmentIndexService,
+        MergeMembers,
       ],
     };
   }

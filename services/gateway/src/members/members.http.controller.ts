@@ -19,6 +19,9 @@ import {
   MemberExport,
   MemberHistory,
   MemberPrivacyRequest,
+  MergeMembersCommand,
+  MergeMembersRequest,
+  MergeResult,
   RecordAttendanceCommand,
   RecordAttendanceRequest,
   PurchaseList,
@@ -170,5 +173,24 @@ export class MembersHttpController {
   ): Promise<GradeView> {
     const request = validatePayload(RecordAttendanceCommand, { id, attendance: body });
     return this.rpc.request(Subjects.members.recordAttendance, request, staff);
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @Roles('admin', 'desk_agent')
+  @ApiOperation({
+    summary:
+      'Merge a duplicate record into this member (same person); member.merged tells every service',
+  })
+  @ApiBody({ type: MergeMembersRequest })
+  @ApiResponse({ status: 200, type: MergeResult })
+  @ErrorResponses(400, 401, 403, 404)
+  merge(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<MergeResult> {
+    const request = validatePayload(MergeMembersCommand, { id, merge: body });
+    return this.rpc.request(Subjects.members.merge, request, staff);
   }
 }

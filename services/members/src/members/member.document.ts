@@ -52,6 +52,10 @@ export interface MemberDocument extends WithOutbox {
    * as an anonymous shell so aggregates keep adding up.
    */
   erasedAt?: Date | null;
+  /** Set on a record folded into another by a merge: the member it now lives on. */
+  mergedInto?: string | null;
+  /** Records merged into this one (a merge is applied once per record). */
+  mergedFrom?: string[];
   /** Kept on erasure instead of the birth date, for aggregates by age. */
   ageBandAtErasure?: string | null;
   /** The member who referred this one, if any. */

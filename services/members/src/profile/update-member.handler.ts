@@ -91,7 +91,7 @@ export class UpdateMember {
     actor: RpcActor | undefined,
   ): Promise<{ view: MemberView; record?: MemberChangeRecord } | null> {
     const doc = await this.members.findById(command.id);
-    if (!doc || doc.erasedAt)
+    if (!doc || doc.erasedAt || doc.mergedInto)
       throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${command.id}`);
     const now = new Date();
     const set = this.changedFields(doc, command.change, actor, now);

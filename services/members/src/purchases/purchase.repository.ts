@@ -75,6 +75,14 @@ export class PurchaseRepository implements OnModuleInit {
     return result.modifiedCount === 1;
   }
 
+  /** A merge: the duplicate's purchases become the survivor's; returns how many moved. */
+  async reassign(fromMemberId: string, toMemberId: string): Promise<number> {
+    const result = await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateMany({ memberId: fromMemberId }, { $set: { memberId: toMemberId } }),
+    );
+    return result.modifiedCount;
+  }
+
   /** Erasure: the purchases stay (anonymous aggregates) but lose the buyer's phone index. */
   async forgetPhone(memberId: string): Promise<void> {
     await dbSpan(COLLECTION, 'update', () =>
