@@ -37,6 +37,7 @@ export interface ApiResponse {
 /** Starts `services` (the gateway last) with fresh databases named after this run. */
 export async function startSystem(services: ServiceName[]): Promise<TestSystem> {
   const runId = randomUUID().slice(0, 8);
+  const startedAt = new Date(Date.now() - 1000).toISOString();
   const dbOf = (service: string) => `test_${service.replace('-', '_')}_${runId}`;
   const mongo = await MongoClient.connect(process.env.MONGO_URL!);
   const processes = new Map<ServiceName, ServiceProcess>();
@@ -49,7 +50,7 @@ export async function startSystem(services: ServiceName[]): Promise<TestSystem> 
         OUTBOX_POLL_MS: '100',
         // Consumer groups of this run only, starting at what this run produces.
         CONSUMER_GROUP_SUFFIX: `.test-${runId}`,
-        CONSUMER_NEW_GROUP_START: 'latest',
+        CONSUMER_NEW_GROUP_START: startedAt,
       }),
     );
   await Promise.all(

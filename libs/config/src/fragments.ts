@@ -65,10 +65,13 @@ export class ServiceConfig extends BaseConfig {
 
   /**
    * Where a consumer group with no committed offsets starts: `earliest` (a new deployment
-   * processes the whole topic) or `latest` (a test run only sees what it produces).
+   * processes the whole topic) or an ISO time (a test run sees only what came after it).
    */
-  @IsIn(['earliest', 'latest'], { message: 'CONSUMER_NEW_GROUP_START must be earliest or latest' })
-  CONSUMER_NEW_GROUP_START: 'earliest' | 'latest' = 'earliest';
+  @Matches(/^(earliest|\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/, {
+    message:
+      'CONSUMER_NEW_GROUP_START must be earliest or an ISO time such as 2026-11-22T10:00:00Z',
+  })
+  CONSUMER_NEW_GROUP_START: string = 'earliest';
 }
 
 export function kafkaBrokers(config: ServiceConfig): string[] {

@@ -29,7 +29,7 @@ export class ConsumerFactory {
     handler: MessageHandler<T>,
     tuning: Pick<
       ReliableConsumerOptions,
-      'maxBatchSize' | 'partitionsConsumedConcurrently' | 'fromBeginning'
+      'maxBatchSize' | 'partitionsConsumedConcurrently' | 'fromBeginning' | 'newGroupStartsAt'
     > = {},
   ): ReliableConsumer<T> {
     return new ReliableConsumer(
@@ -41,7 +41,9 @@ export class ConsumerFactory {
         groupId: `${groupId}${this.config.CONSUMER_GROUP_SUFFIX}`,
         topics,
         maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
-        fromBeginning: this.config.CONSUMER_NEW_GROUP_START === 'earliest',
+        ...(this.config.CONSUMER_NEW_GROUP_START === 'earliest'
+          ? {}
+          : { newGroupStartsAt: new Date(this.config.CONSUMER_NEW_GROUP_START) }),
         ...tuning,
       },
       this.logger.logger,

@@ -55,6 +55,7 @@ export class RegisterMemberRequest extends ProfileDetails {
 
   @ApiPropertyOptional({ example: '1968-04-12', format: 'date' })
   @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be a date such as 1968-04-12' })
   @IsISO8601({ strict: true })
   @IsPlausibleBirthDate()
   birthDate?: string;

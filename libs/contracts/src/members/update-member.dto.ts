@@ -42,6 +42,7 @@ export class UpdateMemberRequest extends ProfileDetails {
 
   @ApiPropertyOptional({ example: '1968-04-12', format: 'date' })
   @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be a date such as 1968-04-12' })
   @IsISO8601({ strict: true })
   @IsPlausibleBirthDate()
   birthDate?: string;

@@ -53,6 +53,12 @@ export interface ReliableConsumerOptions {
    * joined (for a process's own view rebuilt from the store at start).
    */
   fromBeginning?: boolean;
+  /**
+   * A group with no committed offsets starts at the first message at or after this time, and
+   * that position is committed before anything is consumed (so a crash before the first
+   * commit resumes there, rather than skipping to the end). Test runs use their start time.
+   */
+  newGroupStartsAt?: Date;
 }
 
 /**
@@ -84,6 +90,7 @@ export class ReliableConsumer<T> {
       // Batch handlers gain from big fetches: more messages per member, fewer writes per sale.
       ...(this.handler.applyBatch ? { maxBytesPerPartition: 4 * 1024 * 1024 } : {}),
     });
+    if (this.options.newGroupStartsAt) await this.placeNewGroup(this.options.newGroupStartsAt);
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics,
@@ -118,6 +125,30 @@ export class ReliableConsumer<T> {
         await commitOffsetsIfNecessary();
       },
     });
+  }
+
+  private async placeNewGroup(at: Date): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groupId, topics } = this.options;
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      for (const { topic, partitions } of committed) {
+        if (partitions.some((p) => p.offset !== '-1')) continue;
+        const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, at.getTime());
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: byTime.map(({ partition, offset }) => ({
+            partition,
+            offset: offset === '-1' ? ends.find((e) => e.partition === partition)!.offset : offset,
+          })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Finishes the message in hand, commits, and leaves the group. */

@@ -121,8 +121,7 @@ export class SegmentIndexService
         { projection: SEGMENT_PROJECTION, batchSize: 5000 },
       );
       for await (const doc of cursor) {
-        const member = toSegmentMember(doc as unknown as SegmentSource, this.cipher);
-        if (member) fresh.upsert(member);
+        this.indexOne(fresh, doc as unknown as SegmentSource);
         if (++this.loading % 100_000 === 0)
           this.logger.info({ members: this.loading }, 'segment index loading');
       }
@@ -138,6 +137,19 @@ export class SegmentIndexService
     this.logger.info({ members: fresh.size, ms: Date.now() - started }, 'segment index loaded');
   }
 
+  /** One member in or out of `index`; a record the index cannot take is logged and left out. */
+  private indexOne(index: SegmentIndex, doc: SegmentSource): void {
+    const memberId = String(doc._id);
+    try {
+      const member = toSegmentMember(doc, this.cipher);
+      if (member) index.upsert(member);
+      else index.remove(memberId);
+    } catch (error) {
+      index.remove(memberId);
+      this.logger.warn({ err: error, memberId }, 'member left out of the segment index');
+    }
+  }
+
   private async refreshDirty(): Promise<void> {
     if (this.rebuilding || this.refreshing || this.dirty.size === 0) return;
     const ids = [...this.dirty].slice(0, REFRESH_BATCH);
@@ -146,8 +158,7 @@ export class SegmentIndexService
       const doc = await this.members.collection.findOne({ _id: new mongo.ObjectId(id) } as never, {
         projection: SEGMENT_PROJECTION,
       });
-      const member = doc ? toSegmentMember(doc as unknown as SegmentSource, this.cipher) : null;
-      if (member) this.index.upsert(member);
+      if (doc) this.indexOne(this.index, doc as unknown as SegmentSource);
       else this.index.remove(id);
     })
       .catch((error: unknown) => {

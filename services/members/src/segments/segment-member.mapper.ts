@@ -59,7 +59,8 @@ export function toSegmentMember(
   const summary = summarize(doc.stats, now);
   return {
     memberId: String(doc._id),
-    birthDate: doc.birthDate ?? null,
+    // Only a calendar date counts (older records may hold other forms).
+    birthDate: /^\d{4}-\d{2}-\d{2}$/.test(doc.birthDate ?? '') ? doc.birthDate : null,
     gender: doc.gender ?? null,
     region: doc.address?.region ?? null,
     homeStoreId: doc.homeStoreId ?? null,
