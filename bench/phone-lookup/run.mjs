@@ -167,6 +167,19 @@ const probe = await fetch(`${gateway.url}/api/v1/members?phone=${phoneOf(7)}`, {
 const found = (await probe.json()).items?.[0];
 if (found?.phone !== phoneOf(7)) throw new Error(`lookup returned ${JSON.stringify(found)}`);
 
+// Settled first: at start the members service reads every member into its segment index.
+const admin = await staffToken(['admin']);
+for (;;) {
+  const preview = await fetch(`${gateway.url}/api/v1/segments/preview`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ criteria: {} }),
+  });
+  if (preview.status === 200 && (await preview.json()).count >= memberCount) break;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+log('members service settled (segment index loaded)');
+
 const runs = [];
 try {
   for (let rep = 0; rep < reps; rep++) runs.push(await once(rep, db, gateway, token));

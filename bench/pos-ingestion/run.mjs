@@ -45,6 +45,21 @@ async function registerMembers(gateway, runId, rep) {
   return phones;
 }
 
+/** Moves the service's groups (stopped) to the end of their topics: explicit offsets, not -1. */
+async function skipToEnd(groups) {
+  const admin = testKafka().admin();
+  await admin.connect();
+  for (const [groupId, topic] of groups) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
+    });
+  }
+  await admin.disconnect();
+}
+
 function makeSales(runId, phones) {
   const start = Date.now() - 30 * 86400_000;
   return Array.from({ length: sales }, (_, i) => ({
@@ -136,6 +151,12 @@ async function once(rep) {
   await gateway.start();
   const phones = await registerMembers(gateway, runId, rep);
   await members.stop();
+
+  // Earlier runs' leftovers are not this run's work: the group starts at the current end.
+  await skipToEnd([
+    [POS_GROUP, POS_TOPIC],
+    ['members.link-purchases', 'members.events.v1'],
+  ]);
 
   const transactions = makeSales(runId, phones);
   log(`rep ${rep + 1}: preloading ${sales} sales on ${POS_TOPIC} and a raw copy`);

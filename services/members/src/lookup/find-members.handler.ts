@@ -8,7 +8,10 @@ import { MemberViews } from '../members/member-views';
 import { MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 
-/** Finds members by phone number: the number's blind index leads to its claim, the claim to the member. */
+/**
+ * Finds members by phone number: the number's blind index leads to its claim (remembered for
+ * a few minutes, see PhoneClaimRepository.holderOf), the claim to the member.
+ */
 @Injectable()
 export class FindMembers {
   constructor(
@@ -20,9 +23,12 @@ export class FindMembers {
 
   execute(request: FindMembersRequest, actor?: RpcActor): Promise<MemberList> {
     return inSpan('members.find', async () => {
-      const claim = await this.phones.find(this.cipher.blindIndex(request.phone, PHONE_FIELD));
-      const doc = claim ? await this.members.findById(claim.memberId) : null;
-      return { items: doc ? [await this.views.forReader(doc, actor, 'member.lookup')] : [] };
+      const holder = await this.phones.holderOf(this.cipher.blindIndex(request.phone, PHONE_FIELD));
+      let doc = holder ? await this.members.findById(holder) : null;
+      // A remembered holder may have been merged or erased since (by another replica).
+      if (doc?.mergedInto) doc = await this.members.findById(doc.mergedInto);
+      if (!doc || doc.erasedAt) return { items: [] };
+      return { items: [await this.views.forReader(doc, actor, 'member.lookup')] };
     });
   }
 }
