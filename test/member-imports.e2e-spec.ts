@@ -161,8 +161,13 @@ describe('POST /api/v1/members/imports', () => {
   );
 
   it('keeps the usual body limit on other routes', async () => {
-    const response = await api('POST', '/api/v1/members', { name: 'x'.repeat(11 * 1024 * 1024) });
-    expect(response.status).toBe(413);
+    // The gateway answers 413 as soon as the limit is passed and stops reading, so the client
+    // may see the answer or, still writing, a closed connection: either way it was refused.
+    const outcome = await api('POST', '/api/v1/members', { name: 'x'.repeat(11 * 1024 * 1024) })
+      .then((response) => response.status)
+      .catch((error: Error & { cause?: { code?: string } }) => error.cause?.code);
+    expect([413, 'EPIPE', 'ECONNRESET']).toContain(outcome);
+    expect((await api('GET', '/api/v1/members/imports/6740a1f2c3b4d5e6f7a8b9c0')).status).toBe(404);
   });
 
   it('answers 400 with a reason per field for a bad request', async () => {

@@ -1,4 +1,4 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { IsISO8601, Matches, registerDecorator, ValidationOptions } from 'class-validator';
 
 const MAX_AGE_YEARS = 120;
 
@@ -24,4 +24,14 @@ export function IsPlausibleBirthDate(options?: ValidationOptions) {
       },
       validator: { validate: (value: unknown) => isPlausibleBirthDate(value) },
     });
+}
+
+/** A calendar date (YYYY-MM-DD) that is a plausible birth date: one rule for every DTO. */
+export function IsBirthDate(): PropertyDecorator {
+  const rules = [
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be a date such as 1968-04-12' }),
+    IsISO8601({ strict: true }),
+    IsPlausibleBirthDate(),
+  ];
+  return (target, propertyName) => rules.forEach((rule) => rule(target, propertyName as string));
 }

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -20,7 +19,7 @@ import {
   REGISTRATION_CHANNELS,
   type RegistrationChannel,
 } from './member.enums';
-import { IsPlausibleBirthDate } from './plausible-birth-date.validator';
+import { IsBirthDate } from './plausible-birth-date.validator';
 import { ProfileDetails } from './profile.dto';
 
 /** `POST /api/v1/members` body and the `members.v1.register` request alike. */
@@ -55,9 +54,7 @@ export class RegisterMemberRequest extends ProfileDetails {
 
   @ApiPropertyOptional({ example: '1968-04-12', format: 'date' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be a date such as 1968-04-12' })
-  @IsISO8601({ strict: true })
-  @IsPlausibleBirthDate()
+  @IsBirthDate()
   birthDate?: string;
 
   @ApiPropertyOptional({ example: 'wang.fang@example.com' })

@@ -16,6 +16,7 @@ import type { MemberChangeRecord, MemberDocument } from '../members/member.docum
 import { MEMBERS_COLLECTION, MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 import { MemberHistoryRepository } from '../profile/member-history.repository';
+import { PERSONAL_FIELDS } from '../privacy/erase-member.handler';
 import { PurchaseRepository } from '../purchases/purchase.repository';
 
 /**
@@ -147,18 +148,9 @@ export class MergeMembers {
               healthEnc: null,
               updatedAt: at,
             },
-            $unset: {
-              email: '',
-              birthDate: '',
-              landline: '',
-              address: '',
-              employer: '',
-              jobTitle: '',
-              lifestyle: '',
-              stats: '',
-              engagement: '',
-              legacyIds: '',
-            },
+            $unset: Object.fromEntries(
+              [...PERSONAL_FIELDS, 'stats', 'engagement'].map((field) => [field, '']),
+            ),
           } as never,
         ),
       ),

@@ -3,6 +3,7 @@ import {
   AppError,
   ErrorCode,
   MEMBER_ERASED,
+  PROFILE_DETAIL_FIELDS,
   type MemberErasedPayload,
   type MemberErasure,
   type MemberPrivacyRequest,
@@ -18,17 +19,10 @@ import { MemberHistoryRepository } from '../profile/member-history.repository';
 import { PurchaseRepository } from '../purchases/purchase.repository';
 
 /** Personal fields removed on erasure (the anonymous shell keeps ids, store, dates, figures). */
-const PERSONAL_FIELDS = [
+export const PERSONAL_FIELDS = [
   'email',
   'birthDate',
-  'landline',
-  'address',
-  'education',
-  'incomeBand',
-  'maritalStatus',
-  'employer',
-  'jobTitle',
-  'lifestyle',
+  ...PROFILE_DETAIL_FIELDS,
   'pendingHistory',
   'legacyIds',
   'registeredBy',

@@ -6,6 +6,7 @@ import {
   ErrorCode,
   maySeeHealth,
   MEMBER_UPDATED,
+  PROFILE_DETAIL_FIELDS,
   type MemberUpdatedPayload,
   type MemberView,
   Topics,
@@ -31,14 +32,7 @@ const PLAIN_FIELDS = [
   'birthDate',
   'email',
   'homeStoreId',
-  'landline',
-  'address',
-  'education',
-  'incomeBand',
-  'maritalStatus',
-  'employer',
-  'jobTitle',
-  'lifestyle',
+  ...PROFILE_DETAIL_FIELDS,
 ] as const;
 
 /** Attempts when another change lands between our read and our write. */
