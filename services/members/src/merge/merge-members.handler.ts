@@ -16,7 +16,7 @@ import type { MemberChangeRecord, MemberDocument } from '../members/member.docum
 import { MEMBERS_COLLECTION, MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 import { MemberHistoryRepository } from '../profile/member-history.repository';
-import { PERSONAL_FIELDS } from '../privacy/erase-member.handler';
+import { withoutPersonalData } from '../privacy/erase-member.handler';
 import { PurchaseRepository } from '../purchases/purchase.repository';
 
 /**
@@ -135,22 +135,19 @@ export class MergeMembers {
   /** The duplicate keeps only a pointer to the survivor: no personal data stays on it. */
   private async retire(duplicate: MemberDocument, survivorId: string, at: Date): Promise<void> {
     const mergedId = String(duplicate._id);
+    // Its figures and engagement now count on the survivor.
+    const stripped = withoutPersonalData(mergedId, 'merged', ['stats', 'engagement']);
     await this.members.serialize(mergedId, () =>
       dbSpan(MEMBERS_COLLECTION, 'update', () =>
         this.members.collection.updateOne(
           { _id: duplicate._id } as never,
           {
             $set: {
+              ...stripped.$set,
               mergedInto: survivorId,
-              name: '',
-              phoneEnc: '',
-              phoneIndex: `merged:${mergedId}`,
-              healthEnc: null,
               updatedAt: at,
             },
-            $unset: Object.fromEntries(
-              [...PERSONAL_FIELDS, 'stats', 'engagement'].map((field) => [field, '']),
-            ),
+            $unset: stripped.$unset,
           } as never,
         ),
       ),

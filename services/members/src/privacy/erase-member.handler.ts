@@ -19,7 +19,7 @@ import { MemberHistoryRepository } from '../profile/member-history.repository';
 import { PurchaseRepository } from '../purchases/purchase.repository';
 
 /** Personal fields removed on erasure (the anonymous shell keeps ids, store, dates, figures). */
-export const PERSONAL_FIELDS = [
+const PERSONAL_FIELDS = [
   'email',
   'birthDate',
   ...PROFILE_DETAIL_FIELDS,
@@ -74,18 +74,14 @@ export class EraseMember {
             { _id: doc._id } as never,
             {
               $set: {
-                name: '',
-                phoneEnc: '',
-                // Unique per member, and no longer a phone's index.
-                phoneIndex: `erased:${request.id}`,
-                healthEnc: null,
+                ...withoutPersonalData(request.id, 'erased').$set,
                 consents: { marketing: {}, healthData: null },
                 ageBandAtErasure: ageBand(doc.birthDate, erasedAt),
                 erasedAt,
                 updatedAt: erasedAt,
                 ...queued.$set,
               },
-              $unset: Object.fromEntries(PERSONAL_FIELDS.map((field) => [field, ''])),
+              $unset: withoutPersonalData(request.id, 'erased').$unset,
               $push: queued.$push,
             } as never,
           ),
@@ -96,6 +92,22 @@ export class EraseMember {
       return { memberId: request.id, erasedAt: erasedAt.toISOString() };
     });
   }
+}
+
+/**
+ * The update that leaves a member document without personal data: name, phone and health
+ * cleared, the other personal fields removed, and a phone index that is unique per member
+ * but no longer any phone's (erasure and merge both leave such a shell).
+ */
+export function withoutPersonalData(
+  memberId: string,
+  why: 'erased' | 'merged',
+  alsoRemove: string[] = [],
+) {
+  return {
+    $set: { name: '', phoneEnc: '', phoneIndex: `${why}:${memberId}`, healthEnc: null },
+    $unset: Object.fromEntries([...PERSONAL_FIELDS, ...alsoRemove].map((field) => [field, ''])),
+  };
 }
 
 /** Ten-year bands ("60-69"), the granularity aggregates by age use. */
