@@ -11,3 +11,4 @@ export * from './mongo/insert-once';
 export * from './concurrency';
 export * from './bounded-map';
 export * from './keyed-lock';
+export * from './kafka/offsets-at';

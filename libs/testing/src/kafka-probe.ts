@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { offsetsAt } from '@crm/messaging';
 
 export interface ReadMessage {
   key: string | null;
@@ -29,7 +30,7 @@ export async function readTopic(
   since?: Date,
 ): Promise<ReadMessage[]> {
   const kafka = testKafka();
-  const starts = since ? await offsetsAt(kafka, topic, since) : [];
+  const starts = since ? await startsAt(kafka, topic, since) : [];
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
   const messages: ReadMessage[] = [];
   await consumer.connect();
@@ -66,17 +67,11 @@ function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
   );
 }
 
-/** Per partition, the first offset at or after `since` (the end if nothing is that recent). */
-async function offsetsAt(kafka: Kafka, topic: string, since: Date) {
+async function startsAt(kafka: Kafka, topic: string, since: Date) {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, since.getTime());
-    const ends = await admin.fetchTopicOffsets(topic);
-    return byTime.map(({ partition, offset }) => ({
-      partition,
-      offset: offset === '-1' ? ends.find((e) => e.partition === partition)!.offset : offset,
-    }));
+    return await offsetsAt(admin, topic, since);
   } finally {
     await admin.disconnect();
   }

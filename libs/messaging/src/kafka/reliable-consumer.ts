@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { deadLetterTopic } from '@crm/contracts';
 import { contextFromTraceparent, inSpan, messagesConsumed, SpanKind } from '@crm/observability';
 import type { AppliedEventStore } from './applied-events.store';
+import { offsetsAt } from './offsets-at';
 
 /** Input that can never be applied however often it is retried: dead-lettered at once. */
 export class PoisonMessageError extends Error {
@@ -135,16 +136,7 @@ export class ReliableConsumer<T> {
       const committed = await admin.fetchOffsets({ groupId, topics });
       for (const { topic, partitions } of committed) {
         if (partitions.some((p) => p.offset !== '-1')) continue;
-        const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, at.getTime());
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({
-          groupId,
-          topic,
-          partitions: byTime.map(({ partition, offset }) => ({
-            partition,
-            offset: offset === '-1' ? ends.find((e) => e.partition === partition)!.offset : offset,
-          })),
-        });
+        await admin.setOffsets({ groupId, topic, partitions: await offsetsAt(admin, topic, at) });
       }
     } finally {
       await admin.disconnect();

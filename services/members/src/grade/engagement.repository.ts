@@ -52,13 +52,10 @@ export class EngagementRepository {
       this.outbox.nudge();
       return true;
     }
-    return (await this.members.exists(memberId)) && !(await this.isErased(_id));
-  }
-
-  private async isErased(_id: mongo.ObjectId): Promise<boolean> {
+    // Nothing changed: the value was already there, or there is no (unerased) member.
     const doc = await this.members.collection.findOne({ _id } as never, {
       projection: { erasedAt: 1 },
     });
-    return !!doc?.erasedAt;
+    return doc !== null && !doc.erasedAt;
   }
 }
