@@ -7,7 +7,7 @@ import type {
 import { memberGrade, relationshipOf } from '../grade/member-grade';
 import type { MemberDocument } from '../members/member.document';
 import { monthKey } from '../purchases/purchase-stats';
-import { ageBand } from '../privacy/erase-member.handler';
+import { ageBand } from '../members/personal-data';
 
 /** The fields analytics read: no name, phone or health ever leaves the store for them. */
 export const ANALYTICS_PROJECTION = {

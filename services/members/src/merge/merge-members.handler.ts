@@ -16,7 +16,7 @@ import type { MemberChangeRecord, MemberDocument } from '../members/member.docum
 import { MEMBERS_COLLECTION, MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 import { MemberHistoryRepository } from '../profile/member-history.repository';
-import { withoutPersonalData } from '../privacy/erase-member.handler';
+import { withoutPersonalData } from '../members/personal-data';
 import { PurchaseRepository } from '../purchases/purchase.repository';
 
 /**

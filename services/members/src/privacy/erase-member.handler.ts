@@ -3,7 +3,6 @@ import {
   AppError,
   ErrorCode,
   MEMBER_ERASED,
-  PROFILE_DETAIL_FIELDS,
   type MemberErasedPayload,
   type MemberErasure,
   type MemberPrivacyRequest,
@@ -12,21 +11,11 @@ import {
 import { newEnvelope, queueEvents, type RpcActor } from '@crm/messaging';
 import { dbSpan, inSpan } from '@crm/observability';
 import { MembersOutbox } from '../events/members-outbox';
-import type { MemberDocument } from '../members/member.document';
+import { ageBand, withoutPersonalData } from '../members/personal-data';
 import { MEMBERS_COLLECTION, MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 import { MemberHistoryRepository } from '../profile/member-history.repository';
 import { PurchaseRepository } from '../purchases/purchase.repository';
-
-/** Personal fields removed on erasure (the anonymous shell keeps ids, store, dates, figures). */
-const PERSONAL_FIELDS = [
-  'email',
-  'birthDate',
-  ...PROFILE_DETAIL_FIELDS,
-  'pendingHistory',
-  'legacyIds',
-  'registeredBy',
-] as const;
 
 /**
  * Erases a member's personal and health data (PIPL right to deletion) and tells every
@@ -92,28 +81,4 @@ export class EraseMember {
       return { memberId: request.id, erasedAt: erasedAt.toISOString() };
     });
   }
-}
-
-/**
- * The update that leaves a member document without personal data: name, phone and health
- * cleared, the other personal fields removed, and a phone index that is unique per member
- * but no longer any phone's (erasure and merge both leave such a shell).
- */
-export function withoutPersonalData(
-  memberId: string,
-  why: 'erased' | 'merged',
-  alsoRemove: string[] = [],
-) {
-  return {
-    $set: { name: '', phoneEnc: '', phoneIndex: `${why}:${memberId}`, healthEnc: null },
-    $unset: Object.fromEntries([...PERSONAL_FIELDS, ...alsoRemove].map((field) => [field, ''])),
-  };
-}
-
-/** Ten-year bands ("60-69"), the granularity aggregates by age use. */
-export function ageBand(birthDate: MemberDocument['birthDate'], at: Date): string | null {
-  if (!birthDate) return null;
-  const age = at.getUTCFullYear() - Number(birthDate.slice(0, 4));
-  const low = Math.floor(age / 10) * 10;
-  return `${low}-${low + 9}`;
 }
