@@ -16,7 +16,10 @@ mkdir -p .run
 status=0
 npx jest --selectProjects unit --ci --json --outputFile=.run/jest-unit.json || status=1
 # Integration and e2e share one infrastructure and start real processes: one at a time.
-npx jest --selectProjects integration e2e --ci --runInBand --json --outputFile=.run/jest-infra.json || status=1
+# --forceExit: a failed suite can leave a client or child process behind, and a run that
+# never exits hides its own result.
+npx jest --selectProjects integration e2e --ci --runInBand --forceExit --json \
+  --outputFile=.run/jest-infra.json || status=1
 
 node -e '
   const files = [".run/jest-unit.json", ".run/jest-infra.json"];

@@ -41,23 +41,36 @@ export async function startSystem(services: ServiceName[]): Promise<TestSystem> 
   const dbOf = (service: string) => `test_${service.replace('-', '_')}_${runId}`;
   const mongo = await MongoClient.connect(process.env.MONGO_URL!);
   const processes = new Map<ServiceName, ServiceProcess>();
-  for (const service of services)
-    processes.set(
-      service,
-      await ServiceProcess.create(service, {
-        MONGO_DB: dbOf(service),
-        LOG_LEVEL: 'info',
-        OUTBOX_POLL_MS: '100',
-        // Consumer groups of this run only, starting at what this run produces.
-        CONSUMER_GROUP_SUFFIX: `.test-${runId}`,
-        CONSUMER_NEW_GROUP_START: startedAt,
-      }),
+  const stop = async () => {
+    await Promise.all([...processes.values()].map((p) => p.stop()));
+    await mongo.close();
+  };
+  try {
+    for (const service of services)
+      processes.set(
+        service,
+        await ServiceProcess.create(service, {
+          MONGO_DB: dbOf(service),
+          LOG_LEVEL: 'info',
+          OUTBOX_POLL_MS: '100',
+          // Consumer groups of this run only, starting at what this run produces.
+          CONSUMER_GROUP_SUFFIX: `.test-${runId}`,
+          CONSUMER_NEW_GROUP_START: startedAt,
+        }),
+      );
+    const started = await Promise.allSettled(
+      [...processes.values()].filter((p) => p.name !== 'gateway').map((p) => p.start()),
     );
-  await Promise.all(
-    [...processes.values()].filter((p) => p.name !== 'gateway').map((p) => p.start()),
-  );
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    await processes.get('gateway')?.start();
+  } catch (error) {
+    // A service that failed to start must not leave its siblings running: they would keep
+    // jest from exiting.
+    await stop();
+    throw error;
+  }
   const gateway = processes.get('gateway');
-  await gateway?.start();
   const tokens = new Map<string, string>();
   const tokenFor = async (roles: string[]) => {
     const key = roles.join(',');
@@ -88,10 +101,7 @@ export async function startSystem(services: ServiceName[]): Promise<TestSystem> 
         headers: response.headers,
       };
     },
-    async stop() {
-      await Promise.all([...processes.values()].map((p) => p.stop()));
-      await mongo.close();
-    },
+    stop,
   };
 }
 

@@ -12,3 +12,4 @@ export * from './concurrency';
 export * from './bounded-map';
 export * from './keyed-lock';
 export * from './kafka/offsets-at';
+export * from './kafka/retry-retriable';

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin, type ITopicConfig, type Producer } from 'kafkajs';
 import { deadLetterTopic } from '@crm/contracts';
 import type { Logger } from 'pino';
+import { kafkaRetriable, retryRetriable } from './retry-retriable';
 
 /** One kafkajs client per process; its logs go through pino instead of the console. */
 export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
@@ -43,21 +43,19 @@ export async function ensureTopics(
   const wanted = [...new Set(topics.flatMap((topic) => [topic, deadLetterTopic(topic)]))];
   // Services starting together race to create the same topics, and a new topic's leader takes
   // a moment to be elected: both answer with retriable errors, so try again for a while.
-  for (let attempt = 1; ; attempt++) {
-    try {
+  await retryRetriable(
+    async () => {
       const existing = new Set(await admin.listTopics());
       const missing: ITopicConfig[] = wanted
         .filter((topic) => !existing.has(topic))
         .map((topic) => ({ topic, numPartitions, replicationFactor: 1 }));
       if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
       await admin.fetchTopicMetadata({ topics: wanted });
-      return;
-    } catch (error) {
-      const retriable =
-        (error as { retriable?: boolean }).retriable ||
-        /already exists/i.test((error as Error).message);
-      if (!retriable || attempt >= 20) throw error;
-      await sleep(250 * Math.min(attempt, 4));
-    }
-  }
+    },
+    {
+      attempts: 20,
+      isRetriable: (error) =>
+        kafkaRetriable(error) || /already exists/i.test((error as Error).message),
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { deadLetterTopic } from '@crm/contracts';
 import { contextFromTraceparent, inSpan, messagesConsumed, SpanKind } from '@crm/observability';
 import type { AppliedEventStore } from './applied-events.store';
 import { offsetsAt } from './offsets-at';
+import { retryRetriable } from './retry-retriable';
 
 /** Input that can never be applied however often it is retried: dead-lettered at once. */
 export class PoisonMessageError extends Error {
@@ -133,10 +134,13 @@ export class ReliableConsumer<T> {
     await admin.connect();
     try {
       const { groupId, topics } = this.options;
-      const committed = await admin.fetchOffsets({ groupId, topics });
+      // On a fresh broker the first group waits for the offsets topic to be created, and the
+      // admin client reports that wait (no coordinator yet) instead of retrying it.
+      const committed = await retryRetriable(() => admin.fetchOffsets({ groupId, topics }));
       for (const { topic, partitions } of committed) {
         if (partitions.some((p) => p.offset !== '-1')) continue;
-        await admin.setOffsets({ groupId, topic, partitions: await offsetsAt(admin, topic, at) });
+        const start = await offsetsAt(admin, topic, at);
+        await retryRetriable(() => admin.setOffsets({ groupId, topic, partitions: start }));
       }
     } finally {
       await admin.disconnect();
