@@ -1,14 +1,14 @@
 // Member lookup by phone through the gateway (QUALITY.md "Gateway read"): p50/p99 at a fixed
-// rate (autocannon -R) over members seeded straight into the store, beside limits measured in
+// rate (open loop, see `paced`) over members seeded straight into the store, beside limits measured in
 // the same run at the same rate: a bare Fastify route, a raw NATS request/reply echo, and the
 // raw driver's two primary-key reads the lookup needs (phone claim, then member).
 //   npm run build && node bench/phone-lookup/run.mjs [members=100000] [rate=200] [seconds=30] [reps=3]
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import autocannon from 'autocannon';
+import http from 'node:http';
 import Fastify from 'fastify';
 import { MongoClient, ObjectId } from 'mongodb';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import crypto from '@crm/crypto';
 import testing from '@crm/testing';
 
@@ -72,35 +72,36 @@ async function seed(db) {
   }
 }
 
-/** Fixed-rate load with a different member's phone per request; latencies in ms. */
-async function load(url, headers = {}) {
-  const result = await autocannon({
-    url,
-    connections: 20,
-    overallRate: rate,
-    duration: seconds,
-    headers,
-    requests: [
-      {
-        setupRequest: (request) => ({
-          ...request,
-          path: `${new URL(url).pathname}?phone=${phoneOf(Math.floor(Math.random() * memberCount))}`,
-        }),
-      },
-    ],
+// An open-loop load at a fixed rate: request i is due at start + i/rate whatever happened to
+// the ones before it, and its latency counts from when it was due, so a stall of the system
+// (or of this generator) shows in the figures instead of quietly lowering the rate. (autocannon's
+// rate limit sends each connection's quota for a second back to back and then pauses, and
+// its latency histogram adds values for the requests it thinks the pause skipped.)
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function httpGet(url, headers) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () =>
+        response.statusCode < 300 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+      );
+    });
+    request.on('error', reject);
   });
-  const failed = result.non2xx + result.errors + result.timeouts;
-  return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    rps: Math.round(result.requests.average),
-    failed,
-  };
 }
 
-/** The same rate, without HTTP: one caller issuing `fn` on a fixed schedule. */
+/** Fixed-rate GETs, a different member's phone per request; latencies in ms. */
+function load(url, headers = {}) {
+  return paced(() =>
+    httpGet(`${url}?phone=${phoneOf(Math.floor(Math.random() * memberCount))}`, headers),
+  );
+}
+
+/** Calls `fn` `rate` times a second for `seconds`; p50/p99 from each call's due time. */
 async function paced(fn) {
   const latencies = [];
+  let failed = 0;
   const interval = 1000 / rate;
   const started = performance.now();
   const inFlight = [];
@@ -108,13 +109,18 @@ async function paced(fn) {
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const t0 = performance.now();
-    inFlight.push(fn(i).then(() => latencies.push(performance.now() - t0)));
+    inFlight.push(
+      fn(i).then(
+        () => latencies.push(performance.now() - due),
+        () => failed++,
+      ),
+    );
   }
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
   const at = (q) => Math.round(latencies[Math.floor(q * (latencies.length - 1))] * 10) / 10;
-  return { p50: at(0.5), p99: at(0.99), rps: rate, failed: 0 };
+  const elapsed = (performance.now() - started) / 1000;
+  return { p50: at(0.5), p99: at(0.99), rps: Math.round((rate * seconds) / elapsed), failed };
 }
 
 async function once(rep, db, gateway, token) {
@@ -130,6 +136,18 @@ async function once(rep, db, gateway, token) {
   await bare.close();
 
   const nc = await connect({ servers: process.env.NATS_URL });
+  // The members service alone: the request the gateway sends, without HTTP in front of it.
+  const actor = natsHeaders();
+  actor.set('x-actor', JSON.stringify({ sub: 'bench', roles: ['store_clerk'], storeId: 'S001' }));
+  results.membersNats = await paced(async (i) => {
+    const phone = phoneOf(Math.floor(Math.random() * memberCount));
+    const body = { pattern: 'members.v1.find', data: { phone }, id: String(i) };
+    const reply = await nc.request('members.v1.find', JSON.stringify(body), {
+      timeout: 5000,
+      headers: actor,
+    });
+    if (!reply.json().response?.items?.length) throw new Error(`no member for ${phone}`);
+  });
   const subject = `bench.echo.${randomUUID()}`;
   const sub = nc.subscribe(subject, { callback: (_err, msg) => msg.respond(msg.data) });
   results.natsEcho = await paced(() => nc.request(subject, 'ping', { timeout: 5000 }));
@@ -155,8 +173,16 @@ const dbName = `test_bench_lookup_${randomUUID().slice(0, 8)}`;
 const mongo = await MongoClient.connect(process.env.MONGO_URL);
 const db = mongo.db(dbName);
 await seed(db);
-const members = await ServiceProcess.create('members', { MONGO_DB: dbName, LOG_LEVEL: 'warn' });
-const gateway = await ServiceProcess.create('gateway', { LOG_LEVEL: 'warn' });
+// BENCH_PROFILE_DIR=/tmp/prof writes both services' CPU profiles there when they stop.
+const profiling = process.env.BENCH_PROFILE_DIR
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` }
+  : {};
+const members = await ServiceProcess.create('members', {
+  MONGO_DB: dbName,
+  LOG_LEVEL: 'warn',
+  ...profiling,
+});
+const gateway = await ServiceProcess.create('gateway', { LOG_LEVEL: 'warn', ...profiling });
 await members.start();
 await gateway.start();
 const token = await staffToken(['store_clerk'], { storeId: 'S001' });

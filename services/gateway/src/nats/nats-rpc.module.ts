@@ -1,49 +1,54 @@
-import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ClientNats } from '@nestjs/microservices';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { natsServers } from '@crm/config';
 import { NatsRpcClient } from '@crm/messaging';
 import { ReadinessProbes } from '@crm/observability';
 import { GatewayConfig } from '../gateway.config';
 
+const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
 /**
- * The gateway's NATS client. It keeps reconnecting forever: while NATS is down requests
+ * The gateway's NATS connection. It keeps reconnecting forever: while NATS is down requests
  * fail fast with 503 and the gateway recovers without a restart when NATS is back.
  */
 @Global()
 @Module({
   providers: [
     {
-      provide: ClientNats,
+      provide: NATS_CONNECTION,
       inject: [GatewayConfig, ReadinessProbes],
       useFactory: async (config: GatewayConfig, probes: ReadinessProbes) => {
-        const client = new ClientNats({
+        const connection = await connect({
           servers: natsServers(config),
           name: 'gateway',
           maxReconnectAttempts: -1,
           reconnectTimeWait: 500,
           waitOnFirstConnect: true,
         });
-        let status = 'disconnected';
-        client.status.subscribe((next) => (status = String(next)));
-        await client.connect();
-        status = 'connected';
-        probes.register('nats', () => status === 'connected');
-        return client;
+        let connected = true;
+        void (async () => {
+          for await (const status of connection.status()) {
+            if (status.type === 'disconnect') connected = false;
+            if (status.type === 'reconnect') connected = true;
+          }
+        })();
+        probes.register('nats', () => connected && !connection.isClosed());
+        return connection;
       },
     },
     {
       provide: NatsRpcClient,
-      inject: [ClientNats, GatewayConfig],
-      useFactory: (client: ClientNats, config: GatewayConfig) =>
-        new NatsRpcClient(client, config.NATS_REQUEST_TIMEOUT_MS),
+      inject: [NATS_CONNECTION, GatewayConfig],
+      useFactory: (connection: NatsConnection, config: GatewayConfig) =>
+        new NatsRpcClient(connection, config.NATS_REQUEST_TIMEOUT_MS),
     },
   ],
   exports: [NatsRpcClient],
 })
 export class NatsRpcModule implements OnApplicationShutdown {
-  constructor(private readonly client: ClientNats) {}
+  constructor(@Inject(NATS_CONNECTION) private readonly connection: NatsConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
+    await this.connection.drain();
   }
 }

@@ -9,8 +9,9 @@ import { MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
 
 /**
- * Finds members by phone number: the number's blind index leads to its claim (remembered for
- * a few minutes, see PhoneClaimRepository.holderOf), the claim to the member.
+ * Finds members by phone number through its blind index: usually one read, of the member whose
+ * current phone it is. Only a number no member has now takes a second look, at its claim: a
+ * merged duplicate's number leads to the survivor that way.
  */
 @Injectable()
 export class FindMembers {
@@ -23,8 +24,12 @@ export class FindMembers {
 
   execute(request: FindMembersRequest, actor?: RpcActor): Promise<MemberList> {
     return inSpan('members.find', async () => {
-      const holder = await this.phones.holderOf(this.cipher.blindIndex(request.phone, PHONE_FIELD));
-      let doc = holder ? await this.members.findById(holder) : null;
+      const phoneIndex = this.cipher.blindIndex(request.phone, PHONE_FIELD);
+      let doc = await this.members.findByPhoneIndex(phoneIndex);
+      if (!doc) {
+        const holder = await this.phones.holderOf(phoneIndex);
+        doc = holder ? await this.members.findById(holder) : null;
+      }
       // A remembered holder may have been merged or erased since (by another replica).
       if (doc?.mergedInto) doc = await this.members.findById(doc.mergedInto);
       if (!doc || doc.erasedAt) return { items: [] };

@@ -54,6 +54,13 @@ export class MemberRepository implements OnModuleInit {
     );
   }
 
+  /** The member whose current phone has this blind index: one indexed read. */
+  findByPhoneIndex(phoneIndex: string): Promise<MemberDocument | null> {
+    return dbSpan(MEMBERS_COLLECTION, 'find', () =>
+      this.collection.findOne({ phoneIndex }, { projection: { outbox: 0 } }),
+    );
+  }
+
   /**
    * Runs a write to one member in turn with this process's other writes to that member: every
    * update of a member document goes through here (see KeyedLock for why).
