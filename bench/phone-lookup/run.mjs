@@ -5,6 +5,7 @@
 //   npm run build && node bench/phone-lookup/run.mjs [members=100000] [rate=200] [seconds=30] [reps=3]
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import Fastify from 'fastify';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -92,20 +93,21 @@ function httpGet(url, headers) {
 }
 
 /** Fixed-rate GETs, a different member's phone per request; latencies in ms. */
-function load(url, headers = {}) {
-  return paced(() =>
-    httpGet(`${url}?phone=${phoneOf(Math.floor(Math.random() * memberCount))}`, headers),
+function load(url, headers = {}, duration = seconds) {
+  return paced(
+    () => httpGet(`${url}?phone=${phoneOf(Math.floor(Math.random() * memberCount))}`, headers),
+    duration,
   );
 }
 
 /** Calls `fn` `rate` times a second for `seconds`; p50/p99 from each call's due time. */
-async function paced(fn) {
+async function paced(fn, duration = seconds) {
   const latencies = [];
   let failed = 0;
   const interval = 1000 / rate;
   const started = performance.now();
   const inFlight = [];
-  for (let i = 0; i < rate * seconds; i++) {
+  for (let i = 0; i < rate * duration; i++) {
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -120,7 +122,7 @@ async function paced(fn) {
   latencies.sort((a, b) => a - b);
   const at = (q) => Math.round(latencies[Math.floor(q * (latencies.length - 1))] * 10) / 10;
   const elapsed = (performance.now() - started) / 1000;
-  return { p50: at(0.5), p99: at(0.99), rps: Math.round((rate * seconds) / elapsed), failed };
+  return { p50: at(0.5), p99: at(0.99), rps: Math.round((rate * duration) / elapsed), failed };
 }
 
 async function once(rep, db, gateway, token) {
@@ -128,6 +130,8 @@ async function once(rep, db, gateway, token) {
   results.gateway = await load(`${gateway.url}/api/v1/members`, {
     authorization: `Bearer ${token}`,
   });
+
+  results.minimalStack = await load(`http://127.0.0.1:${MINIMAL_PORT}/members`);
 
   const bare = Fastify();
   bare.get('/members', async () => ({ items: [{ id: 'x', name: 'y' }] }));
@@ -206,10 +210,33 @@ for (;;) {
 }
 log('members service settled (segment index loaded)');
 
+// The minimal stack: the same two processes and hops with nothing else (minimal-stack.mjs).
+const MINIMAL_PORT = 3990;
+const minimal = ['front', 'back'].map((role) =>
+  spawn(
+    process.execPath,
+    [
+      new URL('./minimal-stack.mjs', import.meta.url).pathname,
+      role,
+      role === 'front' ? String(MINIMAL_PORT) : dbName,
+    ],
+    { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+  ),
+);
+await Promise.all(
+  minimal.map((child) => new Promise((resolve) => child.stdout.once('data', resolve))),
+);
+
+// Warm-up, not measured: JIT, connection pools and the store's caches, as in a running system.
+await load(`${gateway.url}/api/v1/members`, { authorization: `Bearer ${token}` }, 10);
+await load(`http://127.0.0.1:${MINIMAL_PORT}/members`, {}, 5);
+log('warmed up (10 s through the gateway, 5 s through the minimal stack)');
+
 const runs = [];
 try {
   for (let rep = 0; rep < reps; rep++) runs.push(await once(rep, db, gateway, token));
 } finally {
+  for (const child of minimal) child.kill();
   await members.stop();
   await gateway.stop();
   await db.dropDatabase();
