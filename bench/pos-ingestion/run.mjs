@@ -51,11 +51,20 @@ async function skipToEnd(groups) {
   await admin.connect();
   for (const [groupId, topic] of groups) {
     const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
-    });
+    // A stopped member may still be leaving its group for a few seconds (session timeout).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
+        });
+        break;
+      } catch (error) {
+        if (!/no running instances/.test(error.message) || attempt >= 90) throw error;
+        await sleep(1000);
+      }
+    }
   }
   await admin.disconnect();
 }
@@ -145,7 +154,14 @@ async function rawConsume(topic, ends, eachBatch) {
 async function once(rep) {
   const runId = randomUUID().slice(0, 8);
   const db = `test_bench_members_${runId}`;
-  const members = await ServiceProcess.create('members', { MONGO_DB: db, LOG_LEVEL: 'warn' });
+  // BENCH_PROFILE_DIR=/tmp/prof writes the members service's CPU profiles there as it stops.
+  const members = await ServiceProcess.create('members', {
+    MONGO_DB: db,
+    LOG_LEVEL: 'warn',
+    ...(process.env.BENCH_PROFILE_DIR
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` }
+      : {}),
+  });
   const gateway = await ServiceProcess.create('gateway', { LOG_LEVEL: 'warn' });
   await members.start();
   await gateway.start();

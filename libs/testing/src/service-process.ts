@@ -17,6 +17,12 @@ export type ServiceName = (typeof SERVICES)[number];
 
 const LOG_DIR = join(REPO_ROOT, '.run', 'test-logs');
 
+/** Children still running: a test or bench that dies takes them with it, not leaves them on. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function devEnv(): Record<string, string> {
   const text = readFileSync(join(REPO_ROOT, 'config', 'dev.env'), 'utf8');
   return Object.fromEntries(
@@ -82,6 +88,8 @@ export class ServiceProcess {
     );
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     this.child = child;
     await this.waitReady(timeoutMs, logFile);
   }

@@ -36,8 +36,15 @@ describe('EnvelopeRouter', () => {
     expect(handled).toEqual([expect.objectContaining({ memberId: 'm1', channel: 'store' })]);
   });
 
-  it('skips types nobody handles', () => {
+  it('skips types nobody handles, without judging the rest of their envelope', () => {
     expect(router.decode(message({ ...envelope, type: 'points.earned' }))).toBeNull();
+    expect(router.decode(message({ type: 'points.earned', id: 7 }))).toBeNull();
+  });
+
+  it('treats an envelope without a type as poison', () => {
+    expect(() => router.decode(message({ ...envelope, type: undefined }))).toThrow(
+      /^invalid envelope$/,
+    );
   });
 
   it.each([

@@ -8,7 +8,6 @@ import { AppError, ErrorCode, type SegmentCriteria, Topics } from '@crm/contract
 import { FieldCipher } from '@crm/crypto';
 import {
   forEachConcurrently,
-  parseJson,
   type DecodedMessage,
   type MessageHandler,
   type ReliableConsumer,
@@ -84,8 +83,9 @@ export class SegmentIndexService
   decode(message: KafkaMessage): DecodedMessage<string> | null {
     const key = message.key?.toString();
     if (!key || !mongo.ObjectId.isValid(key)) return null;
-    const envelope = parseJson(message.value) as { id?: string } | null;
-    return { id: envelope?.id ?? `${key}:${message.offset}`, value: key };
+    // Only the key matters (the member to re-read), and marking it twice is harmless: the
+    // message is not even parsed.
+    return { id: `${key}:${message.offset}`, value: key };
   }
 
   async apply({ value }: DecodedMessage<string>): Promise<void> {
