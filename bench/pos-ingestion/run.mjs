@@ -10,9 +10,11 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
+import messaging from '@crm/messaging';
 import testing from '@crm/testing';
 
 const { ServiceProcess, staffToken, testKafka, localEndpoints } = testing;
+const { retryRetriable } = messaging;
 const [sales = 100000, memberCount = 2000, reps = 3] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 const POS_TOPIC = 'pos.transactions.v1';
@@ -52,19 +54,15 @@ async function skipToEnd(groups) {
   for (const [groupId, topic] of groups) {
     const ends = await admin.fetchTopicOffsets(topic);
     // A stopped member may still be leaving its group for a few seconds (session timeout).
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await admin.setOffsets({
+    await retryRetriable(
+      () =>
+        admin.setOffsets({
           groupId,
           topic,
           partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
-        });
-        break;
-      } catch (error) {
-        if (!/no running instances/.test(error.message) || attempt >= 90) throw error;
-        await sleep(1000);
-      }
-    }
+        }),
+      { attempts: 90, isRetriable: (error) => /no running instances/.test(error.message) },
+    );
   }
   await admin.disconnect();
 }
