@@ -426,9 +426,11 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
     });
 
     // The member's figures count the sale once (it came twice) and net the refund off its spend.
-    const summary = await until('the refund in the figures', async () => {
+    // The figures trail the purchases by a fold of the run tallies.
+    const summary = await until('the sale and its refund in the figures', async () => {
       const { body } = await api('GET', `/api/v1/members/${member.id}`);
-      return body.purchaseSummary.spend12mCents === 0 ? body.purchaseSummary : undefined;
+      const { purchases12m, spend12mCents } = body.purchaseSummary;
+      return purchases12m > 0 && spend12mCents === 0 ? body.purchaseSummary : undefined;
     });
     expect(summary).toEqual({
       firstPurchaseAt: '2026-11-22T01:15:00.000Z',

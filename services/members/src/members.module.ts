@@ -21,6 +21,8 @@ import { PosTransactionsConsumer } from './purchases/pos-transactions.kafka.cons
 import { PurchaseRepository } from './purchases/purchase.repository';
 import { PurchasesNatsController } from './purchases/purchases.nats.controller';
 import { RecordPurchase } from './purchases/record-purchase.handler';
+import { PurchaseTallyRepository } from './purchases/purchase-tallies.repository';
+import { FoldPurchaseFigures } from './purchases/fold-purchase-figures';
 import { MemberEnrollment } from './registration/member-enrollment';
 import { ApplyImportedPerson } from './imports/apply-imported-person';
 import { GetImport } from './imports/get-import.handler';
@@ -83,6 +85,8 @@ export class MembersModule {
         FindMembers,
         PurchaseRepository,
         RecordPurchase,
+        PurchaseTallyRepository,
+        FoldPurchaseFigures,
         ListPurchases,
         PosTransactionsConsumer,
         LinkEarlierPurchases,

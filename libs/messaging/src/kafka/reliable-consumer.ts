@@ -23,6 +23,8 @@ export interface DecodedMessage<T> {
   id: string;
   value: T;
   traceparent?: string | null;
+  /** Where the message sits in its topic; set by the consumer after `decode`. */
+  position?: { partition: number; offset: number };
 }
 
 export interface MessageHandler<T> {
@@ -161,6 +163,7 @@ export class ReliableConsumer<T> {
       return this.deadLetter(topic, partition, message, error as Error);
     }
     if (!decoded) return count(topic, 'ignored');
+    decoded.position = { partition, offset: Number(message.offset) };
     if (await this.applied.wasApplied(decoded.id)) return count(topic, 'duplicate');
 
     if (await this.applyOne(topic, partition, message, decoded)) {
@@ -240,8 +243,10 @@ export class ReliableConsumer<T> {
         await this.deadLetter(topic, partition, message, error as Error);
         continue;
       }
-      if (decoded) run.push({ message, decoded });
-      else count(topic, 'ignored');
+      if (decoded) {
+        decoded.position = { partition, offset: Number(message.offset) };
+        run.push({ message, decoded });
+      } else count(topic, 'ignored');
       if (run.length >= limit) await flush(message);
     }
     if (last) await flush(last);

@@ -54,6 +54,10 @@ export interface MemberDocument extends WithOutbox {
   erasedAt?: Date | null;
   /** Set on a record folded into another by a merge: the member it now lives on. */
   mergedInto?: string | null;
+  /** Set first when a merge starts: from then on the POS fold counts on the survivor. */
+  mergingInto?: string;
+  /** The fold's per-partition marks when the record was merged away (its stats are gone). */
+  countedThroughAtMerge?: Record<string, number>;
   /** Records merged into this one (a merge is applied once per record). */
   mergedFrom?: string[];
   /** Kept on erasure instead of the birth date, for aggregates by age. */

@@ -3,12 +3,7 @@ import { mongo, type Connection } from 'mongoose';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import { KeyedLock, OUTBOX_INDEX } from '@crm/messaging';
-import {
-  countPurchase,
-  countPurchases,
-  noneYetCounted,
-  notYetCounted,
-} from '../purchases/purchase-stats';
+import { countPurchase, notYetCounted, tallyUpdate, type Tally } from '../purchases/purchase-stats';
 import type { PurchaseDocument } from '../purchases/purchase.document';
 import type { MemberDocument } from './member.document';
 
@@ -70,26 +65,46 @@ export class MemberRepository implements OnModuleInit {
   }
 
   /**
-   * Counts several purchases of one member in one write. If any of them was counted before
-   * (a redelivery after a crash), each is counted on its own instead, once.
+   * Adds a fold window's tally to a member, once: the window's end offset is the guard
+   * (`stats.countedThrough.p<partition>`). A member merged away (or being merged) takes no
+   * more figures; its tally goes to the survivor, guarded by the window's id there.
    */
-  async countPurchases(memberId: string, purchases: PurchaseDocument[]): Promise<void> {
-    if (!mongo.ObjectId.isValid(memberId) || purchases.length === 0) return;
-    if (purchases.length > 1) {
-      const result = await this.serialize(memberId, () =>
-        dbSpan(MEMBERS_COLLECTION, 'update', () =>
-          this.collection.updateOne(
-            {
-              _id: new mongo.ObjectId(memberId),
-              ...noneYetCounted(purchases.map((p) => p._id)),
-            } as never,
-            countPurchases(purchases) as never,
-          ),
+  async countTally(memberId: string, partition: number, through: number, tally: Tally) {
+    if (!mongo.ObjectId.isValid(memberId)) return;
+    const mark = `p${partition}`;
+    const counted = await this.serialize(memberId, () =>
+      dbSpan(MEMBERS_COLLECTION, 'update', () =>
+        this.collection.updateOne(
+          {
+            _id: new mongo.ObjectId(memberId),
+            mergedInto: { $exists: false },
+            mergingInto: { $exists: false },
+            $or: [
+              { [`stats.countedThrough.${mark}`]: { $exists: false } },
+              { [`stats.countedThrough.${mark}`]: { $lt: through } },
+            ],
+          } as never,
+          { ...tallyUpdate(tally), $set: { [`stats.countedThrough.${mark}`]: through } } as never,
         ),
-      );
-      if (result.matchedCount === 1) return;
-    }
-    for (const purchase of purchases) await this.countPurchase(memberId, purchase);
+      ),
+    );
+    if (counted.matchedCount === 1) return;
+    // Not matched: counted by this window before (a redone window), or merged away.
+    const doc = await this.collection.findOne({ _id: new mongo.ObjectId(memberId) } as never, {
+      projection: { mergedInto: 1, mergingInto: 1, stats: 1, countedThroughAtMerge: 1 },
+    });
+    const survivor = doc?.mergedInto ?? doc?.mergingInto;
+    const countedHere = doc?.stats?.countedThrough?.[mark] ?? doc?.countedThroughAtMerge?.[mark];
+    if (!survivor || (countedHere !== undefined && countedHere >= through)) return;
+    const guard = `fold:${memberId}:${mark}:${through}`;
+    await this.serialize(survivor, () =>
+      dbSpan(MEMBERS_COLLECTION, 'update', () =>
+        this.collection.updateOne(
+          { _id: new mongo.ObjectId(survivor), ...notYetCounted(guard) } as never,
+          { ...tallyUpdate(tally), $push: { 'stats.appliedTx': guard } } as never,
+        ),
+      ),
+    );
   }
 
   /** Counts a purchase in its member's figures, once: a transaction already counted changes nothing. */

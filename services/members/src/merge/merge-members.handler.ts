@@ -52,18 +52,18 @@ export class MergeMembers {
       ]);
       if (!survivor || survivor.erasedAt || survivor.mergedInto)
         throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${survivorId}`);
-      if (
-        !duplicate ||
-        duplicate.erasedAt ||
-        (duplicate.mergedInto && duplicate.mergedInto !== survivorId)
-      )
+      const target = duplicate?.mergedInto ?? duplicate?.mergingInto;
+      if (!duplicate || duplicate.erasedAt || (target && target !== survivorId))
         throw new AppError(ErrorCode.MEMBER_NOT_FOUND, `No member with id ${mergedId}`);
 
       const mergedAt = new Date();
+      // From here on the POS fold counts the duplicate's sales on the survivor, so the figures
+      // read below are the duplicate's last.
+      const closed = await this.closeFigures(duplicate, survivorId);
       const purchasesMoved = await this.purchases.reassign(mergedId, survivorId);
       await this.phones.takeOver(duplicate.phoneIndex, mergedId, survivorId);
-      const record = await this.foldInto(survivor, duplicate, mergedAt, actor);
-      await this.retire(duplicate, survivorId, mergedAt);
+      const record = await this.foldInto(survivor, closed, mergedAt, actor);
+      await this.retire(closed, survivorId, mergedAt);
       if (record) await this.history.settle(survivorId, [record]);
       this.outbox.nudge();
       this.logger.log({ survivorId, mergedId, purchasesMoved }, 'members merged');
@@ -132,6 +132,19 @@ export class MergeMembers {
     return result.modifiedCount === 1 ? record : null;
   }
 
+  private async closeFigures(duplicate: MemberDocument, survivorId: string) {
+    if (!duplicate.mergedInto)
+      await this.members.serialize(duplicate._id, () =>
+        dbSpan(MEMBERS_COLLECTION, 'update', () =>
+          this.members.collection.updateOne(
+            { _id: duplicate._id } as never,
+            { $set: { mergingInto: survivorId } } as never,
+          ),
+        ),
+      );
+    return (await this.members.findById(String(duplicate._id))) ?? duplicate;
+  }
+
   /** The duplicate keeps only a pointer to the survivor: no personal data stays on it. */
   private async retire(duplicate: MemberDocument, survivorId: string, at: Date): Promise<void> {
     const mergedId = String(duplicate._id);
@@ -145,6 +158,9 @@ export class MergeMembers {
             $set: {
               ...stripped.$set,
               mergedInto: survivorId,
+              // The fold's marks outlive the figures: a fold window redone later must not
+              // count on the survivor what the duplicate had already counted.
+              countedThroughAtMerge: duplicate.stats?.countedThrough ?? {},
               updatedAt: at,
             },
             $unset: stripped.$unset,

@@ -25,8 +25,8 @@ export class PosTransactionsConsumer
     private readonly recordPurchase: RecordPurchase,
   ) {
     super();
-    // Each partition's run is independent: member writes are atomic increments guarded per
-    // transaction, so two partitions may update one member at once.
+    // Each partition's runs are tallied on their own (purchase-tallies.repository.ts), so
+    // partitions may be worked on at once.
     this.consumer = consumers.create(POS_GROUP, [Topics.posTransactions], this, {
       maxBatchSize: 2000,
       partitionsConsumedConcurrently: 3,
@@ -44,12 +44,17 @@ export class PosTransactionsConsumer
     }
   }
 
-  async apply({ value }: DecodedMessage<PosTransaction>): Promise<void> {
-    await this.recordPurchase.execute(value);
+  async apply(message: DecodedMessage<PosTransaction>): Promise<void> {
+    await this.applyBatch([message]);
   }
 
-  /** Sales arrive in bursts: a fetched batch costs one insert and one write per member. */
+  /** Sales arrive in bursts: a run costs one insert of its purchases and one of its tally. */
   async applyBatch(messages: DecodedMessage<PosTransaction>[]): Promise<void> {
-    await this.recordPurchase.executeBatch(messages.map((message) => message.value));
+    await this.recordPurchase.executeBatch(
+      messages.map(({ value, position }) => {
+        if (!position) throw new Error('a POS message reached the handler without its position');
+        return { transaction: value, position };
+      }),
+    );
   }
 }

@@ -1,9 +1,13 @@
 import {
+  addTallies,
   countPurchase,
   countPurchases,
   monthKey,
   summarize,
+  tallyOf,
+  tallyUpdate,
   type PurchaseStats,
+  type Tally,
 } from './purchase-stats';
 import type { PurchaseDocument } from './purchase.document';
 
@@ -65,6 +69,37 @@ describe('purchase figures', () => {
       $min: { 'stats.firstPurchaseAt': new Date('2026-10-31T17:00:00Z') },
       $max: { 'stats.lastPurchaseAt': new Date('2026-11-05T01:00:00Z') },
       $addToSet: { 'stats.categories': { $each: ['osteoporosis', 'vitamins'] } },
+    });
+  });
+
+  it('adds run tallies up to the tally of all their purchases, in either order', () => {
+    const runs = [
+      [
+        purchase({ _id: 'T1', occurredAt: new Date('2026-09-30T17:00:00Z'), totalCents: 1000 }),
+        purchase({ _id: 'R1', type: 'refund', totalCents: 400 }),
+      ],
+      [purchase({ _id: 'T2', occurredAt: new Date('2026-11-05T01:00:00Z'), totalCents: 2500 })],
+      [purchase({ _id: 'R2', type: 'refund', occurredAt: new Date('2026-12-01T00:00:00Z') })],
+    ];
+    const whole = tallyOf(runs.flat());
+    const [a, b, c] = runs.map(tallyOf) as [Tally, Tally, Tally];
+    for (const sum of [addTallies(addTallies(a, b), c), addTallies(c, addTallies(b, a))]) {
+      expect(sum.months).toEqual(whole.months);
+      expect(sum.firstPurchaseAt).toEqual(new Date('2026-09-30T17:00:00Z'));
+      expect(sum.lastPurchaseAt).toEqual(whole.lastPurchaseAt);
+      expect([...sum.categories].sort()).toEqual([...whole.categories].sort());
+    }
+    expect(whole.months).toEqual({
+      '2026-10': { count: 1, spendCents: 1000 },
+      '2026-11': { count: 1, spendCents: 2500 - 400, refundCents: 400 },
+      '2026-12': { spendCents: -6000, refundCents: 6000 },
+    });
+    // A refund alone moves no purchase dates and adds no category.
+    expect(tallyUpdate(c)).toEqual({
+      $inc: {
+        'stats.months.2026-12.spendCents': -6000,
+        'stats.months.2026-12.refundCents': 6000,
+      },
     });
   });
 

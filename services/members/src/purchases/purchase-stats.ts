@@ -1,13 +1,16 @@
 import type { PurchaseDocument } from './purchase.document';
 
 /**
- * A member's purchase figures, kept up to date one transaction at a time. Spend and counts
+ * A member's purchase figures. POS sales reach them through the fold (fold-purchase-figures.ts),
+ * purchases linked at registration one transaction at a time. Spend and counts
  * are bucketed by month (`YYYY-MM`, China time), so rolling 12-month figures are a sum of
  * at most 12 buckets on read, and no job has to expire old purchases.
  */
 export interface PurchaseStats {
-  /** Transactions already counted: the guard that makes a redelivery change nothing. */
+  /** Linked transactions already counted: the guard that makes a repeated link change nothing. */
   appliedTx: string[];
+  /** Per POS partition, the offset through which the fold has counted this member's sales. */
+  countedThrough?: Record<string, number>;
   firstPurchaseAt?: Date;
   lastPurchaseAt?: Date;
   categories: string[];
@@ -29,8 +32,69 @@ export function monthKey(at: Date): string {
   return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 7);
 }
 
+/** What a set of purchases adds to one member's figures: the unit the fold adds up. */
+export interface Tally {
+  months: PurchaseStats['months'];
+  firstPurchaseAt: Date | null;
+  lastPurchaseAt: Date | null;
+  categories: string[];
+}
+
+export function tallyOf(purchases: readonly PurchaseDocument[]): Tally {
+  const tally: Tally = { months: {}, firstPurchaseAt: null, lastPurchaseAt: null, categories: [] };
+  const categories = new Set<string>();
+  for (const purchase of purchases) {
+    const bucket = (tally.months[monthKey(purchase.occurredAt)] ??= {});
+    if (purchase.type === 'refund') {
+      bucket.spendCents = (bucket.spendCents ?? 0) - purchase.totalCents;
+      bucket.refundCents = (bucket.refundCents ?? 0) + purchase.totalCents;
+      continue;
+    }
+    bucket.count = (bucket.count ?? 0) + 1;
+    bucket.spendCents = (bucket.spendCents ?? 0) + purchase.totalCents;
+    tally.firstPurchaseAt = earliest(tally.firstPurchaseAt, purchase.occurredAt);
+    tally.lastPurchaseAt = latest(tally.lastPurchaseAt, purchase.occurredAt);
+    for (const item of purchase.items) categories.add(item.category);
+  }
+  tally.categories = [...categories];
+  return tally;
+}
+
+/** Two tallies as one (the fold adds up a window's runs per member). */
+export function addTallies(a: Tally, b: Tally): Tally {
+  const months: Tally['months'] = structuredClone(a.months);
+  for (const [month, bucket] of Object.entries(b.months)) {
+    const into = (months[month] ??= {});
+    for (const [figure, value] of Object.entries(bucket) as [keyof typeof bucket, number][])
+      into[figure] = (into[figure] ?? 0) + value;
+  }
+  return {
+    months,
+    firstPurchaseAt: earliest(a.firstPurchaseAt, b.firstPurchaseAt),
+    lastPurchaseAt: latest(a.lastPurchaseAt, b.lastPurchaseAt),
+    categories: [...new Set([...a.categories, ...b.categories])],
+  };
+}
+
+/** The update that adds a tally to a member's figures (its guard is the caller's). */
+export function tallyUpdate(tally: Tally): Record<string, object> {
+  const inc: Record<string, number> = {};
+  for (const [month, bucket] of Object.entries(tally.months))
+    for (const [figure, value] of Object.entries(bucket))
+      if (value) inc[`stats.months.${month}.${figure}`] = value;
+  const update: Record<string, object> = { $inc: inc };
+  if (tally.firstPurchaseAt) update.$min = { 'stats.firstPurchaseAt': tally.firstPurchaseAt };
+  if (tally.lastPurchaseAt) update.$max = { 'stats.lastPurchaseAt': tally.lastPurchaseAt };
+  if (tally.categories.length > 0)
+    update.$addToSet = { 'stats.categories': { $each: tally.categories } };
+  return update;
+}
+
+const earliest = (a: Date | null, b: Date | null) => (!a ? b : !b || a <= b ? a : b);
+const latest = (a: Date | null, b: Date | null) => (!a ? b : !b || a >= b ? a : b);
+
 /** The update that counts one transaction on its member, once (paired with `notYetCounted`). */
-export function countPurchase(purchase: PurchaseDocument) {
+export function countPurchase(purchase: PurchaseDocument): Record<string, object> {
   return countPurchases([purchase]);
 }
 
@@ -39,42 +103,16 @@ export const notYetCounted = (transactionId: string) => ({
 });
 
 /**
- * One update that counts several transactions of the same member (paired with
- * `noneYetCounted`): a batch of sales costs the store one write per member, not one per sale.
+ * Counts transactions outside the POS stream's fold (purchases linked when their buyer
+ * registers), each guarded by its id.
  */
-export function countPurchases(purchases: readonly PurchaseDocument[]) {
-  const inc: Record<string, number> = {};
-  const add = (key: string, n: number) => (inc[key] = (inc[key] ?? 0) + n);
-  const sales = purchases.filter((p) => p.type === 'sale');
-  for (const purchase of purchases) {
-    const month = `stats.months.${monthKey(purchase.occurredAt)}`;
-    if (purchase.type === 'refund') {
-      add(`${month}.spendCents`, -purchase.totalCents);
-      add(`${month}.refundCents`, purchase.totalCents);
-    } else {
-      add(`${month}.count`, 1);
-      add(`${month}.spendCents`, purchase.totalCents);
-    }
-  }
+export function countPurchases(purchases: readonly PurchaseDocument[]): Record<string, object> {
   const ids = purchases.map((p) => p._id);
-  const update: Record<string, object> = {
-    $push: { 'stats.appliedTx': ids.length === 1 ? ids[0]! : { $each: ids } },
-    $inc: inc,
-  };
-  if (sales.length === 0) return update;
-  const times = sales.map((p) => p.occurredAt.getTime());
-  const categories = [...new Set(sales.flatMap((p) => p.items.map((item) => item.category)))];
   return {
-    ...update,
-    $min: { 'stats.firstPurchaseAt': new Date(Math.min(...times)) },
-    $max: { 'stats.lastPurchaseAt': new Date(Math.max(...times)) },
-    $addToSet: { 'stats.categories': { $each: categories } },
+    ...tallyUpdate(tallyOf(purchases)),
+    $push: { 'stats.appliedTx': ids.length === 1 ? ids[0]! : { $each: ids } },
   };
 }
-
-export const noneYetCounted = (transactionIds: readonly string[]) => ({
-  'stats.appliedTx': { $nin: transactionIds },
-});
 
 /** Rolling figures over the 12 months up to `now` (this month and the 11 before it). */
 export function summarize(stats: PurchaseStats | undefined, now = new Date()): PurchaseSummary {

@@ -17,4 +17,8 @@ export interface PurchaseDocument extends WithOutbox {
   totalCents: number;
   cashierId: string | null;
   recordedAt: Date;
+  /** Where the POS topic delivered it first: the run tally that counts it (fold-purchase-figures.ts). */
+  pos?: { partition: number; offset: number } | null;
+  /** Set when the buyer was linked after the sale (at registration): counted then, not by a tally. */
+  linkedLater?: boolean;
 }

@@ -68,7 +68,7 @@ export class PurchaseRepository implements OnModuleInit {
     const queued = queueEvents(event);
     const result = await dbSpan(COLLECTION, 'update', () =>
       this.collection.updateOne({ _id: transactionId, memberId: null }, {
-        $set: { memberId, ...queued.$set },
+        $set: { memberId, linkedLater: true, ...queued.$set },
         $push: queued.$push,
       } as never),
     );

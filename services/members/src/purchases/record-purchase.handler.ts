@@ -8,12 +8,21 @@ import { inSpan } from '@crm/observability';
 import { PHONE_FIELD } from '../members/member-crypto';
 import { MemberRepository } from '../members/member.repository';
 import { PhoneClaimRepository } from '../members/phone-claims.repository';
+import { FoldPurchaseFigures } from './fold-purchase-figures';
 import type { PurchaseDocument } from './purchase.document';
 import { PurchaseRepository } from './purchase.repository';
 import { purchaseRecordedEvent } from './purchase-recorded';
+import { tallyOf } from './purchase-stats';
+import { PurchaseTallyRepository, type RunTally } from './purchase-tallies.repository';
 
-/** Reads and writes in flight at once: overlaps round trips without swamping a 2-core store. */
+/** Reads in flight at once: overlaps round trips without swamping a 2-core store. */
 const STORE_CONCURRENCY = 8;
+
+/** A POS transaction and where its topic delivered it. */
+export interface DeliveredSale {
+  transaction: PosTransaction;
+  position: { partition: number; offset: number };
+}
 
 export interface RecordOutcome {
   recorded: number;
@@ -21,41 +30,39 @@ export interface RecordOutcome {
 }
 
 /**
- * Records POS sales and refunds (CONTRACTS.md §3), a batch at a time. The buyer is matched by
- * member id, else by phone; a buyer who is not a member is kept with the phone's blind index
- * for a later link. The transaction id is the document's `_id`, so a second delivery adds
- * nothing; the member's figures count each transaction id once (one write per member per
- * batch). `purchase.recorded` is sent before the Kafka offset moves on, so a crash means the
- * batch comes again and the events go again under the same ids: no transactional outbox
- * (one more write per sale) is needed when the input itself is redelivered.
+ * Records POS sales and refunds (CONTRACTS.md §3), a run of one partition at a time. The
+ * buyer is matched by member id, else by phone; a buyer who is not a member is kept with the
+ * phone's blind index for a later link. The transaction id is the document's `_id`, so a
+ * second delivery adds nothing. What the run adds to each member's figures is stored as one
+ * tally (purchase-tallies.repository.ts) and folded into the members later, so a run costs
+ * two inserts however many members bought. `purchase.recorded` is sent before the Kafka offset
+ * moves on, so a crash means the run comes again and the events go again under the same ids:
+ * no transactional outbox (one more write per sale) is needed when the input is redelivered.
  */
 @Injectable()
 export class RecordPurchase {
   constructor(
     private readonly purchases: PurchaseRepository,
+    private readonly tallies: PurchaseTallyRepository,
+    private readonly fold: FoldPurchaseFigures,
     private readonly members: MemberRepository,
     private readonly phones: PhoneClaimRepository,
     private readonly cipher: FieldCipher,
     @InjectProducer() private readonly producer: Producer,
   ) {}
 
-  async execute(transaction: PosTransaction): Promise<'recorded' | 'duplicate'> {
-    const { recorded } = await this.executeBatch([transaction]);
-    return recorded === 1 ? 'recorded' : 'duplicate';
-  }
-
-  executeBatch(transactions: PosTransaction[]): Promise<RecordOutcome> {
+  executeBatch(sales: DeliveredSale[]): Promise<RecordOutcome> {
     return inSpan('members.purchases.record', async () => {
-      const unique = [...new Map(transactions.map((t) => [t.transactionId, t])).values()];
-      const buyers = await this.resolveBuyers(unique);
-      const docs = unique.map((t) => this.toDocument(t, buyers));
+      const unique = [...new Map(sales.map((s) => [s.transaction.transactionId, s])).values()];
+      const buyers = await this.resolveBuyers(unique.map((s) => s.transaction));
+      const docs = unique.map((s) => this.toDocument(s, buyers));
       const taken = await this.purchases.insertNew(docs);
       const fresh = docs.filter((doc) => !taken.has(doc._id));
-      // Duplicates are counted and announced too, as stored: the first delivery may have
-      // stopped before that. Both steps are idempotent (applied-transaction guard, event ids).
+      // Duplicates are tallied and announced too, as stored: the first delivery may have
+      // stopped before that. Both steps are idempotent (run tally ids, event ids).
       const stored = await this.storedVersions(docs.filter((doc) => taken.has(doc._id)));
       const members = [...fresh, ...stored].filter((doc) => doc.memberId);
-      await this.countOnMembers(members);
+      await this.tally(members);
       await sendEvents(
         this.producer,
         members.map((doc) => ({
@@ -63,12 +70,13 @@ export class RecordPurchase {
           envelope: purchaseRecordedEvent(doc, doc.memberId!),
         })),
       );
-      return { recorded: fresh.length, duplicates: transactions.length - fresh.length };
+      this.fold.nudge();
+      return { recorded: fresh.length, duplicates: sales.length - fresh.length };
     });
   }
 
   private toDocument(
-    transaction: PosTransaction,
+    { transaction, position }: DeliveredSale,
     buyers: Map<PosTransaction, { memberId: string | null; phoneIndex: string | null }>,
   ): PurchaseDocument {
     const { memberId, phoneIndex } = buyers.get(transaction)!;
@@ -85,7 +93,26 @@ export class RecordPurchase {
       totalCents: transaction.totalCents,
       cashierId: transaction.cashierId ?? null,
       recordedAt: new Date(),
+      pos: position,
     };
+  }
+
+  /**
+   * One tally per partition's run, over the members' purchases this run delivered first (a
+   * transaction sent again under a new offset was counted where it came first).
+   */
+  private async tally(purchases: PurchaseDocument[]): Promise<void> {
+    const byPartition = new Map<number, PurchaseDocument[]>();
+    for (const doc of purchases) {
+      if (!doc.pos || doc.linkedLater) continue;
+      byPartition.set(doc.pos.partition, [...(byPartition.get(doc.pos.partition) ?? []), doc]);
+    }
+    for (const [partition, docs] of byPartition) {
+      const last = Math.max(...docs.map((doc) => doc.pos!.offset));
+      await this.tallies.record(partition, last, (after) =>
+        tallyByMember(docs.filter((doc) => doc.pos!.offset > after)),
+      );
+    }
   }
 
   /** Each distinct member id and phone of the batch is looked up once. */
@@ -120,23 +147,24 @@ export class RecordPurchase {
     );
   }
 
+  /** The versions on file of transactions delivered before, where this very message stored them. */
   private async storedVersions(duplicates: PurchaseDocument[]): Promise<PurchaseDocument[]> {
     const stored: PurchaseDocument[] = [];
     await forEachConcurrently(duplicates, STORE_CONCURRENCY, async (doc) => {
       const found = await this.purchases.findById(doc._id);
-      if (found) stored.push(found);
+      if (!found) return;
+      const sameMessage =
+        found.pos?.partition === doc.pos?.partition && found.pos?.offset === doc.pos?.offset;
+      // Announced again either way (same event id); tallied only by the message that stored it.
+      stored.push(sameMessage ? found : { ...found, pos: null });
     });
     return stored;
   }
+}
 
-  private async countOnMembers(purchases: PurchaseDocument[]): Promise<void> {
-    const byMember = new Map<string, PurchaseDocument[]>();
-    for (const purchase of purchases) {
-      if (!purchase.memberId) continue;
-      byMember.set(purchase.memberId, [...(byMember.get(purchase.memberId) ?? []), purchase]);
-    }
-    await forEachConcurrently([...byMember], STORE_CONCURRENCY, ([memberId, list]) =>
-      this.members.countPurchases(memberId, list),
-    );
-  }
+function tallyByMember(purchases: PurchaseDocument[]): RunTally['members'] {
+  const byMember = new Map<string, PurchaseDocument[]>();
+  for (const doc of purchases)
+    byMember.set(doc.memberId!, [...(byMember.get(doc.memberId!) ?? []), doc]);
+  return [...byMember].map(([memberId, docs]) => ({ memberId, tally: tallyOf(docs) }));
 }

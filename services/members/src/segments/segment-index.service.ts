@@ -4,10 +4,17 @@ import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/com
 import type { KafkaMessage } from 'kafkajs';
 import { mongo } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
-import { AppError, ErrorCode, type SegmentCriteria, Topics } from '@crm/contracts';
+import {
+  AppError,
+  ErrorCode,
+  PURCHASE_RECORDED,
+  type SegmentCriteria,
+  Topics,
+} from '@crm/contracts';
 import { FieldCipher } from '@crm/crypto';
 import {
   forEachConcurrently,
+  header,
   type DecodedMessage,
   type MessageHandler,
   type ReliableConsumer,
@@ -78,11 +85,14 @@ export class SegmentIndexService
     return this.ready().page(criteria, cursor);
   }
 
-  // --- events: every event about a member marks it for a re-read --------------------------
+  // --- events: every event that changes a member marks it for a re-read --------------------------
 
   decode(message: KafkaMessage): DecodedMessage<string> | null {
     const key = message.key?.toString();
     if (!key || !mongo.ObjectId.isValid(key)) return null;
+    // A purchase changes the member's figures only when the fold adds it up, and the fold
+    // announces that with `member.updated`.
+    if (header(message.headers, 'event-type') === PURCHASE_RECORDED) return null;
     // Only the key matters (the member to re-read), and marking it twice is harmless: the
     // message is not even parsed.
     return { id: `${key}:${message.offset}`, value: key };

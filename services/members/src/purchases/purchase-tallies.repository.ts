@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import { isDuplicateKey } from '@crm/messaging';
+import { dbSpan } from '@crm/observability';
+import { InjectMongo } from '@crm/service-kit';
+import type { Tally } from './purchase-stats';
+
+/**
+ * What one run of POS messages added to each buyer's figures, stored as one document and
+ * folded into the member documents later (fold-purchase-figures.ts). The run covers offsets
+ * `from..to` of one partition; `_id` is `p<partition>/<from>`, and `from` is always one past
+ * what the partition had recorded, so the same run recorded twice (a redelivery after a
+ * crash) collides on `_id` instead of counting twice.
+ */
+export interface RunTally {
+  _id: string;
+  partition: number;
+  from: number;
+  to: number;
+  members: { memberId: string; tally: Tally }[];
+  recordedAt: Date;
+}
+
+/** Per partition: how far runs are recorded and folded, and the window being folded. */
+export interface FoldState {
+  _id: string;
+  partition: number;
+  recordedThrough: number;
+  foldedThrough: number;
+  window: { to: number; tallyIds: string[] } | null;
+}
+
+const TALLIES = 'purchase_tallies';
+const FOLDS = 'purchase_folds';
+
+@Injectable()
+export class PurchaseTallyRepository {
+  readonly tallies: mongo.Collection<RunTally>;
+  readonly folds: mongo.Collection<FoldState>;
+
+  constructor(@InjectMongo() connection: Connection) {
+    this.tallies = connection.db!.collection<RunTally>(TALLIES);
+    this.folds = connection.db!.collection<FoldState>(FOLDS);
+  }
+
+  /**
+   * Records a run of one partition once. `tallyAfter(offset)` tallies the run's messages past
+   * `offset`: those not yet recorded by an earlier attempt. Returns the tally's offset range,
+   * or null when everything was already recorded.
+   */
+  async record(
+    partition: number,
+    lastOffset: number,
+    tallyAfter: (offset: number) => RunTally['members'],
+  ): Promise<{ from: number; to: number } | null> {
+    let covered = (await this.state(partition))?.recordedThrough ?? -1;
+    while (covered < lastOffset) {
+      const from = covered + 1;
+      const members = tallyAfter(covered);
+      try {
+        // A run without members' sales still moves the mark; only tallies need a document.
+        if (members.length > 0)
+          await dbSpan(TALLIES, 'insert', () =>
+            this.tallies.insertOne({
+              _id: tallyId(partition, from),
+              partition,
+              from,
+              to: lastOffset,
+              members,
+              recordedAt: new Date(),
+            }),
+          );
+        await this.markRecorded(partition, lastOffset);
+        return { from, to: lastOffset };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // Recorded before, and the mark not moved after it (a crash in between).
+        const earlier = await this.tallies.findOne(
+          { _id: tallyId(partition, from) },
+          { projection: { to: 1 } },
+        );
+        covered = earlier!.to;
+        await this.markRecorded(partition, covered);
+      }
+    }
+    return null;
+  }
+
+  state(partition: number): Promise<FoldState | null> {
+    return dbSpan(FOLDS, 'find', () => this.folds.findOne({ _id: stateId(partition) }));
+  }
+
+  allStates(): Promise<FoldState[]> {
+    return dbSpan(FOLDS, 'find', () => this.folds.find({}).toArray());
+  }
+
+  /** The tallies of a partition not yet folded, oldest first. */
+  async pending(partition: number, after: number): Promise<RunTally[]> {
+    const all = await dbSpan(TALLIES, 'find', () =>
+      this.tallies.find({ partition }, { projection: { members: 0 } }).toArray(),
+    );
+    return all.filter((tally) => tally.from > after).sort((a, b) => a.from - b.from);
+  }
+
+  async byIds(ids: string[]): Promise<RunTally[]> {
+    // Each by `_id`: FerretDB pushes only `_id` equality down to its storage.
+    return Promise.all(
+      ids.map((id) =>
+        dbSpan(TALLIES, 'find', () => this.tallies.findOne({ _id: id })).then((tally) => {
+          if (!tally) throw new Error(`purchase tally ${id} is missing from its fold window`);
+          return tally;
+        }),
+      ),
+    );
+  }
+
+  /** Opens a window over `tallyIds` unless one is open; returns the partition's open window. */
+  async openWindow(partition: number, window: NonNullable<FoldState['window']>) {
+    await dbSpan(FOLDS, 'update', () =>
+      this.folds.updateOne({ _id: stateId(partition), window: null }, { $set: { window } }),
+    );
+    return (await this.state(partition))!.window;
+  }
+
+  async closeWindow(partition: number, window: NonNullable<FoldState['window']>): Promise<void> {
+    await dbSpan(FOLDS, 'update', () =>
+      this.folds.updateOne(
+        { _id: stateId(partition), 'window.to': window.to },
+        { $set: { window: null, foldedThrough: window.to } },
+      ),
+    );
+    for (const id of window.tallyIds)
+      await dbSpan(TALLIES, 'delete', () => this.tallies.deleteOne({ _id: id }));
+  }
+
+  private markRecorded(partition: number, through: number) {
+    return dbSpan(FOLDS, 'update', () =>
+      this.folds.updateOne(
+        { _id: stateId(partition) },
+        {
+          $max: { recordedThrough: through },
+          $setOnInsert: { partition, foldedThrough: -1, window: null },
+        },
+        { upsert: true },
+      ),
+    );
+  }
+}
+
+const tallyId = (partition: number, from: number) => `p${partition}/${from}`;
+const stateId = (partition: number) => `p${partition}`;
