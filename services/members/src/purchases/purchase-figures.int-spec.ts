@@ -106,7 +106,7 @@ describe('POS figures: run tallies and their fold', () => {
   it('records a run once, and of a longer redelivery only the part not yet recorded', async () => {
     expect(await tallies.record(0, 9, tallyAfter(sales(0, 9)))).toEqual({ from: 0, to: 9 });
     // A crash after the tally was stored but before the partition's mark moved.
-    await tallies.folds.updateOne({ _id: 'p0' }, { $set: { recordedThrough: -1 } });
+    await tallies.recorded.updateOne({ _id: 'p0' }, { $set: { recordedThrough: -1 } });
     // Redelivered, with five more messages fetched into the same run.
     expect(await tallies.record(0, 14, tallyAfter(sales(0, 14)))).toEqual({ from: 10, to: 14 });
     expect(await tallies.record(0, 14, tallyAfter(sales(0, 14)))).toBeNull();
@@ -134,6 +134,7 @@ describe('POS figures: run tallies and their fold', () => {
     const ofM1 = run!.members.find((m) => m.memberId === String(m1))!;
     await members.countTally(ofM1.memberId, 0, window!.to, ofM1.tally);
     expect(state!.foldedThrough).toBe(14);
+    expect(state!.window).toBeNull();
 
     // After the restart the same window is redone: m1 is skipped, m2 counted.
     expect(await fold.foldOnce()).toBe(2);

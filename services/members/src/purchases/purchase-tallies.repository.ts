@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { isDuplicateKey } from '@crm/messaging';
+import { insertOnce, isDuplicateKey } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 import type { Tally } from './purchase-stats';
@@ -21,25 +21,37 @@ export interface RunTally {
   recordedAt: Date;
 }
 
-/** Per partition: how far runs are recorded and folded, and the window being folded. */
-export interface FoldState {
+/**
+ * Per partition, how far runs are recorded (written by the partition's consumer only) and,
+ * in another document, how far they are folded (written by the fold only). FerretDB applies
+ * an update as read, change, write back: two writers of one document could undo each other.
+ */
+export interface RecordedMark {
   _id: string;
   partition: number;
   recordedThrough: number;
+}
+
+export interface FoldState {
+  _id: string;
+  partition: number;
   foldedThrough: number;
   window: { to: number; tallyIds: string[] } | null;
 }
 
 const TALLIES = 'purchase_tallies';
+const RECORDED = 'purchase_runs_recorded';
 const FOLDS = 'purchase_folds';
 
 @Injectable()
 export class PurchaseTallyRepository {
   readonly tallies: mongo.Collection<RunTally>;
+  readonly recorded: mongo.Collection<RecordedMark>;
   readonly folds: mongo.Collection<FoldState>;
 
   constructor(@InjectMongo() connection: Connection) {
     this.tallies = connection.db!.collection<RunTally>(TALLIES);
+    this.recorded = connection.db!.collection<RecordedMark>(RECORDED);
     this.folds = connection.db!.collection<FoldState>(FOLDS);
   }
 
@@ -53,7 +65,10 @@ export class PurchaseTallyRepository {
     lastOffset: number,
     tallyAfter: (offset: number) => RunTally['members'],
   ): Promise<{ from: number; to: number } | null> {
-    let covered = (await this.state(partition))?.recordedThrough ?? -1;
+    const mark = await dbSpan(RECORDED, 'find', () =>
+      this.recorded.findOne({ _id: stateId(partition) }),
+    );
+    let covered = mark?.recordedThrough ?? -1;
     while (covered < lastOffset) {
       const from = covered + 1;
       const members = tallyAfter(covered);
@@ -86,12 +101,17 @@ export class PurchaseTallyRepository {
     return null;
   }
 
-  state(partition: number): Promise<FoldState | null> {
-    return dbSpan(FOLDS, 'find', () => this.folds.findOne({ _id: stateId(partition) }));
+  async state(partition: number): Promise<FoldState> {
+    const state = await dbSpan(FOLDS, 'find', () =>
+      this.folds.findOne({ _id: stateId(partition) }),
+    );
+    return state ?? { _id: stateId(partition), partition, foldedThrough: -1, window: null };
   }
 
-  allStates(): Promise<FoldState[]> {
-    return dbSpan(FOLDS, 'find', () => this.folds.find({}).toArray());
+  /** The fold state of every partition that has recorded a run. */
+  async allStates(): Promise<FoldState[]> {
+    const marks = await dbSpan(RECORDED, 'find', () => this.recorded.find({}).toArray());
+    return Promise.all(marks.map((mark) => this.state(mark.partition)));
   }
 
   /** The tallies of a partition not yet folded, oldest first. */
@@ -116,10 +136,20 @@ export class PurchaseTallyRepository {
 
   /** Opens a window over `tallyIds` unless one is open; returns the partition's open window. */
   async openWindow(partition: number, window: NonNullable<FoldState['window']>) {
+    await insertOnce(() =>
+      dbSpan(FOLDS, 'insert', () =>
+        this.folds.insertOne({
+          _id: stateId(partition),
+          partition,
+          foldedThrough: -1,
+          window: null,
+        }),
+      ),
+    );
     await dbSpan(FOLDS, 'update', () =>
       this.folds.updateOne({ _id: stateId(partition), window: null }, { $set: { window } }),
     );
-    return (await this.state(partition))!.window;
+    return (await this.state(partition)).window;
   }
 
   async closeWindow(partition: number, window: NonNullable<FoldState['window']>): Promise<void> {
@@ -134,13 +164,10 @@ export class PurchaseTallyRepository {
   }
 
   private markRecorded(partition: number, through: number) {
-    return dbSpan(FOLDS, 'update', () =>
-      this.folds.updateOne(
+    return dbSpan(RECORDED, 'update', () =>
+      this.recorded.updateOne(
         { _id: stateId(partition) },
-        {
-          $max: { recordedThrough: through },
-          $setOnInsert: { partition, foldedThrough: -1, window: null },
-        },
+        { $max: { recordedThrough: through }, $setOnInsert: { partition } },
         { upsert: true },
       ),
     );

@@ -62,14 +62,17 @@ export class RecordPurchase {
       // stopped before that. Both steps are idempotent (run tally ids, event ids).
       const stored = await this.storedVersions(docs.filter((doc) => taken.has(doc._id)));
       const members = [...fresh, ...stored].filter((doc) => doc.memberId);
-      await this.tally(members);
-      await sendEvents(
-        this.producer,
-        members.map((doc) => ({
-          topic: Topics.membersEvents,
-          envelope: purchaseRecordedEvent(doc, doc.memberId!),
-        })),
-      );
+      // Independent of each other, and each a few round trips: overlapped.
+      await Promise.all([
+        this.tally(members),
+        sendEvents(
+          this.producer,
+          members.map((doc) => ({
+            topic: Topics.membersEvents,
+            envelope: purchaseRecordedEvent(doc, doc.memberId!),
+          })),
+        ),
+      ]);
       this.fold.nudge();
       return { recorded: fresh.length, duplicates: sales.length - fresh.length };
     });
