@@ -12,6 +12,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   ConsoleSpanExporter,
   ParentBasedSampler,
@@ -25,9 +26,9 @@ let provider: NodeTracerProvider | undefined;
 
 /**
  * Starts tracing for this process. Must run before anything imports `http`, so each
- * service's `main.ts` imports its `tracing.ts` first. Spans are always created (their ids
- * appear in logs and message headers); they leave the process only when an exporter is set
- * (`OTEL_TRACES_EXPORTER=otlp|console`).
+ * service's `main.ts` imports its `tracing.ts` first. Trace ids are always made (they
+ * appear in logs and message headers); spans are recorded, sampled by `OTEL_SAMPLE_RATIO`,
+ * only when an exporter is set (`OTEL_TRACES_EXPORTER=otlp|console`).
  */
 export function initTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (provider) return;
@@ -43,9 +44,14 @@ export function initTracing(serviceName: string, env: NodeJS.ProcessEnv = proces
   }
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    sampler: new ParentBasedSampler({
-      root: new TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1),
-    }),
+    // With nowhere to send spans, none is recorded: trace ids are still made and carried
+    // (logs, headers, envelopes), without the cost of building spans nobody reads.
+    sampler:
+      spanProcessors.length === 0
+        ? new AlwaysOffSampler()
+        : new ParentBasedSampler({
+            root: new TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1),
+          }),
     spanProcessors,
   });
   provider.register();

@@ -114,15 +114,22 @@ export function countPurchases(purchases: readonly PurchaseDocument[]): Record<s
   };
 }
 
+/** `YYYY-MM` keys of this month and the 11 before it, China time (hot: every member read). */
+function lastTwelveMonths(now: Date): Set<string> {
+  const at = new Date(now.getTime() + CHINA_OFFSET_MS);
+  const months = new Set<string>();
+  let year = at.getUTCFullYear();
+  let month = at.getUTCMonth() + 1;
+  for (let i = 0; i < 12; i++) {
+    months.add(`${year}-${month < 10 ? '0' : ''}${month}`);
+    if (--month === 0) [year, month] = [year - 1, 12];
+  }
+  return months;
+}
+
 /** Rolling figures over the 12 months up to `now` (this month and the 11 before it). */
 export function summarize(stats: PurchaseStats | undefined, now = new Date()): PurchaseSummary {
-  const months = new Set<string>();
-  for (let i = 0; i < 12; i++) {
-    const at = new Date(now.getTime() + CHINA_OFFSET_MS);
-    at.setUTCDate(1);
-    at.setUTCMonth(at.getUTCMonth() - i);
-    months.add(at.toISOString().slice(0, 7));
-  }
+  const months = lastTwelveMonths(now);
   let purchases = 0;
   let spend = 0;
   for (const [month, bucket] of Object.entries(stats?.months ?? {})) {
