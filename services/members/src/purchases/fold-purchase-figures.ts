@@ -14,7 +14,6 @@ const MEMBER_WRITES_IN_FLIGHT = 8;
 /** Most run tallies folded in one window: bounds the window's memory and its redo after a crash. */
 const TALLIES_PER_WINDOW = 50;
 const IDLE_POLL_MS = 250;
-const MAX_REST_MS = 10_000;
 
 /**
  * Folds the POS runs' tallies into the member documents. A window takes the partition's
@@ -65,29 +64,20 @@ export class FoldPurchaseFigures implements OnApplicationBootstrap, OnModuleDest
   private async run(): Promise<void> {
     while (this.running) {
       let written = 0;
-      const started = Date.now();
       try {
         written = await this.foldOnce();
       } catch (error) {
         this.logger.warn({ err: error }, 'purchase figures fold failed; will retry');
       }
-      if (!this.running) break;
-      if (written === 0) await this.rest(IDLE_POLL_MS, true);
-      // Under load, rest as long as the window took: the ingestion keeps at least half of the
-      // store, and the next window carries more sales per member write.
-      else await this.rest(Math.min(Date.now() - started, MAX_REST_MS), false);
+      if (written === 0 && this.running)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
     }
-  }
-
-  private rest(ms: number, wakeable: boolean): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        if (!wakeable && this.running) return;
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   private async foldPartition(state: FoldState): Promise<number> {
