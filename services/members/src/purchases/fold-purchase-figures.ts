@@ -110,7 +110,7 @@ export class FoldPurchaseFigures implements OnApplicationBootstrap, OnModuleDest
         })),
       );
       await this.tallies.closeWindow(state.partition, window);
-      this.logger.debug(
+      this.logger.info(
         {
           partition: state.partition,
           through: window.to,

@@ -145,23 +145,49 @@ describe('POS figures: run tallies and their fold', () => {
     expect(await tallies.tallies.countDocuments({})).toBe(0);
   });
 
+  it('folds a run only once its mark moved, so a redelivery cannot record it again', async () => {
+    const [one, two] = [await figures(m1), await figures(m2)];
+    // A run's tally is stored, and the process dies before the partition's mark moves.
+    await tallies.tallies.insertOne({
+      _id: 'p0/20',
+      partition: 0,
+      from: 20,
+      to: 23,
+      members: tallyAfter(sales(20, 23))(19),
+      recordedAt: new Date(),
+    });
+    expect(await fold.foldOnce()).toBe(0);
+    // Redelivered with more messages: the stored part stands, the rest is a new tally.
+    expect(await tallies.record(0, 27, tallyAfter(sales(20, 27)))).toEqual({ from: 24, to: 27 });
+    expect(await fold.foldOnce()).toBe(2);
+    const added = expected(20, 27);
+    expect(await figures(m1)).toEqual({
+      count: one.count! + added.get(String(m1))!.count,
+      spendCents: one.spendCents! + added.get(String(m1))!.spendCents,
+    });
+    expect(await figures(m2)).toEqual({
+      count: two.count! + added.get(String(m2))!.count,
+      spendCents: two.spendCents! + added.get(String(m2))!.spendCents,
+    });
+  });
+
   it('counts a merged member’s later sales on the survivor, once', async () => {
     const before = await figures(m1);
     // m2 is merged into m1 (its figures moved by the merge, its marks kept), then a run with
     // sales of both arrives.
     await members.collection.updateOne({ _id: m2 } as never, {
-      $set: { mergedInto: String(m1), countedThroughAtMerge: { p0: 19 } },
+      $set: { mergedInto: String(m1), countedThroughAtMerge: { p0: 27 } },
       $unset: { stats: '' },
     });
-    await tallies.record(0, 21, tallyAfter(sales(20, 21)));
+    await tallies.record(0, 29, tallyAfter(sales(28, 29)));
     await fold.foldOnce();
     // A redone window must not count m2's part on the survivor again.
-    const ofM2 = tallyAfter(sales(20, 21))(19).find((m) => m.memberId === String(m2))!;
-    await members.countTally(ofM2.memberId, 0, 21, ofM2.tally);
+    const ofM2 = tallyAfter(sales(28, 29))(27).find((m) => m.memberId === String(m2))!;
+    await members.countTally(ofM2.memberId, 0, 29, ofM2.tally);
 
     expect(await figures(m1)).toEqual({
       count: before.count! + 2,
-      spendCents: before.spendCents! + 120 + 121,
+      spendCents: before.spendCents! + 128 + 129,
     });
     expect(await figures(m2)).toEqual({});
   });

@@ -114,12 +114,23 @@ export class PurchaseTallyRepository {
     return Promise.all(marks.map((mark) => this.state(mark.partition)));
   }
 
-  /** The tallies of a partition not yet folded, oldest first. */
+  /**
+   * The tallies of a partition ready to fold, oldest first: not folded yet, and covered by
+   * the partition's recorded mark. A tally the mark has not reached may belong to a run cut
+   * short by a crash; once folded it is deleted, and a redelivery would then record its
+   * offsets again under the same id.
+   */
   async pending(partition: number, after: number): Promise<RunTally[]> {
-    const all = await dbSpan(TALLIES, 'find', () =>
-      this.tallies.find({ partition }, { projection: { members: 0 } }).toArray(),
-    );
-    return all.filter((tally) => tally.from > after).sort((a, b) => a.from - b.from);
+    const [mark, all] = await Promise.all([
+      dbSpan(RECORDED, 'find', () => this.recorded.findOne({ _id: stateId(partition) })),
+      dbSpan(TALLIES, 'find', () =>
+        this.tallies.find({ partition }, { projection: { members: 0 } }).toArray(),
+      ),
+    ]);
+    const recordedThrough = mark?.recordedThrough ?? -1;
+    return all
+      .filter((tally) => tally.from > after && tally.to <= recordedThrough)
+      .sort((a, b) => a.from - b.from);
   }
 
   async byIds(ids: string[]): Promise<RunTally[]> {
