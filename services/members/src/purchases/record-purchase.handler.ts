@@ -53,7 +53,7 @@ export class RecordPurchase {
 
   executeBatch(sales: DeliveredSale[]): Promise<RecordOutcome> {
     return inSpan('members.purchases.record', async () => {
-      const unique = [...new Map(sales.map((s) => [s.transaction.transactionId, s])).values()];
+      const unique = firstOfEach(sales);
       const buyers = await this.resolveBuyers(unique.map((s) => s.transaction));
       const docs = unique.map((s) => this.toDocument(s, buyers));
       const taken = await this.purchases.insertNew(docs);
@@ -170,4 +170,15 @@ function tallyByMember(purchases: PurchaseDocument[]): RunTally['members'] {
   for (const doc of purchases)
     byMember.set(doc.memberId!, [...(byMember.get(doc.memberId!) ?? []), doc]);
   return [...byMember].map(([memberId, docs]) => ({ memberId, tally: tallyOf(docs) }));
+}
+
+/**
+ * Each transaction once, as its first message in the run: the offset that stores it is the
+ * one that tallies it, and a redelivery cut elsewhere must find the same one.
+ */
+function firstOfEach(sales: DeliveredSale[]): DeliveredSale[] {
+  const first = new Map<string, DeliveredSale>();
+  for (const sale of sales)
+    if (!first.has(sale.transaction.transactionId)) first.set(sale.transaction.transactionId, sale);
+  return [...first.values()];
 }
