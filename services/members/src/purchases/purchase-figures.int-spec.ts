@@ -12,7 +12,7 @@ import type { MemberDocument } from '../members/member.document';
 import { MemberRepository } from '../members/member.repository';
 import { FoldPurchaseFigures } from './fold-purchase-figures';
 import type { PurchaseDocument } from './purchase.document';
-import { monthKey, tallyOf } from './purchase-stats';
+import { monthKey, tallyByMember } from './purchase-stats';
 import { PurchaseTallyRepository, type RunTally } from './purchase-tallies.repository';
 
 const m1 = new mongoose.Types.ObjectId();
@@ -45,12 +45,8 @@ function sales(from: number, to: number): PurchaseDocument[] {
 }
 
 function tallyAfter(docs: PurchaseDocument[]) {
-  return (after: number): RunTally['members'] => {
-    const byMember = new Map<string, PurchaseDocument[]>();
-    for (const doc of docs.filter((d) => d.pos!.offset > after))
-      byMember.set(doc.memberId!, [...(byMember.get(doc.memberId!) ?? []), doc]);
-    return [...byMember].map(([memberId, list]) => ({ memberId, tally: tallyOf(list) }));
-  };
+  return (after: number): RunTally['members'] =>
+    tallyByMember(docs.filter((d) => d.pos!.offset > after));
 }
 
 /** What offsets `from..to` should add up to for each member. */

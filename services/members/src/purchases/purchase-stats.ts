@@ -60,6 +60,26 @@ export function tallyOf(purchases: readonly PurchaseDocument[]): Tally {
   return tally;
 }
 
+/** Each member's tally over its purchases (purchases without a member are left out). */
+export function tallyByMember(purchases: readonly PurchaseDocument[]) {
+  const byMember = groupBy(
+    purchases.filter((doc) => doc.memberId),
+    (doc) => doc.memberId!,
+  );
+  return [...byMember].map(([memberId, docs]) => ({ memberId, tally: tallyOf(docs) }));
+}
+
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 /** Two tallies as one (the fold adds up a window's runs per member). */
 export function addTallies(a: Tally, b: Tally): Tally {
   const months: Tally['months'] = structuredClone(a.months);

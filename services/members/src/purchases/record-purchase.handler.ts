@@ -12,8 +12,8 @@ import { FoldPurchaseFigures } from './fold-purchase-figures';
 import type { PurchaseDocument } from './purchase.document';
 import { PurchaseRepository } from './purchase.repository';
 import { purchaseRecordedEvent } from './purchase-recorded';
-import { tallyOf } from './purchase-stats';
-import { PurchaseTallyRepository, type RunTally } from './purchase-tallies.repository';
+import { groupBy, tallyByMember } from './purchase-stats';
+import { PurchaseTallyRepository } from './purchase-tallies.repository';
 
 /** Reads in flight at once: overlaps round trips without swamping a 2-core store. */
 const STORE_CONCURRENCY = 8;
@@ -105,11 +105,10 @@ export class RecordPurchase {
    * transaction sent again under a new offset was counted where it came first).
    */
   private async tally(purchases: PurchaseDocument[]): Promise<void> {
-    const byPartition = new Map<number, PurchaseDocument[]>();
-    for (const doc of purchases) {
-      if (!doc.pos || doc.linkedLater) continue;
-      byPartition.set(doc.pos.partition, [...(byPartition.get(doc.pos.partition) ?? []), doc]);
-    }
+    const byPartition = groupBy(
+      purchases.filter((doc) => doc.pos && !doc.linkedLater),
+      (doc) => doc.pos!.partition,
+    );
     for (const [partition, docs] of byPartition) {
       const last = Math.max(...docs.map((doc) => doc.pos!.offset));
       await this.tallies.record(partition, last, (after) =>
@@ -163,13 +162,6 @@ export class RecordPurchase {
     });
     return stored;
   }
-}
-
-function tallyByMember(purchases: PurchaseDocument[]): RunTally['members'] {
-  const byMember = new Map<string, PurchaseDocument[]>();
-  for (const doc of purchases)
-    byMember.set(doc.memberId!, [...(byMember.get(doc.memberId!) ?? []), doc]);
-  return [...byMember].map(([memberId, docs]) => ({ memberId, tally: tallyOf(docs) }));
 }
 
 /**
