@@ -10,6 +10,7 @@ import { purchaseRecordedEvent } from './purchase-recorded';
  * When someone registers, the purchases they made before (kept by their phone's blind index)
  * become theirs: linked, counted in their figures and announced with `purchase.recorded`.
  * Safe to repeat: a linked purchase is not linked again and a counted one not counted again.
+ * Only purchases linked here are counted here; those matched at the till are the fold's.
  */
 @Injectable()
 export class LinkEarlierPurchases {
@@ -35,7 +36,8 @@ export class LinkEarlierPurchases {
           };
           if (!(await this.purchases.linkToMember(purchase._id, memberId, entry))) continue;
           linked++;
-        } else if (purchase.memberId !== memberId) {
+        } else if (purchase.memberId !== memberId || !purchase.linkedLater) {
+          // Matched at the till, so counted by the POS runs' fold; or someone else's.
           continue;
         }
         await this.members.countPurchase(memberId, { ...purchase, memberId });

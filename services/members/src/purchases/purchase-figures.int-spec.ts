@@ -1,7 +1,8 @@
 /**
  * The POS figures path against the real MongoDB-wire server and Kafka: run tallies recorded
  * once through redeliveries, folded once through a crash mid-window, and a merged member's
- * later tallies counted on the survivor.
+ * later tallies counted on the survivor; a registration heard again counts only the sales
+ * it linked.
  */
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -10,7 +11,10 @@ import { PinoLogger } from 'nestjs-pino';
 import { testKafka } from '@crm/testing';
 import type { MemberDocument } from '../members/member.document';
 import { MemberRepository } from '../members/member.repository';
+import type { MembersOutbox } from '../events/members-outbox';
 import { FoldPurchaseFigures } from './fold-purchase-figures';
+import { LinkEarlierPurchases } from './link-earlier-purchases.handler';
+import { PurchaseRepository } from './purchase.repository';
 import type { PurchaseDocument } from './purchase.document';
 import { monthKey, tallyByMember } from './purchase-stats';
 import { PurchaseTallyRepository, type RunTally } from './purchase-tallies.repository';
@@ -186,5 +190,30 @@ describe('POS figures: run tallies and their fold', () => {
       spendCents: before.spendCents! + 128 + 129,
     });
     expect(await figures(m2)).toEqual({});
+  });
+
+  it('counts at registration only the sales it linked, however often the registration is heard', async () => {
+    const purchases = new PurchaseRepository(connection);
+    // The registration's link step only nudges the relay; the queued event is not under test.
+    const link = new LinkEarlierPurchases(purchases, members, {
+      nudge: () => undefined,
+    } as unknown as MembersOutbox);
+    await members.collection.updateOne({ _id: m1 } as never, { $set: { phoneIndex: 'IDX-m1' } });
+    const [tilled, unknown] = sales(30, 31).map((doc) => ({ ...doc, phoneIndex: 'IDX-m1' }));
+    // Matched to m1 at the till, so counted by the fold; bought before m1 registered.
+    await purchases.collection.insertMany([tilled!, { ...unknown!, memberId: null }]);
+    await tallies.record(0, 31, tallyAfter([tilled!]));
+    await fold.foldOnce();
+    const before = await figures(m1);
+
+    // member.registered redelivered after a crash: the link step runs twice.
+    await link.execute(String(m1));
+    await link.execute(String(m1));
+
+    expect(await figures(m1)).toEqual({
+      count: before.count! + 1,
+      spendCents: before.spendCents! + unknown!.totalCents,
+    });
+    expect((await purchases.collection.findOne({ _id: unknown!._id }))?.memberId).toBe(String(m1));
   });
 });
