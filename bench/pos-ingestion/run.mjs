@@ -3,18 +3,24 @@
 // exactly-once effect. Beside it, limits measured in the same run on the same messages:
 //   1. raw kafkajs eachBatch doing nothing (how fast the broker hands the messages out);
 //   2. the raw driver's unordered insertMany of the same purchase documents into the same store;
-//   3. a minimal pipeline of the two (eachBatch → JSON.parse → insertMany), no logic.
+//   3. a minimal pipeline of the two (eachBatch → JSON.parse → insertMany), no logic;
+//   4. the least the contract asks on this stack: limit 3 plus each message checked against
+//      CONTRACTS.md §3 (class-validator) and a purchase.recorded event sent per sale; no buyer
+//      matching, no duplicate handling, no member figures.
 // The drain is timed by the consumer group's committed offsets reaching the preloaded end.
 //   npm run build && node bench/pos-ingestion/run.mjs [sales=100000] [members=2000] [reps=3]
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
+import contracts from '@crm/contracts';
 import messaging from '@crm/messaging';
 import testing from '@crm/testing';
+import { cpuPerUnit, cpuSnapshot } from './cpu-meter.mjs';
 
 const { ServiceProcess, staffToken, testKafka, localEndpoints } = testing;
-const { retryRetriable } = messaging;
+const { retryRetriable, newEnvelope, eventIdFor, sendEvents } = messaging;
+const { validatePayload, PosTransaction } = contracts;
 const [sales = 100000, memberCount = 2000, reps = 3] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 const POS_TOPIC = 'pos.transactions.v1';
@@ -198,8 +204,15 @@ async function once(rep) {
 
   const started = Date.now();
   await members.start();
+  const names = () => ({
+    [members.pid]: 'members',
+    [gateway.pid]: 'gateway',
+    [process.pid]: 'bench',
+  });
+  const cpuAtStart = cpuSnapshot(names());
   // Ingested: every sale on file and tallied, the offsets committed past it.
   const pipelineSeconds = await waitDrained(POS_GROUP, POS_TOPIC, ends, started, `rep ${rep + 1}`);
+  const pipelineCpu = cpuPerUnit(cpuAtStart, cpuSnapshot(names()), sales);
   // Counted: the fold has added every tally to its member (the figures trail the purchases).
   let counted = await countedNow();
   for (const deadline = Date.now() + 300_000; counted < sales && Date.now() < deadline;) {
@@ -228,9 +241,11 @@ async function once(rep) {
   }));
   const scratch = store.collection('bench_raw_purchases');
   const rawStart = Date.now();
+  const cpuBeforeStore = cpuSnapshot(names());
   for (let i = 0; i < docs.length; i += 1000)
     await scratch.insertMany(docs.slice(i, i + 1000), { ordered: false });
   const storeOnly = sales / ((Date.now() - rawStart) / 1000);
+  const storeCpu = cpuPerUnit(cpuBeforeStore, cpuSnapshot(names()), sales);
   // Limit 3: the two together with no logic.
   const minimal = store.collection('bench_minimal_purchases');
   const minimalRate = await rawConsume(rawTopic, rawEnds, async ({ batch }) => {
@@ -240,11 +255,38 @@ async function once(rep) {
     });
     if (batchDocs.length) await minimal.insertMany(batchDocs, { ordered: false });
   });
+  // Limit 4: limit 3 with the contract's check and events.
+  const floor = store.collection('bench_floor_purchases');
+  const eventsTopic = `bench.pos.events.${runId}`;
+  const producer = testKafka().producer();
+  await producer.connect();
+  const floorRate = await rawConsume(rawTopic, rawEnds, async ({ batch }) => {
+    const batchDocs = batch.messages.map((m) => {
+      const t = validatePayload(PosTransaction, JSON.parse(m.value.toString()));
+      return { _id: t.transactionId, ...t, occurredAt: new Date(t.occurredAt) };
+    });
+    if (!batchDocs.length) return;
+    await floor.insertMany(batchDocs, { ordered: false });
+    await sendEvents(
+      producer,
+      batchDocs.map((doc) => ({
+        topic: eventsTopic,
+        envelope: newEnvelope({
+          id: eventIdFor('purchase.recorded', doc._id, doc.member.phone),
+          type: 'purchase.recorded',
+          source: 'members',
+          key: doc.member.phone,
+          payload: { ...doc, occurredAt: doc.occurredAt.toISOString() },
+        }),
+      })),
+    );
+  });
+  await producer.disconnect();
   await store.dropDatabase();
   await mongo.close();
   const admin = testKafka().admin();
   await admin.connect();
-  await admin.deleteTopics({ topics: [rawTopic] });
+  await admin.deleteTopics({ topics: [rawTopic, eventsTopic] });
   await admin.disconnect();
 
   const result = {
@@ -254,13 +296,23 @@ async function once(rep) {
     kafkaOnly: Math.round(kafkaOnly),
     storeOnly: Math.round(storeOnly),
     minimalPipeline: Math.round(minimalRate),
+    contractFloor: Math.round(floorRate),
     recordedSales: recorded,
     countedSales: counted,
     otherPurchases: strangers,
     exact: recorded === sales && counted === sales && strangers === 0,
+    // µs of CPU per sale (pipeline, until drained) and per document (store only), by part.
+    cpuPerSale: pipelineCpu,
+    cpuPerStoredDoc: storeCpu,
   };
   console.log(JSON.stringify(result));
-  return result;
+  return {
+    ...result,
+    cpuPerSaleTotal: pipelineCpu.total,
+    cpuMembers: pipelineCpu.members ?? 0,
+    cpuStore: (pipelineCpu.ferretdb ?? 0) + (pipelineCpu.postgres ?? 0),
+    cpuKafka: pipelineCpu.kafka ?? 0,
+  };
 }
 
 console.log(
@@ -281,9 +333,19 @@ console.log(
 console.log(`kafka only       ${figure('kafkaOnly')} msgs/s`);
 console.log(`store only       ${figure('storeOnly')} docs/s`);
 console.log(`minimal pipeline ${figure('minimalPipeline')} docs/s`);
+console.log(
+  `contract floor   ${figure('contractFloor')} sales/s (limit 3 + contract check + events)`,
+);
 const ratio = (key) =>
   (median(results.map((r) => r.pipeline)) / median(results.map((r) => r[key]))).toFixed(2);
 console.log(
-  `ratio to store only ${ratio('storeOnly')}, to minimal pipeline ${ratio('minimalPipeline')}; exact: ${results.every((r) => r.exact)}`,
+  `ratio to store only ${ratio('storeOnly')}, to minimal pipeline ${ratio('minimalPipeline')}, to the contract floor ${ratio('contractFloor')}; exact: ${results.every((r) => r.exact)}`,
+);
+// Both runs fill the machine's cores, so the rate ratio cannot beat the CPU-per-item ratio.
+const cpuCeiling =
+  median(results.map((r) => r.cpuPerStoredDoc.total)) /
+  median(results.map((r) => r.cpuPerSale.total));
+console.log(
+  `cpu per sale     ${figure('cpuPerSaleTotal')} µs (members ${figure('cpuMembers')}, ferretdb+postgres ${figure('cpuStore')}, kafka ${figure('cpuKafka')}); store only ${median(results.map((r) => r.cpuPerStoredDoc.total))} µs per doc: ceiling on this machine ${cpuCeiling.toFixed(2)} of store only`,
 );
 if (!results.every((r) => r.exact)) process.exit(1);

@@ -63,6 +63,11 @@ export class ServiceProcess {
     return new ServiceProcess(name, await freePort(), env);
   }
 
+  /** The running process's id (benches read its CPU time from /proc), if it runs. */
+  get pid(): number | undefined {
+    return this.child && !hasExited(this.child) ? this.child.pid : undefined;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

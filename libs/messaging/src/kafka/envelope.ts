@@ -56,8 +56,11 @@ export async function sendEvents(
 ): Promise<void> {
   for (let start = 0; start < entries.length; start += EVENTS_PER_REQUEST) {
     const byTopic = new Map<string, EventEnvelope<object>[]>();
-    for (const { topic, envelope } of entries.slice(start, start + EVENTS_PER_REQUEST))
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), envelope]);
+    for (const { topic, envelope } of entries.slice(start, start + EVENTS_PER_REQUEST)) {
+      const envelopes = byTopic.get(topic);
+      if (envelopes) envelopes.push(envelope);
+      else byTopic.set(topic, [envelope]);
+    }
     await producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, envelopes]) => ({
