@@ -25,3 +25,5 @@ export * from './analytics/member-analytics.dto';
 export * from './segments';
 export * from './members/merge.dto';
 export * from './events/member-merged.event';
+export * from './loyalty/points.dto';
+export * from './events/points-changed.event';

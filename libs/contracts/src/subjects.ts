@@ -27,6 +27,9 @@ export const Subjects = {
       get: 'members.v1.imports.get',
     },
   },
+  loyalty: {
+    points: 'loyalty.v1.points.get',
+  },
 } as const;
 
 /** NATS header names the platform sets on every request. */

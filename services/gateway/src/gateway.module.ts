@@ -10,6 +10,7 @@ import { GatewayConfig } from './gateway.config';
 import { MembersHttpController } from './members/members.http.controller';
 import { MemberImportsHttpController } from './members/member-imports.http.controller';
 import { NatsRpcModule } from './nats/nats-rpc.module';
+import { PointsHttpController } from './loyalty/points.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -31,6 +32,7 @@ export class GatewayModule {
         MembersHttpController,
         AnalyticsHttpController,
         SegmentsHttpController,
+        PointsHttpController,
       ],
       providers: [
         JwtVerifier,

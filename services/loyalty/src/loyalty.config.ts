@@ -1,6 +1,17 @@
-import { IsString } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
 export class LoyaltyConfig extends ServiceConfig {
   @IsString() override MONGO_DB: string = 'crm_loyalty';
+
+  /** Points per yuan spent, before multipliers. */
+  @IsInt() @Min(0) @Max(100) POINTS_PER_YUAN: number = 1;
+  /** Whether prescription items earn points (by default they do not). */
+  @IsIn(['true', 'false'], { message: 'POINTS_RX_EARNS must be true or false' })
+  POINTS_RX_EARNS: 'true' | 'false' = 'false';
+  /** The monthly member day (day of the month, chain's local time) and its points multiplier. */
+  @IsInt() @Min(1) @Max(28) MEMBER_DAY_OF_MONTH: number = 8;
+  @IsInt() @Min(1) @Max(10) MEMBER_DAY_MULTIPLIER: number = 2;
+  /** The chain's local time as minutes east of UTC (China: 480). */
+  @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
 }

@@ -2,9 +2,24 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
 import { LoyaltyConfig } from './loyalty.config';
-import { MemberEventsConsumer } from './accounts/member-events.kafka.consumer';
+import { MemberEventsConsumer } from './member-events.kafka.consumer';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
-import { PointsAccountRepository } from './accounts/points-account.repository';
+import { EARNING_SETTINGS, EarnPoints } from './points/earn-points.handler';
+import type { EarningSettings } from './points/earning';
+import { FinishPendingEntries } from './points/finish-pending-entries';
+import { GetPoints } from './points/get-points.handler';
+import { PointsLedgerRepository } from './points/points-ledger.repository';
+import { PointsNatsController } from './points/points.nats.controller';
+import { PointsOutbox } from './points/points-outbox';
+
+export function earningSettings(config: LoyaltyConfig): EarningSettings {
+  return {
+    pointsPerYuan: config.POINTS_PER_YUAN,
+    rxEarns: config.POINTS_RX_EARNS === 'true',
+    memberDay: { dayOfMonth: config.MEMBER_DAY_OF_MONTH, multiplier: config.MEMBER_DAY_MULTIPLIER },
+    utcOffsetMinutes: config.CHAIN_UTC_OFFSET_MINUTES,
+  };
+}
 
 @Module({})
 export class LoyaltyModule {
@@ -17,7 +32,17 @@ export class LoyaltyModule {
           Topics.membersEvents,
         ]),
       ],
-      providers: [PointsAccountRepository, OpenPointsAccount, MemberEventsConsumer],
+      controllers: [PointsNatsController],
+      providers: [
+        { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
+        PointsLedgerRepository,
+        PointsOutbox,
+        FinishPendingEntries,
+        OpenPointsAccount,
+        EarnPoints,
+        GetPoints,
+        MemberEventsConsumer,
+      ],
     };
   }
 }

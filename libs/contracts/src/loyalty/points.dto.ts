@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+/** `GET /api/v1/members/{id}/points` and the `loyalty.v1.points.get` request. */
+export class GetPointsRequest {
+  @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a member id' }) id!: string;
+  /** How many of the newest ledger entries to list. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export const POINTS_ENTRY_KINDS = ['earn', 'reverse', 'redeem', 'expire', 'adjust'] as const;
+export type PointsEntryKind = (typeof POINTS_ENTRY_KINDS)[number];
+
+export class PointsEntryView {
+  @ApiProperty({ example: 'earn:S001-20261122-000123' }) entryId!: string;
+  @ApiProperty({ enum: POINTS_ENTRY_KINDS }) kind!: PointsEntryKind;
+  @ApiProperty({ description: 'Signed: what the entry added to the balance', example: 58 })
+  points!: number;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiPropertyOptional({ description: 'The POS transaction that caused it' })
+  transactionId?: string;
+}
+
+export class PointsView {
+  @ApiProperty() memberId!: string;
+  @ApiProperty({ description: 'The sum of every entry; negative after a refund of spent points' })
+  balance!: number;
+  @ApiProperty({ type: [PointsEntryView], description: 'Newest first' })
+  entries!: PointsEntryView[];
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import {
+  MEMBER_REGISTERED,
+  MemberRegisteredPayload,
+  PURCHASE_RECORDED,
+  PurchaseRecordedPayload,
+  Topics,
+} from '@crm/contracts';
+import { EnvelopeRouter } from '@crm/messaging';
+import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
+import { OpenPointsAccount } from './accounts/open-points-account.handler';
+import { EarnPoints } from './points/earn-points.handler';
+
+export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
+
+/**
+ * members.events.v1 → loyalty: accounts for new members, points for their purchases. One
+ * group reads the topic once; the events are keyed by member, so each member's arrive in order.
+ */
+@Injectable()
+export class MemberEventsConsumer extends ConsumerHost {
+  protected readonly consumer;
+
+  constructor(consumers: ConsumerFactory, openAccount: OpenPointsAccount, earnPoints: EarnPoints) {
+    super();
+    const router = new EnvelopeRouter()
+      .on(MEMBER_REGISTERED, MemberRegisteredPayload, (payload, envelope) =>
+        openAccount.execute(payload, envelope),
+      )
+      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) => earnPoints.execute(payload));
+    this.consumer = consumers.create(
+      LOYALTY_MEMBER_EVENTS_GROUP,
+      [Topics.membersEvents],
+      router as never,
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  POINTS_EARNED,
+  POINTS_REVERSED,
+  type PointsChangedPayload,
+  type PurchaseRecordedPayload,
+  Topics,
+} from '@crm/contracts';
+import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
+import { inSpan } from '@crm/observability';
+import { earnedLines, type EarningSettings, pointsOf, reversedLines } from './earning';
+import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
+import { PointsOutbox } from './points-outbox';
+
+export const EARNING_SETTINGS = Symbol('EARNING_SETTINGS');
+
+/**
+ * `purchase.recorded` → the ledger. A sale earns by the settings in force when it was made,
+ * kept per product on its entry; a refund takes back the refunded products' share of exactly
+ * that, whatever the settings are now. Entries are keyed by their transaction, so a
+ * redelivered event posts nothing new.
+ */
+@Injectable()
+export class EarnPoints {
+  constructor(
+    private readonly ledger: PointsLedgerRepository,
+    private readonly outbox: PointsOutbox,
+    @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
+  ) {}
+
+  execute(purchase: PurchaseRecordedPayload): Promise<void> {
+    return inSpan('loyalty.points.earn', async () => {
+      const entry =
+        purchase.type === 'sale' ? this.forSale(purchase) : await this.forRefund(purchase);
+      if (!entry || entry.lines.length === 0) return;
+      await this.ledger.post(entry, pointsEvent(entry));
+      this.outbox.nudge();
+    });
+  }
+
+  private forSale(sale: PurchaseRecordedPayload): NewLedgerEntry | null {
+    const lines = earnedLines(sale.items, new Date(sale.occurredAt), this.settings);
+    const points = pointsOf(lines);
+    if (points === 0) return null;
+    return {
+      _id: `earn:${sale.transactionId}`,
+      memberId: sale.memberId,
+      kind: 'earn',
+      points,
+      lines,
+      transactionId: sale.transactionId,
+      at: new Date(sale.occurredAt),
+    };
+  }
+
+  private async forRefund(refund: PurchaseRecordedPayload): Promise<NewLedgerEntry | null> {
+    if (!refund.originalTransactionId) return null;
+    const earned = await this.ledger.entry(`earn:${refund.originalTransactionId}`);
+    if (!earned) return null; // the sale earned nothing, or was not a member's
+    const id = `reverse:${refund.transactionId}`;
+    const before = (await this.ledger.reversalsOf(refund.originalTransactionId))
+      .filter((reversal) => reversal._id !== id)
+      .flatMap((reversal) => reversal.lines);
+    const lines = reversedLines(earned.lines, before, refund.items);
+    return {
+      _id: id,
+      // The sale's member: the points came off that account even if the refund says otherwise.
+      memberId: earned.memberId,
+      kind: 'reverse',
+      points: -pointsOf(lines),
+      lines,
+      transactionId: refund.transactionId,
+      originalTransactionId: refund.originalTransactionId,
+      at: new Date(refund.occurredAt),
+    };
+  }
+}
+
+type NewLedgerEntry = Parameters<PointsLedgerRepository['post']>[0];
+
+function pointsEvent(entry: NewLedgerEntry): OutboxEntry {
+  const type = entry.kind === 'reverse' ? POINTS_REVERSED : POINTS_EARNED;
+  return {
+    topic: Topics.loyaltyEvents,
+    envelope: newEnvelope<PointsChangedPayload>({
+      id: eventIdFor(type, entry._id),
+      type,
+      source: 'loyalty',
+      key: entry.memberId,
+      payload: {
+        memberId: entry.memberId,
+        entryId: entry._id,
+        kind: entry.kind,
+        points: entry.points,
+        transactionId: entry.transactionId,
+        at: entry.at.toISOString(),
+      },
+    }),
+  };
+}
+
+export type { PointsEntry };

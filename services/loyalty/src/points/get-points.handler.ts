@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { GetPointsRequest, PointsView } from '@crm/contracts';
+import { PointsLedgerRepository } from './points-ledger.repository';
+
+const DEFAULT_ENTRIES = 50;
+
+/** A member's balance and newest ledger entries; a member with no account has none yet. */
+@Injectable()
+export class GetPoints {
+  constructor(private readonly ledger: PointsLedgerRepository) {}
+
+  async execute({ id, limit }: GetPointsRequest): Promise<PointsView> {
+    const [account, entries] = await Promise.all([
+      this.ledger.account(id),
+      this.ledger.history(id, limit ?? DEFAULT_ENTRIES),
+    ]);
+    return {
+      memberId: id,
+      balance: account?.balance ?? 0,
+      entries: entries.map((entry) => ({
+        entryId: entry._id,
+        kind: entry.kind,
+        points: entry.points,
+        at: entry.at.toISOString(),
+        ...(entry.transactionId ? { transactionId: entry.transactionId } : {}),
+      })),
+    };
+  }
+}

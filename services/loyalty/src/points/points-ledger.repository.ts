@@ -1,0 +1,184 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import type { PointsEntryKind } from '@crm/contracts';
+import {
+  insertOnce,
+  KeyedLock,
+  OUTBOX_INDEX,
+  type OutboxEntry,
+  withOutbox,
+  type WithOutbox,
+} from '@crm/messaging';
+import { dbSpan } from '@crm/observability';
+import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import type { EarnedLine } from './earning';
+
+/** One line of the ledger: the source of truth, of which the balance is the sum. */
+export interface PointsEntry extends WithOutbox {
+  /** Follows from the cause (`earn:<transaction>`, `reverse:<refund>`): posting twice is one entry. */
+  _id: string;
+  memberId: string;
+  kind: PointsEntryKind;
+  /** Signed: what the entry adds to the balance. */
+  points: number;
+  /** Per product, for entries caused by a sale or refund. */
+  lines: EarnedLine[];
+  transactionId?: string;
+  /** On reversals: the sale whose points they take back. */
+  originalTransactionId?: string;
+  /** When the cause happened (the sale's time). */
+  at: Date;
+  postedAt: Date;
+  /** Set until the entry is in the balance; cleared once it is (see `post`). */
+  pending?: true;
+}
+
+export interface PointsAccount {
+  _id: string; // the member id
+  balance: number;
+  /**
+   * Entries added to the balance whose own record does not say so yet: what makes adding an
+   * entry once survive a crash between the two writes. Holds only entries in flight.
+   */
+  inFlight?: string[];
+  openedAt: Date;
+  /** The `member.registered` event that opened it, when that came before any entry. */
+  openedByEvent?: string;
+}
+
+export type NewEntry = Omit<PointsEntry, 'postedAt' | 'pending' | 'outbox' | 'outboxPending'>;
+
+const ENTRIES = 'points_entries';
+const ACCOUNTS = 'points_accounts';
+
+/**
+ * The points ledger. FerretDB has no multi-document transactions, so an entry reaches the
+ * balance in steps that are each a single-document write and each safe to repeat:
+ *   1. insert the entry, `pending`, with its events (outbox), keyed by its cause;
+ *   2. add it to the account unless the account lists it in `inFlight`, listing it there;
+ *   3. clear the entry's `pending`;
+ *   4. take it off `inFlight`.
+ * A crash anywhere leaves a pending entry that `applyPending` finishes; the balance always
+ * equals the sum of the entries that are not pending (plus those listed in flight). Writes to
+ * one account, and to one entry, go one at a time in this process: FerretDB applies an update
+ * as read, change, write back, so two writers of one document could undo each other.
+ */
+@Injectable()
+export class PointsLedgerRepository implements OnModuleInit {
+  readonly entries: mongo.Collection<PointsEntry>;
+  readonly accounts: mongo.Collection<PointsAccount>;
+  /** A member's account writes, one at a time (FerretDB applies an update as read, change, write). */
+  private readonly writes = new KeyedLock();
+  /** An entry's writes, one at a time: the ledger's and the outbox relay's. */
+  private readonly entryWrites = new KeyedLock();
+
+  constructor(@InjectMongo() connection: Connection) {
+    this.entries = connection.db!.collection<PointsEntry>(ENTRIES);
+    this.accounts = connection.db!.collection<PointsAccount>(ACCOUNTS);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.entries as never, [
+      { key: { memberId: 1, at: -1 }, name: 'member_recent' },
+      { key: { originalTransactionId: 1 }, name: 'reversals_of_sale', sparse: true },
+      { key: { pending: 1 }, name: 'pending_flag', sparse: true },
+      OUTBOX_INDEX,
+    ]);
+  }
+
+  /** Posts an entry once and adds it to the balance; returns the entry as stored. */
+  async post(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
+    const doc: PointsEntry = withOutbox(
+      { ...entry, postedAt: new Date(), pending: true },
+      ...events,
+    );
+    const created = await insertOnce(() =>
+      dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc)),
+    );
+    const stored = created ? doc : await this.entry(entry._id);
+    if (!stored) throw new Error(`points entry ${entry._id} vanished after a duplicate insert`);
+    if (stored.pending) await this.apply(stored);
+    return { ...stored, pending: undefined };
+  }
+
+  entry(id: string): Promise<PointsEntry | null> {
+    return dbSpan(ENTRIES, 'find', () =>
+      this.entries.findOne({ _id: id }, { projection: { outbox: 0 } }),
+    );
+  }
+
+  /** The reversals posted against a sale. */
+  reversalsOf(transactionId: string): Promise<PointsEntry[]> {
+    return dbSpan(ENTRIES, 'find', () =>
+      this.entries
+        .find({ originalTransactionId: transactionId }, { projection: { outbox: 0 } })
+        .toArray(),
+    );
+  }
+
+  /** Finishes entries a crash left pending (steps 2–4); returns how many. */
+  async applyPending(postedBefore: Date): Promise<number> {
+    const pending = await dbSpan(ENTRIES, 'find', () =>
+      this.entries.find({ pending: true }, { projection: { outbox: 0 } }).toArray(),
+    );
+    const stale = pending.filter((entry) => entry.postedAt < postedBefore);
+    for (const entry of stale) await this.apply(entry);
+    return stale.length;
+  }
+
+  account(memberId: string): Promise<PointsAccount | null> {
+    return dbSpan(ACCOUNTS, 'find', () => this.accounts.findOne({ _id: memberId }));
+  }
+
+  /** The member's newest entries, newest first. */
+  history(memberId: string, limit: number): Promise<PointsEntry[]> {
+    return dbSpan(ENTRIES, 'find', () =>
+      this.entries
+        .find({ memberId }, { projection: { outbox: 0 }, sort: { at: -1, postedAt: -1 }, limit })
+        .toArray(),
+    );
+  }
+
+  /** Runs a write to one entry in turn with the process's other writes to it. */
+  serializeEntry<T>(id: string, write: () => Promise<T>): Promise<T> {
+    return this.entryWrites.run(id, write);
+  }
+
+  /** Opens the account once (at registration): a second call for the same member changes nothing. */
+  open(memberId: string, at: Date, openedByEvent?: string): Promise<void> {
+    return this.writes.run(memberId, () => this.openUnlocked(memberId, at, openedByEvent));
+  }
+
+  private async openUnlocked(memberId: string, at: Date, openedByEvent?: string): Promise<void> {
+    await dbSpan(ACCOUNTS, 'update', () =>
+      this.accounts.updateOne(
+        { _id: memberId },
+        { $setOnInsert: { balance: 0, openedAt: at, ...(openedByEvent ? { openedByEvent } : {}) } },
+        { upsert: true },
+      ),
+    );
+  }
+
+  private apply(entry: PointsEntry): Promise<void> {
+    return this.writes.run(entry.memberId, async () => {
+      // Another delivery of the same entry may have applied it while this one waited.
+      const current = await this.entry(entry._id);
+      if (!current?.pending) return;
+      await this.openUnlocked(entry.memberId, entry.at);
+      await dbSpan(ACCOUNTS, 'update', () =>
+        this.accounts.updateOne(
+          { _id: entry.memberId, inFlight: { $ne: entry._id } },
+          { $inc: { balance: entry.points }, $push: { inFlight: entry._id } },
+        ),
+      );
+      await this.serializeEntry(entry._id, () =>
+        dbSpan(ENTRIES, 'update', () =>
+          this.entries.updateOne({ _id: entry._id }, { $unset: { pending: '' } }),
+        ),
+      );
+      await dbSpan(ACCOUNTS, 'update', () =>
+        this.accounts.updateOne({ _id: entry.memberId }, { $pull: { inFlight: entry._id } }),
+      );
+    });
+  }
+}
