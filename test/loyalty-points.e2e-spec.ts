@@ -1,0 +1,161 @@
+/**
+ * Points end to end: a POS sale on pos.transactions.v1 → members (purchase.recorded) →
+ * loyalty's ledger → `GET /api/v1/members/{id}/points` through the gateway. A sale delivered
+ * twice earns once; a partial refund takes back the refunded units' share; the points events
+ * reach loyalty.events.v1.
+ */
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@crm/contracts';
+import { testKafka } from '@crm/testing';
+import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
+
+let system: TestSystem;
+
+beforeAll(async () => {
+  system = await startSystem(['members', 'loyalty', 'gateway']);
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+function posMessage(phone: string, transaction: Record<string, unknown>) {
+  return {
+    key: phone,
+    value: JSON.stringify({
+      storeId: 'S001',
+      region: 'east',
+      member: { memberId: null, phone },
+      cashierId: 'E042',
+      originalTransactionId: null,
+      ...transaction,
+    }),
+  };
+}
+
+it('earns points on a sale once, takes back a refunded unit’s share, and announces both', async () => {
+  const phone = uniquePhone('136');
+  const member = await system.api('POST', '/api/v1/members', {
+    name: '积分',
+    phone,
+    channel: 'store',
+    homeStoreId: 'S001',
+  });
+  expect(member.status).toBe(201);
+  const id = member.body.id as string;
+
+  const saleId = `PTS-${randomUUID().slice(0, 8)}`;
+  // Not a member day (the 8th); the prescription line earns nothing by default.
+  const sale = posMessage(phone, {
+    transactionId: saleId,
+    type: 'sale',
+    occurredAt: '2026-11-20T10:15:00+08:00',
+    items: [
+      {
+        sku: '690000000001',
+        name: 'Calcium D',
+        category: 'vitamins',
+        rx: false,
+        quantity: 2,
+        unitPriceCents: 2990,
+      },
+      {
+        sku: '690000000002',
+        name: 'Alendronate',
+        category: 'osteoporosis',
+        rx: true,
+        quantity: 1,
+        unitPriceCents: 5800,
+      },
+    ],
+    totalCents: 11780,
+  });
+  const refund = posMessage(phone, {
+    transactionId: `${saleId}-R`,
+    type: 'refund',
+    originalTransactionId: saleId,
+    occurredAt: '2026-11-21T09:00:00+08:00',
+    items: [
+      {
+        sku: '690000000001',
+        name: 'Calcium D',
+        category: 'vitamins',
+        rx: false,
+        quantity: 1,
+        unitPriceCents: 2990,
+      },
+    ],
+    totalCents: 2990,
+  });
+
+  const producer = testKafka().producer();
+  await producer.connect();
+  await producer.send({ topic: Topics.posTransactions, messages: [sale, sale] });
+  const points = () => system.api('GET', `/api/v1/members/${id}/points`);
+  const earned = await until('the sale’s points', async () => {
+    const response = await points();
+    return response.body.balance === 59 && response.body;
+  });
+  expect(earned.entries).toEqual([
+    {
+      entryId: `earn:${saleId}`,
+      kind: 'earn',
+      points: 59,
+      at: '2026-11-20T02:15:00.000Z',
+      transactionId: saleId,
+    },
+  ]);
+
+  await producer.send({ topic: Topics.posTransactions, messages: [refund, sale] });
+  await producer.disconnect();
+  const afterRefund = await until('the refund’s reversal', async () => {
+    const response = await points();
+    return response.body.entries.length === 2 && response.body;
+  });
+  expect(afterRefund.balance).toBe(59 - 29);
+  expect(afterRefund.entries[0]).toMatchObject({
+    kind: 'reverse',
+    points: -29,
+    transactionId: `${saleId}-R`,
+  });
+
+  // Both entries announced on loyalty.events.v1, keyed by the member.
+  const consumer = testKafka().consumer({ groupId: `test-points-${system.runId}` });
+  const seen = new Map<string, { points: number }>();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [Topics.loyaltyEvents], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const envelope = JSON.parse(message.value!.toString());
+      if (envelope.key === id) seen.set(envelope.type, envelope.payload);
+    },
+  });
+  await until('the points events', async () => seen.size === 2, 30000);
+  await consumer.disconnect();
+  expect(seen.get('points.earned')).toMatchObject({
+    memberId: id,
+    points: 59,
+    entryId: `earn:${saleId}`,
+  });
+  expect(seen.get('points.reversed')).toMatchObject({ memberId: id, points: -29 });
+  // The ledger's invariant.
+  const ledger = system.mongo.db(system.dbOf('loyalty'));
+  const entries = await ledger.collection('points_entries').find({ memberId: id }).toArray();
+  const account = await ledger.collection('points_accounts').findOne({ _id: id as never });
+  expect(account?.balance).toBe(entries.reduce((sum, e) => sum + (e.points as number), 0));
+});
+
+it('answers only staff who work with members, and checks the id', async () => {
+  const id = '0123456789abcdef01234567';
+  expect(
+    (await system.api('GET', `/api/v1/members/${id}/points`, undefined, ['hq_analyst'])).status,
+  ).toBe(403);
+  expect(
+    (await system.api('GET', `/api/v1/members/${id}/points`, undefined, { token: null })).status,
+  ).toBe(401);
+  const bad = await system.api('GET', '/api/v1/members/not-an-id/points');
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
+  const none = await system.api('GET', `/api/v1/members/${id}/points`);
+  expect(none.body).toEqual({ memberId: id, balance: 0, entries: [] });
+});
