@@ -159,3 +159,87 @@ it('answers only staff who work with members, and checks the id', async () => {
   const none = await system.api('GET', `/api/v1/members/${id}/points`);
   expect(none.body).toEqual({ memberId: id, balance: 0, entries: [] });
 });
+
+it('never overspends under 50 concurrent redemptions, and answers a retried key with the first answer', async () => {
+  const phone = uniquePhone('136');
+  const member = await system.api('POST', '/api/v1/members', {
+    name: '兑换',
+    phone,
+    channel: 'online',
+  });
+  const id = member.body.id as string;
+  const earn = async (transactionId: string, yuan: number) => {
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic: Topics.posTransactions,
+      messages: [
+        posMessage(phone, {
+          transactionId,
+          type: 'sale',
+          occurredAt: '2026-11-20T10:15:00+08:00',
+          items: [
+            {
+              sku: '690000000009',
+              name: 'Massager',
+              category: 'devices',
+              rx: false,
+              quantity: 1,
+              unitPriceCents: yuan * 100,
+            },
+          ],
+          totalCents: yuan * 100,
+        }),
+      ],
+    });
+    await producer.disconnect();
+  };
+  const balance = async () =>
+    (await system.api('GET', `/api/v1/members/${id}/points`)).body.balance as number;
+  const runId = randomUUID().slice(0, 8);
+  await earn(`RDM-${runId}-1`, 2000);
+  await until('2,000 points', async () => (await balance()) === 2000);
+
+  // COUPON-5 costs 500: four of fifty fit.
+  const redeem = (key: string, body: unknown = { rewardId: 'COUPON-5' }) =>
+    system.api('POST', `/api/v1/members/${id}/points/redemptions`, body, ['store_clerk'], {
+      'Idempotency-Key': key,
+    });
+  const keys = Array.from({ length: 50 }, (_, i) => `${runId}-key-${i}`);
+  const answers = await Promise.all(keys.map((key) => redeem(key)));
+  const accepted = answers.filter((a) => a.status === 201);
+  const refused = answers.filter((a) => a.status === 409);
+  expect({ accepted: accepted.length, refused: refused.length }).toEqual({
+    accepted: 4,
+    refused: 46,
+  });
+  expect(accepted.map((a) => a.body.balanceAfter).sort()).toEqual([0, 1000, 1500, 500].sort());
+  expect(refused[0]!.body.error).toMatchObject({ code: 'POINTS.INSUFFICIENT' });
+  expect(await balance()).toBe(0);
+
+  // Retries get the first answer, even once the balance would now cover the refused one.
+  await earn(`RDM-${runId}-2`, 600);
+  await until('600 more points', async () => (await balance()) === 600);
+  const firstAccepted = keys[answers.indexOf(accepted[0]!)]!;
+  const firstRefused = keys[answers.indexOf(refused[0]!)]!;
+  expect(await redeem(firstAccepted)).toMatchObject({ status: 201, body: accepted[0]!.body });
+  expect((await redeem(firstRefused)).status).toBe(409);
+  expect(await balance()).toBe(600);
+
+  // The ledger lists the four redemptions (not the refusals), and its invariant holds.
+  const view = (await system.api('GET', `/api/v1/members/${id}/points`)).body;
+  expect(view.entries.filter((e: { kind: string }) => e.kind === 'redeem')).toHaveLength(4);
+  const ledger = system.mongo.db(system.dbOf('loyalty'));
+  const entries = await ledger.collection('points_entries').find({ memberId: id }).toArray();
+  expect(entries.reduce((sum, e) => sum + (e.points as number), 0)).toBe(600);
+
+  // Bad requests: no key, an unknown reward.
+  const noKey = await system.api('POST', `/api/v1/members/${id}/points/redemptions`, {
+    rewardId: 'COUPON-5',
+  });
+  expect(noKey.status).toBe(400);
+  expect(noKey.body.error.details).toEqual([expect.objectContaining({ field: 'idempotencyKey' })]);
+  const unknown = await redeem(`${runId}-unknown`, { rewardId: 'NO-SUCH-REWARD' });
+  expect(unknown.status).toBe(400);
+  expect(unknown.body.error.details).toEqual([expect.objectContaining({ field: 'rewardId' })]);
+});

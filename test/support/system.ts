@@ -13,16 +13,16 @@ export interface TestSystem {
   gatewayUrl: string;
   processes: Map<ServiceName, ServiceProcess>;
   dbOf(service: ServiceName): string;
-  /** A call through the gateway with a token for `roles` (default desk agent at S001). */
   /**
    * A call through the gateway as staff with `as` roles (default a desk agent at S001), or
-   * with a given token (null: none).
+   * with a given token (null: none), with any extra request headers.
    */
   api(
     method: string,
     path: string,
     body?: unknown,
     as?: string[] | { token: string | null },
+    headers?: Record<string, string>,
   ): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
@@ -83,13 +83,14 @@ export async function startSystem(services: ServiceName[]): Promise<TestSystem> 
     gatewayUrl: gateway?.url ?? '',
     processes,
     dbOf,
-    async api(method, path, body, as = ['desk_agent']) {
+    async api(method, path, body, as = ['desk_agent'], headers = {}) {
       const token = Array.isArray(as) ? await tokenFor(as) : as.token;
       const response = await fetch(`${gateway!.url}${path}`, {
         method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
         },
         body:
           body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

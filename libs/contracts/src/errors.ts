@@ -12,6 +12,8 @@ export const ErrorCode = {
   MEMBER_PHONE_TAKEN: 'MEMBER.PHONE_TAKEN',
   /** Someone else changed the member meanwhile: read it again and re-apply the change. */
   MEMBER_CHANGED: 'MEMBER.CHANGED',
+  /** A redemption asked for more points than the member has. */
+  POINTS_INSUFFICIENT: 'POINTS.INSUFFICIENT',
   RATE_LIMITED: 'RATE.LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM.UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM.TIMEOUT',
@@ -27,6 +29,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.MEMBER_NOT_FOUND]: 404,
   [ErrorCode.MEMBER_PHONE_TAKEN]: 409,
   [ErrorCode.MEMBER_CHANGED]: 409,
+  [ErrorCode.POINTS_INSUFFICIENT]: 409,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.UPSTREAM_UNAVAILABLE]: 503,
   [ErrorCode.UPSTREAM_TIMEOUT]: 504,

@@ -27,3 +27,4 @@ export * from './members/merge.dto';
 export * from './events/member-merged.event';
 export * from './loyalty/points.dto';
 export * from './events/points-changed.event';
+export * from './loyalty/redemption.dto';

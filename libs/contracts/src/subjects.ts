@@ -29,6 +29,7 @@ export const Subjects = {
   },
   loyalty: {
     points: 'loyalty.v1.points.get',
+    redeem: 'loyalty.v1.points.redeem',
   },
 } as const;
 

@@ -11,6 +11,8 @@ import { GetPoints } from './points/get-points.handler';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { PointsNatsController } from './points/points.nats.controller';
 import { PointsOutbox } from './points/points-outbox';
+import { RedeemPoints } from './redemptions/redeem-points.handler';
+import { RedemptionsNatsController } from './redemptions/redemptions.nats.controller';
 
 export function earningSettings(config: LoyaltyConfig): EarningSettings {
   return {
@@ -32,7 +34,7 @@ export class LoyaltyModule {
           Topics.membersEvents,
         ]),
       ],
-      controllers: [PointsNatsController],
+      controllers: [PointsNatsController, RedemptionsNatsController],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
         PointsLedgerRepository,
@@ -41,6 +43,7 @@ export class LoyaltyModule {
         OpenPointsAccount,
         EarnPoints,
         GetPoints,
+        RedeemPoints,
         MemberEventsConsumer,
       ],
     };

@@ -3,13 +3,17 @@ import { POINTS_ENTRY_KINDS, type PointsEntryKind } from '../loyalty/points.dto'
 
 export const POINTS_EARNED = 'points.earned';
 export const POINTS_REVERSED = 'points.reversed';
+export const POINTS_REDEEMED = 'points.redeemed';
 
-/** Payload of `points.earned` and `points.reversed` on loyalty.events.v1: one ledger entry. */
+/** Payload of `points.earned`, `points.reversed` and `points.redeemed` on loyalty.events.v1: one ledger entry. */
 export class PointsChangedPayload {
   @IsString() memberId!: string;
   @IsString() entryId!: string;
   @IsIn(POINTS_ENTRY_KINDS) kind!: PointsEntryKind;
   @IsInt() points!: number;
   @IsOptional() @IsString() transactionId?: string;
+  /** On redemptions: the catalogue reward, and how many, to hand over. */
+  @IsOptional() @IsString() rewardId?: string;
+  @IsOptional() @IsInt() quantity?: number;
   @IsISO8601() at!: string;
 }

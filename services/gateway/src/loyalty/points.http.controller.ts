@@ -1,6 +1,22 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { GetPointsRequest, PointsView, Subjects, validatePayload } from '@crm/contracts';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  GetPointsRequest,
+  PointsView,
+  RedeemPointsCommand,
+  RedeemPointsRequest,
+  RedemptionView,
+  Subjects,
+  validatePayload,
+} from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
@@ -25,5 +41,32 @@ export class PointsHttpController {
   ): Promise<PointsView> {
     const request = validatePayload(GetPointsRequest, { ...query, id });
     return this.rpc.request(Subjects.loyalty.points, request, staff);
+  }
+
+  @Post(':id/points/redemptions')
+  @HttpCode(201)
+  @Roles(...MEMBER_STAFF)
+  @ApiOperation({
+    summary: 'Spend points on a catalogue reward (never more than the balance)',
+    description:
+      'A retry with the same Idempotency-Key gets the first answer, accepted or refused; a ' +
+      'balance that does not cover the reward is a 409 with the balance.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, example: '6f1c2d3e-redeem-0001' })
+  @ApiBody({ type: RedeemPointsRequest })
+  @ApiResponse({ status: 201, type: RedemptionView })
+  @ErrorResponses(400, 401, 403, 409)
+  redeem(
+    @Param('id') id: string,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<RedemptionView> {
+    const request = validatePayload(RedeemPointsCommand, {
+      ...(body && typeof body === 'object' ? body : {}),
+      id,
+      idempotencyKey: idempotencyKey ?? '',
+    });
+    return this.rpc.request(Subjects.loyalty.redeem, request, staff);
   }
 }

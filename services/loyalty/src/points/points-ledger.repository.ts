@@ -26,11 +26,18 @@ export interface PointsEntry extends WithOutbox {
   transactionId?: string;
   /** On reversals: the sale whose points they take back. */
   originalTransactionId?: string;
+  /** On redemptions: the catalogue reward bought, and the staff member who took the request. */
+  reward?: { id: string; quantity: number };
+  staffId?: string;
   /** When the cause happened (the sale's time). */
   at: Date;
   postedAt: Date;
   /** Set until the entry is in the balance; cleared once it is (see `post`). */
   pending?: true;
+  /** On spending entries: the balance right after it, decided when it was accepted. */
+  balanceAfter?: number;
+  /** A spend the balance did not cover: kept (0 points) so a retry gets the same answer. */
+  rejected?: { requestedPoints: number; balance: number };
 }
 
 export interface PointsAccount {
@@ -46,7 +53,10 @@ export interface PointsAccount {
   openedByEvent?: string;
 }
 
-export type NewEntry = Omit<PointsEntry, 'postedAt' | 'pending' | 'outbox' | 'outboxPending'>;
+export type NewEntry = Omit<
+  PointsEntry,
+  'postedAt' | 'pending' | 'outbox' | 'outboxPending' | 'balanceAfter' | 'rejected'
+>;
 
 const ENTRIES = 'points_entries';
 const ACCOUNTS = 'points_accounts';
@@ -101,6 +111,40 @@ export class PointsLedgerRepository implements OnModuleInit {
     return { ...stored, pending: undefined };
   }
 
+  /**
+   * Posts a spending entry (negative points) only if the balance covers it, decided in the
+   * member's write turn so concurrent spends cannot overdraw. The same id again returns the
+   * first outcome, accepted or rejected.
+   */
+  spend(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
+    return this.writes.run(entry.memberId, async () => {
+      const existing = await this.entry(entry._id);
+      if (existing) {
+        if (existing.pending) await this.applyUnlocked(existing);
+        return { ...existing, pending: undefined };
+      }
+      const balance = (await this.account(entry.memberId))?.balance ?? 0;
+      const postedAt = new Date();
+      if (balance + entry.points < 0) {
+        const rejected: PointsEntry = {
+          ...entry,
+          points: 0,
+          postedAt,
+          rejected: { requestedPoints: -entry.points, balance },
+        };
+        await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(rejected)));
+        return rejected;
+      }
+      const doc: PointsEntry = withOutbox(
+        { ...entry, postedAt, pending: true, balanceAfter: balance + entry.points },
+        ...events,
+      );
+      await dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc));
+      await this.applyUnlocked(doc);
+      return { ...doc, pending: undefined, outbox: undefined, outboxPending: undefined };
+    });
+  }
+
   entry(id: string): Promise<PointsEntry | null> {
     return dbSpan(ENTRIES, 'find', () =>
       this.entries.findOne({ _id: id }, { projection: { outbox: 0 } }),
@@ -134,7 +178,10 @@ export class PointsLedgerRepository implements OnModuleInit {
   history(memberId: string, limit: number): Promise<PointsEntry[]> {
     return dbSpan(ENTRIES, 'find', () =>
       this.entries
-        .find({ memberId }, { projection: { outbox: 0 }, sort: { at: -1, postedAt: -1 }, limit })
+        .find(
+          { memberId, rejected: { $exists: false } },
+          { projection: { outbox: 0 }, sort: { at: -1, postedAt: -1 }, limit },
+        )
         .toArray(),
     );
   }
@@ -160,25 +207,28 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   private apply(entry: PointsEntry): Promise<void> {
-    return this.writes.run(entry.memberId, async () => {
-      // Another delivery of the same entry may have applied it while this one waited.
-      const current = await this.entry(entry._id);
-      if (!current?.pending) return;
-      await this.openUnlocked(entry.memberId, entry.at);
-      await dbSpan(ACCOUNTS, 'update', () =>
-        this.accounts.updateOne(
-          { _id: entry.memberId, inFlight: { $ne: entry._id } },
-          { $inc: { balance: entry.points }, $push: { inFlight: entry._id } },
-        ),
-      );
-      await this.serializeEntry(entry._id, () =>
-        dbSpan(ENTRIES, 'update', () =>
-          this.entries.updateOne({ _id: entry._id }, { $unset: { pending: '' } }),
-        ),
-      );
-      await dbSpan(ACCOUNTS, 'update', () =>
-        this.accounts.updateOne({ _id: entry.memberId }, { $pull: { inFlight: entry._id } }),
-      );
-    });
+    return this.writes.run(entry.memberId, () => this.applyUnlocked(entry));
+  }
+
+  /** Steps 2–4, in the member's write turn. */
+  private async applyUnlocked(entry: PointsEntry): Promise<void> {
+    // Another delivery of the same entry may have applied it while this one waited.
+    const current = await this.entry(entry._id);
+    if (!current?.pending) return;
+    await this.openUnlocked(entry.memberId, entry.at);
+    await dbSpan(ACCOUNTS, 'update', () =>
+      this.accounts.updateOne(
+        { _id: entry.memberId, inFlight: { $ne: entry._id } },
+        { $inc: { balance: entry.points }, $push: { inFlight: entry._id } },
+      ),
+    );
+    await this.serializeEntry(entry._id, () =>
+      dbSpan(ENTRIES, 'update', () =>
+        this.entries.updateOne({ _id: entry._id }, { $unset: { pending: '' } }),
+      ),
+    );
+    await dbSpan(ACCOUNTS, 'update', () =>
+      this.accounts.updateOne({ _id: entry.memberId }, { $pull: { inFlight: entry._id } }),
+    );
   }
 }

@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Body of `POST /api/v1/members/{id}/points/redemptions`. */
+export class RedeemPointsRequest {
+  @ApiProperty({ example: 'COUPON-10', description: 'A reward of the catalogue' })
+  @IsString()
+  @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'rewardId must be a catalogue reward id' })
+  rewardId!: string;
+
+  @ApiPropertyOptional({ example: 1, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  quantity?: number;
+}
+
+/** The `loyalty.v1.points.redeem` request: the body, the member and the request's idempotency key. */
+export class RedeemPointsCommand extends RedeemPointsRequest {
+  @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a member id' }) id!: string;
+
+  /** From the `Idempotency-Key` header: a retry with the same key gets the first answer. */
+  @Matches(/^[A-Za-z0-9_.:-]{8,100}$/, {
+    message: 'Idempotency-Key must be 8–100 letters, digits or _.:- (a UUID will do)',
+  })
+  idempotencyKey!: string;
+}
+
+export class RedemptionView {
+  @ApiProperty() redemptionId!: string;
+  @ApiProperty() memberId!: string;
+  @ApiProperty() rewardId!: string;
+  @ApiProperty() quantity!: number;
+  @ApiProperty({ description: 'Points taken off the balance' }) points!: number;
+  @ApiProperty({ description: 'The balance right after this redemption' }) balanceAfter!: number;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AppError,
+  ErrorCode,
+  POINTS_REDEEMED,
+  type PointsChangedPayload,
+  type RedeemPointsCommand,
+  type RedemptionView,
+  Topics,
+} from '@crm/contracts';
+import { eventIdFor, newEnvelope } from '@crm/messaging';
+import { inSpan } from '@crm/observability';
+import { type PointsEntry, PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsOutbox } from '../points/points-outbox';
+import { rewardById } from './reward-catalogue';
+
+/**
+ * Spends points on a catalogue reward. The entry's id is the member's idempotency key, so a
+ * retried request gets the first answer (accepted or refused); the ledger decides in the
+ * member's write turn, so concurrent redemptions never overdraw the balance.
+ */
+@Injectable()
+export class RedeemPoints {
+  constructor(
+    private readonly ledger: PointsLedgerRepository,
+    private readonly outbox: PointsOutbox,
+  ) {}
+
+  execute(command: RedeemPointsCommand, staffId: string | undefined): Promise<RedemptionView> {
+    return inSpan('loyalty.points.redeem', async () => {
+      const reward = rewardById(command.rewardId);
+      if (!reward)
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Unknown reward', [
+          { field: 'rewardId', reasons: ['must be a reward of the catalogue'] },
+        ]);
+      const quantity = command.quantity ?? 1;
+      const id = `redeem:${command.id}:${command.idempotencyKey}`;
+      const at = new Date();
+      const payload: PointsChangedPayload = {
+        memberId: command.id,
+        entryId: id,
+        kind: 'redeem',
+        points: -reward.points * quantity,
+        rewardId: reward.id,
+        quantity,
+        at: at.toISOString(),
+      };
+      const entry = await this.ledger.spend(
+        {
+          _id: id,
+          memberId: command.id,
+          kind: 'redeem',
+          points: payload.points,
+          lines: [],
+          reward: { id: reward.id, quantity },
+          ...(staffId ? { staffId } : {}),
+          at,
+        },
+        {
+          topic: Topics.loyaltyEvents,
+          envelope: newEnvelope({
+            id: eventIdFor(POINTS_REDEEMED, id),
+            type: POINTS_REDEEMED,
+            source: 'loyalty',
+            key: command.id,
+            payload,
+          }),
+        },
+      );
+      if (entry.rejected) throw insufficient(entry);
+      this.outbox.nudge();
+      return {
+        redemptionId: entry._id,
+        memberId: entry.memberId,
+        rewardId: entry.reward!.id,
+        quantity: entry.reward!.quantity,
+        points: -entry.points,
+        balanceAfter: entry.balanceAfter!,
+        at: entry.at.toISOString(),
+      };
+    });
+  }
+}
+
+function insufficient(entry: PointsEntry): AppError {
+  const { requestedPoints, balance } = entry.rejected!;
+  return new AppError(
+    ErrorCode.POINTS_INSUFFICIENT,
+    `The reward costs ${requestedPoints} points; the member has ${balance}`,
+    [{ field: 'rewardId', reasons: [`needs ${requestedPoints} points, balance is ${balance}`] }],
+  );
+}
