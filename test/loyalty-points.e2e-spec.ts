@@ -243,3 +243,34 @@ it('never overspends under 50 concurrent redemptions, and answers a retried key 
   expect(unknown.status).toBe(400);
   expect(unknown.body.error.details).toEqual([expect.objectContaining({ field: 'rewardId' })]);
 });
+
+it('lets store managers and admins adjust a balance with a reason, once per key', async () => {
+  const member = await system.api('POST', '/api/v1/members', {
+    name: '调整',
+    phone: uniquePhone('136'),
+    channel: 'online',
+  });
+  const id = member.body.id as string;
+  const adjust = (body: unknown, as: string[], key = `adj-${id}-1`) =>
+    system.api('POST', `/api/v1/members/${id}/points/adjustments`, body, as, {
+      'Idempotency-Key': key,
+    });
+  const body = { points: 150, reason: 'Goodwill for a late delivery' };
+
+  expect((await adjust(body, ['store_clerk'])).status).toBe(403);
+  const first = await adjust(body, ['store_manager']);
+  expect(first.status).toBe(201);
+  expect(first.body).toMatchObject({ kind: 'adjust', points: 150, reason: body.reason });
+  expect((await adjust(body, ['store_manager'])).body).toEqual(first.body);
+  await adjust({ points: -200, reason: 'Correction of a wrong entry' }, ['admin'], `adj-${id}-2`);
+
+  const view = (await system.api('GET', `/api/v1/members/${id}/points`)).body;
+  expect(view.balance).toBe(-50);
+  expect(view.entries.map((e: { points: number }) => e.points).sort()).toEqual([-200, 150]);
+  const bad = await adjust({ points: 0, reason: '' }, ['admin'], `adj-${id}-3`);
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+    'points',
+    'reason',
+  ]);
+});

@@ -30,6 +30,7 @@ export const Subjects = {
   loyalty: {
     points: 'loyalty.v1.points.get',
     redeem: 'loyalty.v1.points.redeem',
+    adjust: 'loyalty.v1.points.adjust',
   },
 } as const;
 

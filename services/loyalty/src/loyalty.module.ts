@@ -4,6 +4,7 @@ import { DomainServiceModule } from '@crm/service-kit';
 import { LoyaltyConfig } from './loyalty.config';
 import { MemberEventsConsumer } from './member-events.kafka.consumer';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
+import { AdjustPoints } from './points/adjust-points.handler';
 import { EARNING_SETTINGS, EarnPoints } from './points/earn-points.handler';
 import type { EarningSettings } from './points/earning';
 import { FinishPendingEntries } from './points/finish-pending-entries';
@@ -43,6 +44,7 @@ export class LoyaltyModule {
         OpenPointsAccount,
         EarnPoints,
         GetPoints,
+        AdjustPoints,
         RedeemPoints,
         MemberEventsConsumer,
       ],

@@ -4,8 +4,9 @@ import { POINTS_ENTRY_KINDS, type PointsEntryKind } from '../loyalty/points.dto'
 export const POINTS_EARNED = 'points.earned';
 export const POINTS_REVERSED = 'points.reversed';
 export const POINTS_REDEEMED = 'points.redeemed';
+export const POINTS_ADJUSTED = 'points.adjusted';
 
-/** Payload of `points.earned`, `points.reversed` and `points.redeemed` on loyalty.events.v1: one ledger entry. */
+/** Payload of the `points.*` events on loyalty.events.v1: one ledger entry. */
 export class PointsChangedPayload {
   @IsString() memberId!: string;
   @IsString() entryId!: string;

@@ -20,6 +20,10 @@ export class PointsEntryView {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiPropertyOptional({ description: 'The POS transaction that caused it' })
   transactionId?: string;
+  @ApiPropertyOptional({ description: 'Why staff adjusted the balance' })
+  reason?: string;
+  @ApiPropertyOptional({ description: 'The staff member who redeemed or adjusted' })
+  staffId?: string;
 }
 
 export class PointsView {

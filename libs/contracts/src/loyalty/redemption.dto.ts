@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
 
 /** Body of `POST /api/v1/members/{id}/points/redemptions`. */
 export class RedeemPointsRequest {
@@ -35,4 +35,28 @@ export class RedemptionView {
   @ApiProperty({ description: 'Points taken off the balance' }) points!: number;
   @ApiProperty({ description: 'The balance right after this redemption' }) balanceAfter!: number;
   @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+/** Body of `POST /api/v1/members/{id}/points/adjustments` (store managers and admins). */
+export class AdjustPointsRequest {
+  @ApiProperty({ example: -200, description: 'Signed: added to the balance' })
+  @IsInt()
+  @NotEquals(0)
+  @Min(-1_000_000)
+  @Max(1_000_000)
+  points!: number;
+
+  @ApiProperty({ example: 'Goodwill for a delayed home delivery (complaint C-1024)' })
+  @IsString()
+  @Length(3, 200)
+  reason!: string;
+}
+
+/** The `loyalty.v1.points.adjust` request. */
+export class AdjustPointsCommand extends AdjustPointsRequest {
+  @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a member id' }) id!: string;
+  @Matches(/^[A-Za-z0-9_.:-]{8,100}$/, {
+    message: 'Idempotency-Key must be 8–100 letters, digits or _.:- (a UUID will do)',
+  })
+  idempotencyKey!: string;
 }

@@ -9,7 +9,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  AdjustPointsCommand,
+  AdjustPointsRequest,
   GetPointsRequest,
+  PointsEntryView,
   PointsView,
   RedeemPointsCommand,
   RedeemPointsRequest,
@@ -62,11 +65,37 @@ export class PointsHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<RedemptionView> {
-    const request = validatePayload(RedeemPointsCommand, {
-      ...(body && typeof body === 'object' ? body : {}),
-      id,
-      idempotencyKey: idempotencyKey ?? '',
-    });
+    const request = validatePayload(RedeemPointsCommand, keyed(body, id, idempotencyKey));
     return this.rpc.request(Subjects.loyalty.redeem, request, staff);
   }
+
+  @Post(':id/points/adjustments')
+  @HttpCode(201)
+  @Roles('store_manager', 'admin')
+  @ApiOperation({
+    summary: 'Correct a balance by hand, with a reason (store managers and admins)',
+    description: 'A retry with the same Idempotency-Key adds nothing more.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, example: '6f1c2d3e-adjust-0001' })
+  @ApiBody({ type: AdjustPointsRequest })
+  @ApiResponse({ status: 201, type: PointsEntryView })
+  @ErrorResponses(400, 401, 403)
+  adjust(
+    @Param('id') id: string,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<PointsEntryView> {
+    const request = validatePayload(AdjustPointsCommand, keyed(body, id, idempotencyKey));
+    return this.rpc.request(Subjects.loyalty.adjust, request, staff);
+  }
+}
+
+/** A command from a request's body, its member and its `Idempotency-Key` header. */
+function keyed(body: unknown, id: string, idempotencyKey: string | undefined) {
+  return {
+    ...(body && typeof body === 'object' ? body : {}),
+    id,
+    idempotencyKey: idempotencyKey ?? '',
+  };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { GetPointsRequest, PointsView } from '@crm/contracts';
-import { PointsLedgerRepository } from './points-ledger.repository';
+import type { GetPointsRequest, PointsEntryView, PointsView } from '@crm/contracts';
+import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
 
 const DEFAULT_ENTRIES = 50;
 
@@ -17,13 +17,19 @@ export class GetPoints {
     return {
       memberId: id,
       balance: account?.balance ?? 0,
-      entries: entries.map((entry) => ({
-        entryId: entry._id,
-        kind: entry.kind,
-        points: entry.points,
-        at: entry.at.toISOString(),
-        ...(entry.transactionId ? { transactionId: entry.transactionId } : {}),
-      })),
+      entries: entries.map(entryView),
     };
   }
+}
+
+export function entryView(entry: PointsEntry): PointsEntryView {
+  return {
+    entryId: entry._id,
+    kind: entry.kind,
+    points: entry.points,
+    at: entry.at.toISOString(),
+    ...(entry.transactionId ? { transactionId: entry.transactionId } : {}),
+    ...(entry.reason ? { reason: entry.reason } : {}),
+    ...(entry.staffId ? { staffId: entry.staffId } : {}),
+  };
 }

@@ -26,8 +26,11 @@ export interface PointsEntry extends WithOutbox {
   transactionId?: string;
   /** On reversals: the sale whose points they take back. */
   originalTransactionId?: string;
-  /** On redemptions: the catalogue reward bought, and the staff member who took the request. */
+  /** On redemptions: the catalogue reward bought. */
   reward?: { id: string; quantity: number };
+  /** On adjustments: why. */
+  reason?: string;
+  /** On redemptions and adjustments: the staff member who took the request. */
   staffId?: string;
   /** When the cause happened (the sale's time). */
   at: Date;
