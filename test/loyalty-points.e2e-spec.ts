@@ -157,7 +157,7 @@ it('answers only staff who work with members, and checks the id', async () => {
   expect(bad.status).toBe(400);
   expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
   const none = await system.api('GET', `/api/v1/members/${id}/points`);
-  expect(none.body).toEqual({ memberId: id, balance: 0, entries: [] });
+  expect(none.body).toEqual({ memberId: id, balance: 0, available: 0, entries: [] });
 });
 
 it('never overspends under 50 concurrent redemptions, and answers a retried key with the first answer', async () => {
@@ -168,7 +168,12 @@ it('never overspends under 50 concurrent redemptions, and answers a retried key 
     channel: 'online',
   });
   const id = member.body.id as string;
-  const earn = async (transactionId: string, yuan: number) => {
+  // A sale's points may be spent once its return window (7 days by default) has closed.
+  const earn = async (
+    transactionId: string,
+    yuan: number,
+    occurredAt = '2026-11-01T10:15:00+08:00',
+  ) => {
     const producer = testKafka().producer();
     await producer.connect();
     await producer.send({
@@ -177,7 +182,7 @@ it('never overspends under 50 concurrent redemptions, and answers a retried key 
         posMessage(phone, {
           transactionId,
           type: 'sale',
-          occurredAt: '2026-11-20T10:15:00+08:00',
+          occurredAt,
           items: [
             {
               sku: '690000000009',
@@ -198,7 +203,9 @@ it('never overspends under 50 concurrent redemptions, and answers a retried key 
     (await system.api('GET', `/api/v1/members/${id}/points`)).body.balance as number;
   const runId = randomUUID().slice(0, 8);
   await earn(`RDM-${runId}-1`, 2000);
-  await until('2,000 points', async () => (await balance()) === 2000);
+  // Bought just now: in the balance, not yet spendable.
+  await earn(`RDM-${runId}-0`, 600, new Date().toISOString());
+  await until('2,600 points', async () => (await balance()) === 2600);
 
   // COUPON-5 costs 500: four of fifty fit.
   const redeem = (key: string, body: unknown = { rewardId: 'COUPON-5' }) =>
@@ -213,25 +220,34 @@ it('never overspends under 50 concurrent redemptions, and answers a retried key 
     accepted: 4,
     refused: 46,
   });
-  expect(accepted.map((a) => a.body.balanceAfter).sort()).toEqual([0, 1000, 1500, 500].sort());
+  expect(accepted.map((a) => a.body.balanceAfter as number).sort((a, b) => a - b)).toEqual([
+    600, 1100, 1600, 2100,
+  ]);
   expect(refused[0]!.body.error).toMatchObject({ code: 'POINTS.INSUFFICIENT' });
-  expect(await balance()).toBe(0);
+  const locked = (await system.api('GET', `/api/v1/members/${id}/points`)).body;
+  expect({ balance: locked.balance, available: locked.available }).toEqual({
+    balance: 600,
+    available: 0,
+  });
 
   // Retries get the first answer, even once the balance would now cover the refused one.
   await earn(`RDM-${runId}-2`, 600);
-  await until('600 more points', async () => (await balance()) === 600);
+  await until('600 more points', async () => (await balance()) === 1200);
   const firstAccepted = keys[answers.indexOf(accepted[0]!)]!;
   const firstRefused = keys[answers.indexOf(refused[0]!)]!;
   expect(await redeem(firstAccepted)).toMatchObject({ status: 201, body: accepted[0]!.body });
   expect((await redeem(firstRefused)).status).toBe(409);
-  expect(await balance()).toBe(600);
+  expect(await balance()).toBe(1200);
+  // A new request may spend what is out of its window, and no more.
+  expect((await redeem(`${runId}-new`)).body).toMatchObject({ points: 500, balanceAfter: 700 });
+  expect((await redeem(`${runId}-newer`)).status).toBe(409);
 
-  // The ledger lists the four redemptions (not the refusals), and its invariant holds.
+  // The ledger lists the five redemptions (not the refusals), and its invariant holds.
   const view = (await system.api('GET', `/api/v1/members/${id}/points`)).body;
-  expect(view.entries.filter((e: { kind: string }) => e.kind === 'redeem')).toHaveLength(4);
+  expect(view.entries.filter((e: { kind: string }) => e.kind === 'redeem')).toHaveLength(5);
   const ledger = system.mongo.db(system.dbOf('loyalty'));
   const entries = await ledger.collection('points_entries').find({ memberId: id }).toArray();
-  expect(entries.reduce((sum, e) => sum + (e.points as number), 0)).toBe(600);
+  expect(entries.reduce((sum, e) => sum + (e.points as number), 0)).toBe(700);
 
   // Bad requests: no key, an unknown reward.
   const noKey = await system.api('POST', `/api/v1/members/${id}/points/redemptions`, {

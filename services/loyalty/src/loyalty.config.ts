@@ -12,6 +12,8 @@ export class LoyaltyConfig extends ServiceConfig {
   /** The monthly member day (day of the month, chain's local time) and its points multiplier. */
   @IsInt() @Min(1) @Max(28) MEMBER_DAY_OF_MONTH: number = 8;
   @IsInt() @Min(1) @Max(10) MEMBER_DAY_MULTIPLIER: number = 2;
+  /** Days after a sale before its points may be spent (the return window). */
+  @IsInt() @Min(0) @Max(90) POINTS_RETURN_WINDOW_DAYS: number = 7;
   /** The chain's local time as minutes east of UTC (China: 480). */
   @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
 }

@@ -21,6 +21,7 @@ export function earningSettings(config: LoyaltyConfig): EarningSettings {
     rxEarns: config.POINTS_RX_EARNS === 'true',
     memberDay: { dayOfMonth: config.MEMBER_DAY_OF_MONTH, multiplier: config.MEMBER_DAY_MULTIPLIER },
     utcOffsetMinutes: config.CHAIN_UTC_OFFSET_MINUTES,
+    returnWindowDays: config.POINTS_RETURN_WINDOW_DAYS,
   };
 }
 

@@ -30,6 +30,10 @@ export class PointsView {
   @ApiProperty() memberId!: string;
   @ApiProperty({ description: 'The sum of every entry; negative after a refund of spent points' })
   balance!: number;
+  @ApiProperty({
+    description: 'What may be spent now: the balance less points still in their return window',
+  })
+  available!: number;
   @ApiProperty({ type: [PointsEntryView], description: 'Newest first' })
   entries!: PointsEntryView[];
 }

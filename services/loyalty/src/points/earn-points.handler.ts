@@ -50,6 +50,9 @@ export class EarnPoints {
       lines,
       transactionId: sale.transactionId,
       at: new Date(sale.occurredAt),
+      availableAt: new Date(
+        new Date(sale.occurredAt).getTime() + this.settings.returnWindowDays * 86_400_000,
+      ),
     };
   }
 

@@ -5,6 +5,7 @@ const settings: EarningSettings = {
   rxEarns: false,
   memberDay: { dayOfMonth: 8, multiplier: 2 },
   utcOffsetMinutes: 480,
+  returnWindowDays: 7,
 };
 const vitamins = { sku: 'VIT', rx: false, quantity: 3, unitPriceCents: 2990 };
 const statin = { sku: 'RX1', rx: true, quantity: 1, unitPriceCents: 5800 };

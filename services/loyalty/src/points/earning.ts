@@ -10,6 +10,8 @@ export interface EarningSettings {
   memberDay: { dayOfMonth: number; multiplier: number };
   /** The chain's local time as an offset from UTC (China: +480). */
   utcOffsetMinutes: number;
+  /** Days after a sale before its points may be spent: the window for returning the goods. */
+  returnWindowDays: number;
 }
 
 /** What one product of a sale earned; kept on the entry so a refund takes back exactly this. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { GetPointsRequest, PointsEntryView, PointsView } from '@crm/contracts';
 import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
+import { availablePoints } from './points-locks';
 
 const DEFAULT_ENTRIES = 50;
 
@@ -17,6 +18,7 @@ export class GetPoints {
     return {
       memberId: id,
       balance: account?.balance ?? 0,
+      available: availablePoints(account?.balance ?? 0, account?.locked ?? [], new Date()),
       entries: entries.map(entryView),
     };
   }

@@ -12,6 +12,7 @@ import {
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { EarnedLine } from './earning';
+import { availablePoints, locksAfter, type PointsLock } from './points-locks';
 
 /** One line of the ledger: the source of truth, of which the balance is the sum. */
 export interface PointsEntry extends WithOutbox {
@@ -32,6 +33,8 @@ export interface PointsEntry extends WithOutbox {
   reason?: string;
   /** On redemptions and adjustments: the staff member who took the request. */
   staffId?: string;
+  /** On earnings: when the return window closes and the points may be spent. */
+  availableAt?: Date;
   /** When the cause happened (the sale's time). */
   at: Date;
   postedAt: Date;
@@ -40,7 +43,7 @@ export interface PointsEntry extends WithOutbox {
   /** On spending entries: the balance right after it, decided when it was accepted. */
   balanceAfter?: number;
   /** A spend the balance did not cover: kept (0 points) so a retry gets the same answer. */
-  rejected?: { requestedPoints: number; balance: number };
+  rejected?: { requestedPoints: number; balance: number; available: number };
 }
 
 export interface PointsAccount {
@@ -51,6 +54,8 @@ export interface PointsAccount {
    * entry once survive a crash between the two writes. Holds only entries in flight.
    */
   inFlight?: string[];
+  /** Earnings still inside their return window (points-locks.ts). */
+  locked?: PointsLock[];
   openedAt: Date;
   /** The `member.registered` event that opened it, when that came before any entry. */
   openedByEvent?: string;
@@ -126,14 +131,16 @@ export class PointsLedgerRepository implements OnModuleInit {
         if (existing.pending) await this.applyUnlocked(existing);
         return { ...existing, pending: undefined };
       }
-      const balance = (await this.account(entry.memberId))?.balance ?? 0;
+      const account = await this.account(entry.memberId);
+      const balance = account?.balance ?? 0;
       const postedAt = new Date();
-      if (balance + entry.points < 0) {
+      const available = availablePoints(balance, account?.locked ?? [], postedAt);
+      if (available + entry.points < 0) {
         const rejected: PointsEntry = {
           ...entry,
           points: 0,
           postedAt,
-          rejected: { requestedPoints: -entry.points, balance },
+          rejected: { requestedPoints: -entry.points, balance, available },
         };
         await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(rejected)));
         return rejected;
@@ -219,10 +226,13 @@ export class PointsLedgerRepository implements OnModuleInit {
     const current = await this.entry(entry._id);
     if (!current?.pending) return;
     await this.openUnlocked(entry.memberId, entry.at);
+    // Read, then written whole: this process is the account's only writer (its write turn).
+    const account = await this.account(entry.memberId);
+    const locked = locksAfter(account?.locked ?? [], entry, new Date());
     await dbSpan(ACCOUNTS, 'update', () =>
       this.accounts.updateOne(
         { _id: entry.memberId, inFlight: { $ne: entry._id } },
-        { $inc: { balance: entry.points }, $push: { inFlight: entry._id } },
+        { $inc: { balance: entry.points }, $push: { inFlight: entry._id }, $set: { locked } },
       ),
     );
     await this.serializeEntry(entry._id, () =>

@@ -83,10 +83,17 @@ export class RedeemPoints {
 }
 
 function insufficient(entry: PointsEntry): AppError {
-  const { requestedPoints, balance } = entry.rejected!;
+  const { requestedPoints, balance, available } = entry.rejected!;
   return new AppError(
     ErrorCode.POINTS_INSUFFICIENT,
-    `The reward costs ${requestedPoints} points; the member has ${balance}`,
-    [{ field: 'rewardId', reasons: [`needs ${requestedPoints} points, balance is ${balance}`] }],
+    `The reward costs ${requestedPoints} points; the member may spend ${available} of ${balance}`,
+    [
+      {
+        field: 'rewardId',
+        reasons: [
+          `needs ${requestedPoints} points, ${available} of the balance of ${balance} may be spent (the rest is in its return window)`,
+        ],
+      },
+    ],
   );
 }
