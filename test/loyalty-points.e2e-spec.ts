@@ -290,3 +290,52 @@ it('lets store managers and admins adjust a balance with a reason, once per key'
     'reason',
   ]);
 });
+
+it('raises the tier as soon as the rolling spend reaches it, and shows the way to the next', async () => {
+  const phone = uniquePhone('136');
+  const member = await system.api('POST', '/api/v1/members', {
+    name: '等级',
+    phone,
+    channel: 'online',
+  });
+  const id = member.body.id as string;
+  const tier = () => system.api('GET', `/api/v1/members/${id}/tier`);
+  expect((await tier()).body).toMatchObject({ tier: 'regular', spend12mCents: 0 });
+
+  const sale = posMessage(phone, {
+    transactionId: `TIER-${randomUUID().slice(0, 8)}`,
+    type: 'sale',
+    occurredAt: new Date().toISOString(),
+    items: [
+      {
+        sku: '690000000010',
+        name: 'BP monitor',
+        category: 'devices',
+        rx: false,
+        quantity: 1,
+        unitPriceCents: 250_000,
+      },
+    ],
+    totalCents: 250_000,
+  });
+  const producer = testKafka().producer();
+  await producer.connect();
+  await producer.send({ topic: Topics.posTransactions, messages: [sale, sale] });
+  await producer.disconnect();
+
+  const raised = await until('silver', async () => {
+    const response = await tier();
+    return response.body.tier === 'silver' && response.body;
+  });
+  expect(raised).toEqual({
+    memberId: id,
+    tier: 'silver',
+    benefits: { pointsMultiplier: 1.2, memberPrices: true, healthAdviser: false },
+    spend12mCents: 250_000,
+    next: { tier: 'gold', thresholdCents: 800_000, remainingCents: 550_000 },
+  });
+  const tiers = system.mongo.db(system.dbOf('loyalty')).collection('member_tiers');
+  await until('tier.changed relayed', async () =>
+    (await tiers.findOne({ _id: id as never }))?.outboxPending === undefined ? true : null,
+  );
+});

@@ -28,3 +28,5 @@ export * from './events/member-merged.event';
 export * from './loyalty/points.dto';
 export * from './events/points-changed.event';
 export * from './loyalty/redemption.dto';
+export * from './loyalty/tier.dto';
+export * from './events/tier-changed.event';

@@ -31,6 +31,7 @@ export const Subjects = {
     points: 'loyalty.v1.points.get',
     redeem: 'loyalty.v1.points.redeem',
     adjust: 'loyalty.v1.points.adjust',
+    tier: 'loyalty.v1.tier.get',
   },
 } as const;
 

@@ -11,6 +11,7 @@ import { MembersHttpController } from './members/members.http.controller';
 import { MemberImportsHttpController } from './members/member-imports.http.controller';
 import { NatsRpcModule } from './nats/nats-rpc.module';
 import { PointsHttpController } from './loyalty/points.http.controller';
+import { TiersHttpController } from './loyalty/tiers.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -33,6 +34,7 @@ export class GatewayModule {
         AnalyticsHttpController,
         SegmentsHttpController,
         PointsHttpController,
+        TiersHttpController,
       ],
       providers: [
         JwtVerifier,

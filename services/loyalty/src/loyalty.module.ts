@@ -11,7 +11,11 @@ import { FinishPendingEntries } from './points/finish-pending-entries';
 import { GetPoints } from './points/get-points.handler';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { PointsNatsController } from './points/points.nats.controller';
-import { PointsOutbox } from './points/points-outbox';
+import { LoyaltyOutbox } from './loyalty-outbox';
+import { GetTier } from './tiers/get-tier.handler';
+import { MemberTierRepository } from './tiers/member-tier.repository';
+import { TiersNatsController } from './tiers/tiers.nats.controller';
+import { TrackSpend } from './tiers/track-spend.handler';
 import { RedeemPoints } from './redemptions/redeem-points.handler';
 import { RedemptionsNatsController } from './redemptions/redemptions.nats.controller';
 
@@ -36,17 +40,20 @@ export class LoyaltyModule {
           Topics.membersEvents,
         ]),
       ],
-      controllers: [PointsNatsController, RedemptionsNatsController],
+      controllers: [PointsNatsController, RedemptionsNatsController, TiersNatsController],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
         PointsLedgerRepository,
-        PointsOutbox,
+        LoyaltyOutbox,
         FinishPendingEntries,
         OpenPointsAccount,
         EarnPoints,
         GetPoints,
         AdjustPoints,
         RedeemPoints,
+        MemberTierRepository,
+        TrackSpend,
+        GetTier,
         MemberEventsConsumer,
       ],
     };

@@ -10,24 +10,35 @@ import { EnvelopeRouter } from '@crm/messaging';
 import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { EarnPoints } from './points/earn-points.handler';
+import { TrackSpend } from './tiers/track-spend.handler';
 
 export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
 
 /**
- * members.events.v1 → loyalty: accounts for new members, points for their purchases. One
+ * members.events.v1 → loyalty: accounts for new members, points and tier spend for their
+ * purchases. One
  * group reads the topic once; the events are keyed by member, so each member's arrive in order.
  */
 @Injectable()
 export class MemberEventsConsumer extends ConsumerHost {
   protected readonly consumer;
 
-  constructor(consumers: ConsumerFactory, openAccount: OpenPointsAccount, earnPoints: EarnPoints) {
+  constructor(
+    consumers: ConsumerFactory,
+    openAccount: OpenPointsAccount,
+    earnPoints: EarnPoints,
+    trackSpend: TrackSpend,
+  ) {
     super();
     const router = new EnvelopeRouter()
       .on(MEMBER_REGISTERED, MemberRegisteredPayload, (payload, envelope) =>
         openAccount.execute(payload, envelope),
       )
-      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) => earnPoints.execute(payload));
+      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, async (payload) => {
+        // Both idempotent by transaction: a retry after either redoes nothing twice.
+        await earnPoints.execute(payload);
+        await trackSpend.execute(payload);
+      });
     this.consumer = consumers.create(
       LOYALTY_MEMBER_EVENTS_GROUP,
       [Topics.membersEvents],

@@ -9,7 +9,7 @@ import {
 import { eventIdFor, newEnvelope } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { PointsLedgerRepository } from './points-ledger.repository';
-import { PointsOutbox } from './points-outbox';
+import { LoyaltyOutbox } from '../loyalty-outbox';
 import { entryView } from './get-points.handler';
 
 /**
@@ -21,7 +21,7 @@ import { entryView } from './get-points.handler';
 export class AdjustPoints {
   constructor(
     private readonly ledger: PointsLedgerRepository,
-    private readonly outbox: PointsOutbox,
+    private readonly outbox: LoyaltyOutbox,
   ) {}
 
   execute(command: AdjustPointsCommand, staffId: string | undefined): Promise<PointsEntryView> {

@@ -10,7 +10,7 @@ import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { earnedLines, type EarningSettings, pointsOf, reversedLines } from './earning';
 import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
-import { PointsOutbox } from './points-outbox';
+import { LoyaltyOutbox } from '../loyalty-outbox';
 
 export const EARNING_SETTINGS = Symbol('EARNING_SETTINGS');
 
@@ -24,7 +24,7 @@ export const EARNING_SETTINGS = Symbol('EARNING_SETTINGS');
 export class EarnPoints {
   constructor(
     private readonly ledger: PointsLedgerRepository,
-    private readonly outbox: PointsOutbox,
+    private readonly outbox: LoyaltyOutbox,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
 

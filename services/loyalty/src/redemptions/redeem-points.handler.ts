@@ -11,7 +11,7 @@ import {
 import { eventIdFor, newEnvelope } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { type PointsEntry, PointsLedgerRepository } from '../points/points-ledger.repository';
-import { PointsOutbox } from '../points/points-outbox';
+import { LoyaltyOutbox } from '../loyalty-outbox';
 import { rewardById } from './reward-catalogue';
 
 /**
@@ -23,7 +23,7 @@ import { rewardById } from './reward-catalogue';
 export class RedeemPoints {
   constructor(
     private readonly ledger: PointsLedgerRepository,
-    private readonly outbox: PointsOutbox,
+    private readonly outbox: LoyaltyOutbox,
   ) {}
 
   execute(command: RedeemPointsCommand, staffId: string | undefined): Promise<RedemptionView> {

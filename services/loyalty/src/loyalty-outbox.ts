@@ -3,28 +3,33 @@ import type { Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { OutboxRelay } from '@crm/messaging';
 import { InjectProducer } from '@crm/service-kit';
-import { LoyaltyConfig } from '../loyalty.config';
-import { PointsLedgerRepository } from './points-ledger.repository';
+import { LoyaltyConfig } from './loyalty.config';
+import { PointsLedgerRepository } from './points/points-ledger.repository';
+import { MemberTierRepository } from './tiers/member-tier.repository';
 
-/** Relays the events queued on ledger entries to loyalty.events.v1. */
+/** Relays the events queued on ledger entries and member tiers to loyalty.events.v1. */
 @Injectable()
-export class PointsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
+export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
 
   constructor(
     ledger: PointsLedgerRepository,
+    tiers: MemberTierRepository,
     @InjectProducer() producer: Producer,
     config: LoyaltyConfig,
     logger: PinoLogger,
   ) {
-    logger.setContext('PointsOutbox');
+    logger.setContext('LoyaltyOutbox');
     this.relay = new OutboxRelay(
-      [ledger.entries as never],
+      [ledger.entries as never, tiers.collection as never],
       producer,
       {
         pollMs: config.OUTBOX_POLL_MS,
-        // Clearing an entry's outbox is an entry write like the ledger's own (see KeyedLock).
-        serialize: (_collection, id, write) => ledger.serializeEntry(String(id), write),
+        // Clearing an outbox is a write like the owner's own (see KeyedLock).
+        serialize: (collection, id, write) =>
+          collection === tiers.collection.collectionName
+            ? tiers.serialize(String(id), write)
+            : ledger.serializeEntry(String(id), write),
       },
       logger.logger,
     );

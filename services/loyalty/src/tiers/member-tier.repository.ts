@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import { TIER_CHANGED, type Tier, type TierChangedPayload, Topics } from '@crm/contracts';
+import { eventIdFor, KeyedLock, newEnvelope, queueEvents, type WithOutbox } from '@crm/messaging';
+import { dbSpan } from '@crm/observability';
+import { InjectMongo } from '@crm/service-kit';
+import { tierAfterSpend } from './tier-table';
+import { monthsInWindow, spendIn } from './rolling-spend';
+
+/** A member's tier and the spend it is measured on, month by month (chain's local months). */
+export interface MemberTierDocument extends WithOutbox {
+  _id: string; // the member id
+  tier: Tier;
+  /** `YYYY-MM` → spend in cents and the transactions counted in it (so none counts twice). */
+  months: Record<string, { cents: number; tx: string[] }>;
+  changedAt?: Date;
+}
+
+const COLLECTION = 'member_tiers';
+
+/**
+ * Tiers, one document per member holding both the spend and the transactions it counted:
+ * counting a sale is one single-document write of state and guard together, so a redelivery
+ * finds the sale already counted. Months leave the document as they leave the 12-month window,
+ * which bounds the list of counted transactions.
+ */
+@Injectable()
+export class MemberTierRepository {
+  readonly collection: mongo.Collection<MemberTierDocument>;
+  /** One writer per member document in this process (FerretDB updates are read, change, write). */
+  private readonly writes = new KeyedLock();
+
+  constructor(@InjectMongo() connection: Connection) {
+    this.collection = connection.db!.collection<MemberTierDocument>(COLLECTION);
+  }
+
+  find(memberId: string): Promise<MemberTierDocument | null> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection.findOne({ _id: memberId }, { projection: { outbox: 0 } }),
+    );
+  }
+
+  serialize<T>(memberId: string, write: () => Promise<T>): Promise<T> {
+    return this.writes.run(memberId, write);
+  }
+
+  /**
+   * Counts a transaction's spend (negative for a refund) in its month, once, and raises the
+   * tier if the rolling spend now reaches a higher one (`tier.changed` leaves with the write).
+   * Returns false when it was counted before or its month is already outside the window.
+   */
+  countSpend(
+    memberId: string,
+    transactionId: string,
+    month: string,
+    cents: number,
+    now: Date,
+    utcOffsetMinutes: number,
+  ): Promise<boolean> {
+    return this.serialize(memberId, async () => {
+      const held = await this.find(memberId);
+      const window = monthsInWindow(now, utcOffsetMinutes);
+      if (!window.includes(month) || held?.months[month]?.tx.includes(transactionId)) return false;
+      const months = Object.fromEntries(
+        Object.entries(held?.months ?? {}).filter(([key]) => window.includes(key)),
+      );
+      const bucket = months[month] ?? { cents: 0, tx: [] };
+      months[month] = { cents: bucket.cents + cents, tx: [...bucket.tx, transactionId] };
+      const from = held?.tier ?? 'regular';
+      const to = tierAfterSpend(from, spendIn(months, window));
+      const set: Record<string, unknown> = { months, tier: to };
+      let push: Record<string, unknown> | undefined;
+      if (to !== from) {
+        const queued = queueEvents({
+          topic: Topics.loyaltyEvents,
+          envelope: newEnvelope<TierChangedPayload>({
+            id: eventIdFor(TIER_CHANGED, memberId, transactionId),
+            type: TIER_CHANGED,
+            source: 'loyalty',
+            key: memberId,
+            payload: { memberId, from, to, at: now.toISOString() },
+          }),
+        });
+        Object.assign(set, { changedAt: now }, queued.$set);
+        push = queued.$push;
+      }
+      await dbSpan(COLLECTION, 'update', () =>
+        this.collection.updateOne(
+          { _id: memberId },
+          { $set: set, ...(push ? { $push: push } : {}) } as never,
+          { upsert: true },
+        ),
+      );
+      return true;
+    });
+  }
+}
