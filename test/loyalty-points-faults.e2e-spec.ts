@@ -2,7 +2,8 @@
  * Points under faults (QUALITY.md): a stream of sales and partial refunds, 10 % of the sales
  * delivered twice, while the loyalty service is SIGKILLed mid-stream and restarted.
  * Afterwards every member's balance equals the one computed here from what was sent, and
- * equals the sum of the member's ledger entries: nothing lost, nothing applied twice.
+ * equals the sum of the member's ledger entries, and every member's tier spend equals the
+ * spend sent: nothing lost, nothing applied twice.
  */
 import { Topics } from '@crm/contracts';
 import { testKafka } from '@crm/testing';
@@ -35,6 +36,9 @@ it('posts every sale’s and refund’s points exactly once through duplicates a
 
   const expected = new Map<string, number>();
   const add = (id: string, points: number) => expected.set(id, (expected.get(id) ?? 0) + points);
+  const expectedSpend = new Map<string, number>();
+  const spend = (id: string, cents: number) =>
+    expectedSpend.set(id, (expectedSpend.get(id) ?? 0) + cents);
   const messages: { key: string; value: string }[] = [];
   for (let i = 0; i < SALES; i++) {
     const buyer = members[i % MEMBERS]!;
@@ -78,6 +82,7 @@ it('posts every sale’s and refund’s points exactly once through duplicates a
     };
     messages.push(sale);
     add(buyer.id, earned);
+    spend(buyer.id, unitPriceCents * quantity + 4200);
     if (i % 10 === 3) messages.push(sale); // delivered twice
     if (i % 15 === 7) {
       // One unit refunded: its share of what the line earned.
@@ -105,6 +110,7 @@ it('posts every sale’s and refund’s points exactly once through duplicates a
         }),
       });
       add(buyer.id, -Math.floor(earned / quantity));
+      spend(buyer.id, -unitPriceCents);
     }
   }
 
@@ -141,17 +147,35 @@ it('posts every sale’s and refund’s points exactly once through duplicates a
   const sums = new Map<string, number>();
   for (const entry of await entries.find({}).toArray())
     sums.set(entry.memberId, (sums.get(entry.memberId) ?? 0) + entry.points);
+  // Tier spend is counted by the same handler after the points: it must settle exactly too.
+  const tierSpend = async (id: string) => {
+    const doc = await ledger.collection('member_tiers').findOne({ _id: id as never });
+    return Object.values((doc?.months ?? {}) as Record<string, { cents: number }>).reduce(
+      (sum, month) => sum + month.cents,
+      0,
+    );
+  };
+  await until('every member’s tier spend', async () => {
+    for (const { id } of members) if ((await tierSpend(id)) < expectedSpend.get(id)!) return false;
+    return true;
+  });
   let wrong = 0;
   let notSumOfEntries = 0;
+  let wrongSpend = 0;
   for (const { id } of members) {
     const account = accounts.find((a) => String(a._id) === id);
     if (account?.balance !== expected.get(id)) wrong++;
     if (account?.balance !== sums.get(id)) notSumOfEntries++;
+    if ((await tierSpend(id)) !== expectedSpend.get(id)) wrongSpend++;
   }
   console.log(
-    `[points-fault] ${JSON.stringify({ sent: messages.length, sales: SALES, refunds, postedAtKill, members: MEMBERS, wrong, notSumOfEntries })}`,
+    `[points-fault] ${JSON.stringify({ sent: messages.length, sales: SALES, refunds, postedAtKill, members: MEMBERS, wrong, notSumOfEntries, wrongSpend })}`,
   );
   expect(postedAtKill).toBeLessThan(SALES + refunds);
-  expect({ wrong, notSumOfEntries }).toEqual({ wrong: 0, notSumOfEntries: 0 });
+  expect({ wrong, notSumOfEntries, wrongSpend }).toEqual({
+    wrong: 0,
+    notSumOfEntries: 0,
+    wrongSpend: 0,
+  });
   expect(accounts.every((a) => (a.inFlight ?? []).length === 0)).toBe(true);
 });
