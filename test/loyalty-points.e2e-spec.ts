@@ -202,12 +202,13 @@ it('never overspends under 50 concurrent redemptions, and answers a retried key 
   const balance = async () =>
     (await system.api('GET', `/api/v1/members/${id}/points`)).body.balance as number;
   const runId = randomUUID().slice(0, 8);
-  await earn(`RDM-${runId}-1`, 2000);
+  // Amounts kept under the silver tier (¥2,000 a year), whose multiplier would change them.
+  await earn(`RDM-${runId}-1`, 1900);
   // Bought just now: in the balance, not yet spendable.
-  await earn(`RDM-${runId}-0`, 600, new Date().toISOString());
-  await until('2,600 points', async () => (await balance()) === 2600);
+  await earn(`RDM-${runId}-0`, 60, new Date().toISOString());
+  await until('1,960 points', async () => (await balance()) === 1960);
 
-  // COUPON-5 costs 500: four of fifty fit.
+  // COUPON-5 costs 500: three of fifty fit in the 1,900 that may be spent.
   const redeem = (key: string, body: unknown = { rewardId: 'COUPON-5' }) =>
     system.api('POST', `/api/v1/members/${id}/points/redemptions`, body, ['store_clerk'], {
       'Idempotency-Key': key,
@@ -217,37 +218,37 @@ it('never overspends under 50 concurrent redemptions, and answers a retried key 
   const accepted = answers.filter((a) => a.status === 201);
   const refused = answers.filter((a) => a.status === 409);
   expect({ accepted: accepted.length, refused: refused.length }).toEqual({
-    accepted: 4,
-    refused: 46,
+    accepted: 3,
+    refused: 47,
   });
   expect(accepted.map((a) => a.body.balanceAfter as number).sort((a, b) => a - b)).toEqual([
-    600, 1100, 1600, 2100,
+    460, 960, 1460,
   ]);
   expect(refused[0]!.body.error).toMatchObject({ code: 'POINTS.INSUFFICIENT' });
   const locked = (await system.api('GET', `/api/v1/members/${id}/points`)).body;
   expect({ balance: locked.balance, available: locked.available }).toEqual({
-    balance: 600,
-    available: 0,
+    balance: 460,
+    available: 400,
   });
 
   // Retries get the first answer, even once the balance would now cover the refused one.
-  await earn(`RDM-${runId}-2`, 600);
-  await until('600 more points', async () => (await balance()) === 1200);
+  await earn(`RDM-${runId}-2`, 100);
+  await until('100 more points', async () => (await balance()) === 560);
   const firstAccepted = keys[answers.indexOf(accepted[0]!)]!;
   const firstRefused = keys[answers.indexOf(refused[0]!)]!;
   expect(await redeem(firstAccepted)).toMatchObject({ status: 201, body: accepted[0]!.body });
   expect((await redeem(firstRefused)).status).toBe(409);
-  expect(await balance()).toBe(1200);
+  expect(await balance()).toBe(560);
   // A new request may spend what is out of its window, and no more.
-  expect((await redeem(`${runId}-new`)).body).toMatchObject({ points: 500, balanceAfter: 700 });
+  expect((await redeem(`${runId}-new`)).body).toMatchObject({ points: 500, balanceAfter: 60 });
   expect((await redeem(`${runId}-newer`)).status).toBe(409);
 
-  // The ledger lists the five redemptions (not the refusals), and its invariant holds.
+  // The ledger lists the four redemptions (not the refusals), and its invariant holds.
   const view = (await system.api('GET', `/api/v1/members/${id}/points`)).body;
-  expect(view.entries.filter((e: { kind: string }) => e.kind === 'redeem')).toHaveLength(5);
+  expect(view.entries.filter((e: { kind: string }) => e.kind === 'redeem')).toHaveLength(4);
   const ledger = system.mongo.db(system.dbOf('loyalty'));
   const entries = await ledger.collection('points_entries').find({ memberId: id }).toArray();
-  expect(entries.reduce((sum, e) => sum + (e.points as number), 0)).toBe(700);
+  expect(entries.reduce((sum, e) => sum + (e.points as number), 0)).toBe(60);
 
   // Bad requests: no key, an unknown reward.
   const noKey = await system.api('POST', `/api/v1/members/${id}/points/redemptions`, {
@@ -338,4 +339,95 @@ it('raises the tier as soon as the rolling spend reaches it, and shows the way t
   await until('tier.changed relayed', async () =>
     (await tiers.findOne({ _id: id as never }))?.outboxPending === undefined ? true : null,
   );
+});
+
+// Last in this file: the rule it stores holds for every later sale of this run's system.
+it('earns by the rule in force when a sale was made; a rule change is never retroactive', async () => {
+  const phone = uniquePhone('136');
+  const member = await system.api('POST', '/api/v1/members', {
+    name: '规则',
+    phone,
+    channel: 'online',
+  });
+  const id = member.body.id as string;
+  const rule = {
+    pointsPerYuan: 3,
+    rxEarns: false,
+    excludedCategories: ['infant-formula'],
+    multipliers: [{ category: 'vitamins', multiplier: 2 }],
+    minimumOrderCents: 0,
+    memberDay: { dayOfMonth: 8, multiplier: 2 },
+  };
+  const past = await system.api(
+    'POST',
+    '/api/v1/loyalty/earning-rules',
+    { ...rule, effectiveFrom: '2026-01-01T00:00:00Z' },
+    ['admin'],
+  );
+  expect(past.status).toBe(400);
+  expect(past.body.error.details).toEqual([expect.objectContaining({ field: 'effectiveFrom' })]);
+  expect(
+    (await system.api('POST', '/api/v1/loyalty/earning-rules', rule, ['store_manager'])).status,
+  ).toBe(403);
+
+  const takesEffect = new Date(Date.now() + 3000);
+  const created = await system.api(
+    'POST',
+    '/api/v1/loyalty/earning-rules',
+    { ...rule, effectiveFrom: takesEffect.toISOString() },
+    ['admin'],
+  );
+  expect(created.status).toBe(201);
+  const listed = await system.api('GET', '/api/v1/loyalty/earning-rules', undefined, ['admin']);
+  expect(listed.body.items.map((r: { ruleId: string }) => r.ruleId)).toContain(created.body.ruleId);
+
+  const line = {
+    sku: '690000000011',
+    name: 'Vitamin E',
+    category: 'vitamins',
+    rx: false,
+    quantity: 1,
+    unitPriceCents: 10_000,
+  };
+  const sale = (transactionId: string, occurredAt: string) =>
+    posMessage(phone, {
+      transactionId,
+      type: 'sale',
+      occurredAt,
+      items: [line],
+      totalCents: 10_000,
+    });
+  const runId = randomUUID().slice(0, 8);
+  // Made before the rule took effect (uploaded late), and after it.
+  const before = sale(`RULE-${runId}-1`, new Date(takesEffect.getTime() - 60_000).toISOString());
+  while (Date.now() < takesEffect.getTime() + 500) await new Promise((r) => setTimeout(r, 200));
+  const after = sale(`RULE-${runId}-2`, new Date().toISOString());
+  const producer = testKafka().producer();
+  await producer.connect();
+  await producer.send({ topic: Topics.posTransactions, messages: [before, after] });
+  // The first sale refunded after the change: it gives back what it earned, at the old rate.
+  await producer.send({
+    topic: Topics.posTransactions,
+    messages: [
+      posMessage(phone, {
+        transactionId: `RULE-${runId}-1R`,
+        type: 'refund',
+        originalTransactionId: `RULE-${runId}-1`,
+        occurredAt: new Date().toISOString(),
+        items: [line],
+        totalCents: 10_000,
+      }),
+    ],
+  });
+  await producer.disconnect();
+  const view = await until('three entries', async () => {
+    const response = await system.api('GET', `/api/v1/members/${id}/points`);
+    return response.body.entries.length === 3 && response.body;
+  });
+  const pointsOf = (entryId: string) =>
+    view.entries.find((e: { entryId: string }) => e.entryId === entryId)?.points;
+  expect(pointsOf(`earn:RULE-${runId}-1`)).toBe(100);
+  expect(pointsOf(`earn:RULE-${runId}-2`)).toBe(600);
+  expect(pointsOf(`reverse:RULE-${runId}-1R`)).toBe(-100);
+  expect(view.balance).toBe(600);
 });

@@ -30,3 +30,4 @@ export * from './events/points-changed.event';
 export * from './loyalty/redemption.dto';
 export * from './loyalty/tier.dto';
 export * from './events/tier-changed.event';
+export * from './loyalty/earning-rule.dto';

@@ -32,6 +32,10 @@ export const Subjects = {
     redeem: 'loyalty.v1.points.redeem',
     adjust: 'loyalty.v1.points.adjust',
     tier: 'loyalty.v1.tier.get',
+    earningRules: {
+      create: 'loyalty.v1.earning-rules.create',
+      list: 'loyalty.v1.earning-rules.list',
+    },
   },
 } as const;
 

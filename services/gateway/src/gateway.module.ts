@@ -12,6 +12,7 @@ import { MemberImportsHttpController } from './members/member-imports.http.contr
 import { NatsRpcModule } from './nats/nats-rpc.module';
 import { PointsHttpController } from './loyalty/points.http.controller';
 import { TiersHttpController } from './loyalty/tiers.http.controller';
+import { EarningRulesHttpController } from './loyalty/earning-rules.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -35,6 +36,7 @@ export class GatewayModule {
         SegmentsHttpController,
         PointsHttpController,
         TiersHttpController,
+        EarningRulesHttpController,
       ],
       providers: [
         JwtVerifier,

@@ -5,8 +5,12 @@ import { LoyaltyConfig } from './loyalty.config';
 import { MemberEventsConsumer } from './member-events.kafka.consumer';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { AdjustPoints } from './points/adjust-points.handler';
-import { EARNING_SETTINGS, EarnPoints } from './points/earn-points.handler';
-import type { EarningSettings } from './points/earning';
+import { EarnPoints } from './points/earn-points.handler';
+import { EARNING_SETTINGS, earningSettings } from './points/earning-settings';
+import { CreateEarningRule } from './earning-rules/create-earning-rule.handler';
+import { EarningRules } from './earning-rules/earning-rules';
+import { EarningRulesNatsController } from './earning-rules/earning-rules.nats.controller';
+import { EarningRulesRepository } from './earning-rules/earning-rules.repository';
 import { FinishPendingEntries } from './points/finish-pending-entries';
 import { GetPoints } from './points/get-points.handler';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
@@ -19,16 +23,6 @@ import { TrackSpend } from './tiers/track-spend.handler';
 import { RedeemPoints } from './redemptions/redeem-points.handler';
 import { RedemptionsNatsController } from './redemptions/redemptions.nats.controller';
 
-export function earningSettings(config: LoyaltyConfig): EarningSettings {
-  return {
-    pointsPerYuan: config.POINTS_PER_YUAN,
-    rxEarns: config.POINTS_RX_EARNS === 'true',
-    memberDay: { dayOfMonth: config.MEMBER_DAY_OF_MONTH, multiplier: config.MEMBER_DAY_MULTIPLIER },
-    utcOffsetMinutes: config.CHAIN_UTC_OFFSET_MINUTES,
-    returnWindowDays: config.POINTS_RETURN_WINDOW_DAYS,
-  };
-}
-
 @Module({})
 export class LoyaltyModule {
   static forRoot(config: LoyaltyConfig): DynamicModule {
@@ -40,7 +34,12 @@ export class LoyaltyModule {
           Topics.membersEvents,
         ]),
       ],
-      controllers: [PointsNatsController, RedemptionsNatsController, TiersNatsController],
+      controllers: [
+        PointsNatsController,
+        RedemptionsNatsController,
+        TiersNatsController,
+        EarningRulesNatsController,
+      ],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
         PointsLedgerRepository,
@@ -52,6 +51,9 @@ export class LoyaltyModule {
         AdjustPoints,
         RedeemPoints,
         MemberTierRepository,
+        EarningRulesRepository,
+        EarningRules,
+        CreateEarningRule,
         TrackSpend,
         GetTier,
         MemberEventsConsumer,

@@ -8,14 +8,16 @@ import {
 } from '@crm/contracts';
 import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { EarningRules } from '../earning-rules/earning-rules';
+import { MemberTierRepository } from '../tiers/member-tier.repository';
+import { levelOf } from '../tiers/tier-table';
 import { earnedLines, type EarningSettings, pointsOf, reversedLines } from './earning';
+import { EARNING_SETTINGS } from './earning-settings';
 import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 
-export const EARNING_SETTINGS = Symbol('EARNING_SETTINGS');
-
 /**
- * `purchase.recorded` → the ledger. A sale earns by the settings in force when it was made,
+ * `purchase.recorded` → the ledger. A sale earns by the rule in force when it was made,
  * kept per product on its entry; a refund takes back the refunded products' share of exactly
  * that, whatever the settings are now. Entries are keyed by their transaction, so a
  * redelivered event posts nothing new.
@@ -25,21 +27,29 @@ export class EarnPoints {
   constructor(
     private readonly ledger: PointsLedgerRepository,
     private readonly outbox: LoyaltyOutbox,
+    private readonly rules: EarningRules,
+    private readonly tiers: MemberTierRepository,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
 
   execute(purchase: PurchaseRecordedPayload): Promise<void> {
     return inSpan('loyalty.points.earn', async () => {
       const entry =
-        purchase.type === 'sale' ? this.forSale(purchase) : await this.forRefund(purchase);
+        purchase.type === 'sale' ? await this.forSale(purchase) : await this.forRefund(purchase);
       if (!entry || entry.lines.length === 0) return;
       await this.ledger.post(entry, pointsEvent(entry));
       this.outbox.nudge();
     });
   }
 
-  private forSale(sale: PurchaseRecordedPayload): NewLedgerEntry | null {
-    const lines = earnedLines(sale.items, new Date(sale.occurredAt), this.settings);
+  private async forSale(sale: PurchaseRecordedPayload): Promise<NewLedgerEntry | null> {
+    const occurredAt = new Date(sale.occurredAt);
+    // The tier held when the sale is counted; the sale's own spend may raise it afterwards.
+    const tier = (await this.tiers.find(sale.memberId))?.tier ?? 'regular';
+    const lines = earnedLines(sale.items, occurredAt, this.rules.ruleAt(occurredAt), {
+      utcOffsetMinutes: this.settings.utcOffsetMinutes,
+      tierMultiplier: levelOf(tier).benefits.pointsMultiplier,
+    });
     const points = pointsOf(lines);
     if (points === 0) return null;
     return {

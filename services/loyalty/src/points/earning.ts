@@ -1,14 +1,13 @@
-import type { PurchasedItem } from '@crm/contracts';
+import type { EarningRuleRequest, PurchasedItem } from '@crm/contracts';
 
-/** How sales earn points (DOMAIN.md, Loyalty). */
+/** How sales earn points from a date on (DOMAIN.md, Loyalty): stored as data, see earning-rules/. */
+export type EarningRule = Omit<EarningRuleRequest, 'effectiveFrom'> & { effectiveFrom: Date };
+
+/** The chain's settings around earning that are not rules. */
 export interface EarningSettings {
-  /** Points per yuan spent (100 cents), before multipliers. */
-  pointsPerYuan: number;
-  /** Prescription items earn nothing unless the chain decides otherwise. */
-  rxEarns: boolean;
-  /** The monthly member day, in the chain's local time: its sales earn `multiplier` times. */
-  memberDay: { dayOfMonth: number; multiplier: number };
-  /** The chain's local time as an offset from UTC (China: +480). */
+  /** The rule in force until an admin stores one (POINTS_* settings). */
+  defaultRule: EarningRule;
+  /** The chain's local time as an offset from UTC (China: +480): the member day, the months. */
   utcOffsetMinutes: number;
   /** Days after a sale before its points may be spent: the window for returning the goods. */
   returnWindowDays: number;
@@ -21,26 +20,52 @@ export interface EarnedLine {
   points: number;
 }
 
-/** Points each line of a sale earns, at the settings in force when it was made. */
+type SoldItem = Pick<PurchasedItem, 'sku' | 'category' | 'rx' | 'quantity' | 'unitPriceCents'>;
+
+/**
+ * Points each line of a sale earns under `rule` (the one in force when the sale was made) and
+ * the member's tier multiplier: base rate × member day × product or category multiplier × tier,
+ * nothing on excluded lines or below the minimum order.
+ */
 export function earnedLines(
-  items: Pick<PurchasedItem, 'sku' | 'rx' | 'quantity' | 'unitPriceCents'>[],
+  items: SoldItem[],
   occurredAt: Date,
-  settings: EarningSettings,
+  rule: EarningRule,
+  { utcOffsetMinutes, tierMultiplier }: { utcOffsetMinutes: number; tierMultiplier: number },
 ): EarnedLine[] {
-  const multiplier = isMemberDay(occurredAt, settings) ? settings.memberDay.multiplier : 1;
-  return items.map(({ sku, rx, quantity, unitPriceCents }) => ({
-    sku,
-    quantity,
-    points:
-      rx && !settings.rxEarns
-        ? 0
-        : Math.floor((unitPriceCents * quantity * settings.pointsPerYuan * multiplier) / 100),
-  }));
+  const orderCents = items.reduce((sum, i) => sum + i.unitPriceCents * i.quantity, 0);
+  const memberDay = isMemberDay(occurredAt, rule, utcOffsetMinutes) ? rule.memberDay.multiplier : 1;
+  return items.map((item) => {
+    const excluded =
+      orderCents < rule.minimumOrderCents ||
+      (item.rx && !rule.rxEarns) ||
+      rule.excludedCategories.includes(item.category);
+    const multiplier = memberDay * productMultiplier(rule, item) * tierMultiplier;
+    const points = excluded
+      ? 0
+      : Math.floor((item.unitPriceCents * item.quantity * rule.pointsPerYuan * multiplier) / 100);
+    return { sku: item.sku, quantity: item.quantity, points };
+  });
 }
 
-export function isMemberDay(at: Date, settings: EarningSettings): boolean {
-  const local = new Date(at.getTime() + settings.utcOffsetMinutes * 60_000);
-  return local.getUTCDate() === settings.memberDay.dayOfMonth;
+function productMultiplier(rule: EarningRule, item: SoldItem): number {
+  const bySku = rule.multipliers.find((m) => m.sku === item.sku);
+  const byCategory = rule.multipliers.find(
+    (m) => m.sku === undefined && m.category === item.category,
+  );
+  return (bySku ?? byCategory)?.multiplier ?? 1;
+}
+
+export function isMemberDay(at: Date, rule: EarningRule, utcOffsetMinutes: number): boolean {
+  const local = new Date(at.getTime() + utcOffsetMinutes * 60_000);
+  return local.getUTCDate() === rule.memberDay.dayOfMonth;
+}
+
+/** The rule in force at `at`: the latest that took effect by then (rules sorted oldest first). */
+export function ruleAt(rules: EarningRule[], at: Date, fallback: EarningRule): EarningRule {
+  let inForce = fallback;
+  for (const rule of rules) if (rule.effectiveFrom <= at) inForce = rule;
+  return inForce;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GetTierRequest, TierView } from '@crm/contracts';
-import { EARNING_SETTINGS } from '../points/earn-points.handler';
+import { EARNING_SETTINGS } from '../points/earning-settings';
 import type { EarningSettings } from '../points/earning';
 import { MemberTierRepository } from './member-tier.repository';
 import { monthsInWindow, spendIn } from './rolling-spend';

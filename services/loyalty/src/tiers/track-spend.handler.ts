@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PurchaseRecordedPayload } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
-import { EARNING_SETTINGS } from '../points/earn-points.handler';
+import { EARNING_SETTINGS } from '../points/earning-settings';
 import type { EarningSettings } from '../points/earning';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import { MemberTierRepository } from './member-tier.repository';
