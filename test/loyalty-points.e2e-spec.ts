@@ -341,6 +341,80 @@ it('raises the tier as soon as the rolling spend reaches it, and shows the way t
   );
 });
 
+it('moves a merged member’s points, locked points and tier spend to the survivor, once', async () => {
+  const register = async (name: string) => {
+    const phone = uniquePhone('136');
+    const created = await system.api('POST', '/api/v1/members', { name, phone, channel: 'online' });
+    return { id: created.body.id as string, phone };
+  };
+  const survivor = await register('合并甲');
+  const duplicate = await register('合并乙');
+  const runId = randomUUID().slice(0, 8);
+  const sale = (phone: string, n: number, yuan: number, occurredAt: string) =>
+    posMessage(phone, {
+      transactionId: `MRG-${runId}-${n}`,
+      type: 'sale',
+      occurredAt,
+      items: [
+        {
+          sku: '690000000012',
+          name: 'Zinc',
+          category: 'vitamins',
+          rx: false,
+          quantity: 1,
+          unitPriceCents: yuan * 100,
+        },
+      ],
+      totalCents: yuan * 100,
+    });
+  const producer = testKafka().producer();
+  await producer.connect();
+  await producer.send({
+    topic: Topics.posTransactions,
+    messages: [
+      sale(survivor.phone, 1, 100, '2026-11-01T10:00:00+08:00'),
+      sale(duplicate.phone, 2, 50, '2026-11-01T10:00:00+08:00'),
+      sale(duplicate.phone, 3, 30, new Date().toISOString()),
+    ],
+  });
+  await producer.disconnect();
+  const points = async (id: string) =>
+    (await system.api('GET', `/api/v1/members/${id}/points`)).body;
+  await until(
+    'both balances',
+    async () =>
+      (await points(survivor.id)).balance === 100 && (await points(duplicate.id)).balance === 80,
+  );
+
+  const merged = await system.api(
+    'POST',
+    `/api/v1/members/${survivor.id}/merge`,
+    { duplicateId: duplicate.id },
+    ['admin'],
+  );
+  expect(merged.status).toBeLessThan(300);
+  const after = await until('points moved', async () => {
+    const view = await points(survivor.id);
+    return view.balance === 180 && view;
+  });
+  // The duplicate's ¥30 bought just now is still in its return window on the survivor.
+  expect(after.available).toBe(150);
+  expect(await points(duplicate.id)).toMatchObject({ balance: 0, available: 0 });
+  const tier = (await system.api('GET', `/api/v1/members/${survivor.id}/tier`)).body;
+  expect(tier.spend12mCents).toBe(18_000);
+  const entries = await system.mongo
+    .db(system.dbOf('loyalty'))
+    .collection('points_entries')
+    .find({ kind: 'merge' })
+    .toArray();
+  expect(
+    entries
+      .filter((e) => String(e._id).endsWith(duplicate.id))
+      .map((e) => e.points)
+      .sort(),
+  ).toEqual([-80, 80]);
+});
+
 // Last in this file: the rule it stores holds for every later sale of this run's system.
 it('earns by the rule in force when a sale was made; a rule change is never retroactive', async () => {
   const phone = uniquePhone('136');

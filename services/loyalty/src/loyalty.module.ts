@@ -3,6 +3,7 @@ import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
 import { LoyaltyConfig } from './loyalty.config';
 import { MemberEventsConsumer } from './member-events.kafka.consumer';
+import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { AdjustPoints } from './points/adjust-points.handler';
 import { EarnPoints } from './points/earn-points.handler';
@@ -46,6 +47,7 @@ export class LoyaltyModule {
         LoyaltyOutbox,
         FinishPendingEntries,
         OpenPointsAccount,
+        MergeAccounts,
         EarnPoints,
         GetPoints,
         AdjustPoints,

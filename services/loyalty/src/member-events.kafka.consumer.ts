@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  MEMBER_MERGED,
   MEMBER_REGISTERED,
+  MemberMergedPayload,
   MemberRegisteredPayload,
   PURCHASE_RECORDED,
   PurchaseRecordedPayload,
@@ -8,6 +10,7 @@ import {
 } from '@crm/contracts';
 import { EnvelopeRouter } from '@crm/messaging';
 import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
+import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { EarnPoints } from './points/earn-points.handler';
 import { TrackSpend } from './tiers/track-spend.handler';
@@ -16,7 +19,7 @@ export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
 
 /**
  * members.events.v1 → loyalty: accounts for new members, points and tier spend for their
- * purchases. One
+ * purchases, merged accounts for merged members. One
  * group reads the topic once; the events are keyed by member, so each member's arrive in order.
  */
 @Injectable()
@@ -28,6 +31,7 @@ export class MemberEventsConsumer extends ConsumerHost {
     openAccount: OpenPointsAccount,
     earnPoints: EarnPoints,
     trackSpend: TrackSpend,
+    mergeAccounts: MergeAccounts,
   ) {
     super();
     const router = new EnvelopeRouter()
@@ -38,7 +42,8 @@ export class MemberEventsConsumer extends ConsumerHost {
         // Both idempotent by transaction: a retry after either redoes nothing twice.
         await earnPoints.execute(payload);
         await trackSpend.execute(payload);
-      });
+      })
+      .on(MEMBER_MERGED, MemberMergedPayload, (payload) => mergeAccounts.execute(payload));
     this.consumer = consumers.create(
       LOYALTY_MEMBER_EVENTS_GROUP,
       [Topics.membersEvents],

@@ -9,7 +9,14 @@ export class GetPointsRequest {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
-export const POINTS_ENTRY_KINDS = ['earn', 'reverse', 'redeem', 'expire', 'adjust'] as const;
+export const POINTS_ENTRY_KINDS = [
+  'earn',
+  'reverse',
+  'redeem',
+  'expire',
+  'adjust',
+  'merge',
+] as const;
 export type PointsEntryKind = (typeof POINTS_ENTRY_KINDS)[number];
 
 export class PointsEntryView {

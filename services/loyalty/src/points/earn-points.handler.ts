@@ -44,8 +44,9 @@ export class EarnPoints {
 
   private async forSale(sale: PurchaseRecordedPayload): Promise<NewLedgerEntry | null> {
     const occurredAt = new Date(sale.occurredAt);
+    const memberId = await this.ledger.holderOf(sale.memberId);
     // The tier held when the sale is counted; the sale's own spend may raise it afterwards.
-    const tier = (await this.tiers.find(sale.memberId))?.tier ?? 'regular';
+    const tier = (await this.tiers.find(memberId))?.tier ?? 'regular';
     const lines = earnedLines(sale.items, occurredAt, this.rules.ruleAt(occurredAt), {
       utcOffsetMinutes: this.settings.utcOffsetMinutes,
       tierMultiplier: levelOf(tier).benefits.pointsMultiplier,
@@ -54,7 +55,7 @@ export class EarnPoints {
     if (points === 0) return null;
     return {
       _id: `earn:${sale.transactionId}`,
-      memberId: sale.memberId,
+      memberId,
       kind: 'earn',
       points,
       lines,
@@ -77,8 +78,8 @@ export class EarnPoints {
     const lines = reversedLines(earned.lines, before, refund.items);
     return {
       _id: id,
-      // The sale's member: the points came off that account even if the refund says otherwise.
-      memberId: earned.memberId,
+      // The sale's member (or who it was merged into): where the points went.
+      memberId: await this.ledger.holderOf(earned.memberId),
       kind: 'reverse',
       points: -pointsOf(lines),
       lines,

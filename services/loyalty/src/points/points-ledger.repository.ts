@@ -33,6 +33,8 @@ export interface PointsEntry extends WithOutbox {
   reason?: string;
   /** On redemptions and adjustments: the staff member who took the request. */
   staffId?: string;
+  /** On a merge's incoming entry: the duplicate's points still in their return window. */
+  locks?: PointsLock[];
   /** On earnings: when the return window closes and the points may be spent. */
   availableAt?: Date;
   /** When the cause happened (the sale's time). */
@@ -56,6 +58,8 @@ export interface PointsAccount {
   inFlight?: string[];
   /** Earnings still inside their return window (points-locks.ts). */
   locked?: PointsLock[];
+  /** Set when the member was merged into another: later entries go to the survivor. */
+  mergedInto?: string;
   openedAt: Date;
   /** The `member.registered` event that opened it, when that came before any entry. */
   openedByEvent?: string;
@@ -155,6 +159,55 @@ export class PointsLedgerRepository implements OnModuleInit {
     });
   }
 
+  /**
+   * Moves a merged member's balance and locked points to the survivor: an outgoing entry on the
+   * duplicate, decided in its write turn (its whole balance then), and an incoming one of the
+   * same amount on the survivor. Both keyed by the duplicate, so a redelivery moves nothing more.
+   */
+  async mergeInto(mergedId: string, survivorId: string, at: Date): Promise<number> {
+    const outgoing = await this.writes.run(mergedId, async () => {
+      const id = `merge-out:${mergedId}`;
+      const existing = await this.entry(id);
+      if (existing) {
+        if (existing.pending) await this.applyUnlocked(existing);
+        return existing;
+      }
+      const account = await this.account(mergedId);
+      const doc: PointsEntry = {
+        _id: id,
+        memberId: mergedId,
+        kind: 'merge',
+        points: -(account?.balance ?? 0),
+        lines: [],
+        locks: (account?.locked ?? []).filter((lock) => lock.until > at),
+        at,
+        postedAt: new Date(),
+        pending: true,
+      };
+      await dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc));
+      await this.applyUnlocked(doc);
+      await dbSpan(ACCOUNTS, 'update', () =>
+        this.accounts.updateOne({ _id: mergedId }, { $set: { mergedInto: survivorId } }),
+      );
+      return doc;
+    });
+    await this.post({
+      _id: `merge-in:${mergedId}`,
+      memberId: survivorId,
+      kind: 'merge',
+      points: -outgoing.points,
+      lines: [],
+      locks: outgoing.locks ?? [],
+      at,
+    });
+    return -outgoing.points;
+  }
+
+  /** The member whose account takes an entry for `memberId`: the survivor if it was merged. */
+  async holderOf(memberId: string): Promise<string> {
+    return (await this.account(memberId))?.mergedInto ?? memberId;
+  }
+
   entry(id: string): Promise<PointsEntry | null> {
     return dbSpan(ENTRIES, 'find', () =>
       this.entries.findOne({ _id: id }, { projection: { outbox: 0 } }),
@@ -184,12 +237,13 @@ export class PointsLedgerRepository implements OnModuleInit {
     return dbSpan(ACCOUNTS, 'find', () => this.accounts.findOne({ _id: memberId }));
   }
 
-  /** The member's newest entries, newest first. */
+  /** The member's newest entries in the balance, newest first. */
   history(memberId: string, limit: number): Promise<PointsEntry[]> {
     return dbSpan(ENTRIES, 'find', () =>
       this.entries
         .find(
-          { memberId, rejected: { $exists: false } },
+          // What the balance holds: not refusals, not entries still on their way to it.
+          { memberId, rejected: { $exists: false }, pending: { $exists: false } },
           { projection: { outbox: 0 }, sort: { at: -1, postedAt: -1 }, limit },
         )
         .toArray(),

@@ -37,3 +37,13 @@ describe('points locked for the return window', () => {
     ).toEqual([]);
   });
 });
+
+describe('locked points in a merge', () => {
+  it('leave the duplicate with its points and arrive on the survivor still locked', () => {
+    const locks = [{ entryId: 'earn:T1', until: days(3), points: 30 }];
+    expect(locksAfter(locks, { _id: 'merge-out:d', kind: 'merge', points: -80 }, now)).toEqual([]);
+    const arrived = locksAfter([], { _id: 'merge-in:d', kind: 'merge', points: 80, locks }, now);
+    expect(arrived).toEqual(locks);
+    expect(availablePoints(180, arrived, now)).toBe(150);
+  });
+});

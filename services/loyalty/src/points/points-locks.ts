@@ -10,10 +10,17 @@ export interface PointsLock {
 /** The account's locks after `entry` is applied at `now`: lapsed ones dropped. */
 export function locksAfter(
   locks: PointsLock[],
-  entry: Pick<PointsEntry, 'kind' | '_id' | 'points' | 'availableAt' | 'originalTransactionId'>,
+  entry: Pick<
+    PointsEntry,
+    'kind' | '_id' | 'points' | 'availableAt' | 'originalTransactionId' | 'locks'
+  >,
   now: Date,
 ): PointsLock[] {
   const kept = locks.filter((lock) => lock.until > now).map((lock) => ({ ...lock }));
+  // A merge: the duplicate's locks come in with its points, and go out with them.
+  if (entry._id.startsWith('merge-out:')) return [];
+  if (entry._id.startsWith('merge-in:'))
+    kept.push(...(entry.locks ?? []).filter((lock) => lock.until > now));
   if (entry.kind === 'earn' && entry.availableAt && entry.availableAt > now)
     kept.push({ entryId: entry._id, until: entry.availableAt, points: entry.points });
   if (entry.kind === 'reverse' && entry.originalTransactionId) {

@@ -4,7 +4,7 @@ import { TIER_CHANGED, type Tier, type TierChangedPayload, Topics } from '@crm/c
 import { eventIdFor, KeyedLock, newEnvelope, queueEvents, type WithOutbox } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
-import { tierAfterSpend } from './tier-table';
+import { higher, tierAfterSpend } from './tier-table';
 import { monthsInWindow, spendIn } from './rolling-spend';
 
 /** A member's tier and the spend it is measured on, month by month (chain's local months). */
@@ -14,6 +14,8 @@ export interface MemberTierDocument extends WithOutbox {
   /** `YYYY-MM` → spend in cents and the transactions counted in it (so none counts twice). */
   months: Record<string, { cents: number; tx: string[] }>;
   changedAt?: Date;
+  /** Members merged into this one: their spend is in `months`. */
+  mergedFrom?: string[];
 }
 
 const COLLECTION = 'member_tiers';
@@ -42,6 +44,35 @@ export class MemberTierRepository {
 
   serialize<T>(memberId: string, write: () => Promise<T>): Promise<T> {
     return this.writes.run(memberId, write);
+  }
+
+  /**
+   * Adds a merged member's spend, and the transactions it counted, to the survivor's, once; the
+   * survivor keeps the higher of the two tiers until the yearly review.
+   */
+  mergeInto(mergedId: string, survivorId: string, now: Date, utcOffsetMinutes: number) {
+    return this.serialize(survivorId, async () => {
+      const [merged, survivor] = await Promise.all([this.find(mergedId), this.find(survivorId)]);
+      if (!merged || survivor?.mergedFrom?.includes(mergedId)) return;
+      const window = monthsInWindow(now, utcOffsetMinutes);
+      const months = { ...(survivor?.months ?? {}) };
+      for (const [key, bucket] of Object.entries(merged.months)) {
+        if (!window.includes(key)) continue;
+        const held = months[key] ?? { cents: 0, tx: [] };
+        months[key] = { cents: held.cents + bucket.cents, tx: [...held.tx, ...bucket.tx] };
+      }
+      const held = higher(survivor?.tier ?? 'regular', merged.tier);
+      await dbSpan(COLLECTION, 'update', () =>
+        this.collection.updateOne(
+          { _id: survivorId },
+          {
+            $set: { months, tier: tierAfterSpend(held, spendIn(months, window)) },
+            $push: { mergedFrom: mergedId },
+          },
+          { upsert: true },
+        ),
+      );
+    });
   }
 
   /**

@@ -44,6 +44,10 @@ export function tierAfterSpend(held: Tier, spendCents: number): Tier {
   return rank(reached) > rank(held) ? reached : held;
 }
 
+export function higher(a: Tier, b: Tier): Tier {
+  return rank(a) >= rank(b) ? a : b;
+}
+
 /** The next tier above `tier` and what is left to spend for it, or null at the top. */
 export function progressFrom(tier: Tier, spendCents: number) {
   const next = TIER_TABLE[rank(tier) + 1];

@@ -4,6 +4,7 @@ import { inSpan } from '@crm/observability';
 import { EARNING_SETTINGS } from '../points/earning-settings';
 import type { EarningSettings } from '../points/earning';
 import { LoyaltyOutbox } from '../loyalty-outbox';
+import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { MemberTierRepository } from './member-tier.repository';
 import { localMonth } from './rolling-spend';
 
@@ -12,6 +13,7 @@ import { localMonth } from './rolling-spend';
 export class TrackSpend {
   constructor(
     private readonly tiers: MemberTierRepository,
+    private readonly ledger: PointsLedgerRepository,
     private readonly outbox: LoyaltyOutbox,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
@@ -22,7 +24,7 @@ export class TrackSpend {
       const offset = this.settings.utcOffsetMinutes;
       const month = localMonth(new Date(purchase.occurredAt), offset);
       const counted = await this.tiers.countSpend(
-        purchase.memberId,
+        await this.ledger.holderOf(purchase.memberId),
         purchase.transactionId,
         month,
         cents,
