@@ -39,6 +39,16 @@ it('posts every sale’s and refund’s points exactly once through duplicates a
   const expectedSpend = new Map<string, number>();
   const spend = (id: string, cents: number) =>
     expectedSpend.set(id, (expectedSpend.get(id) ?? 0) + cents);
+  // Tiers, stated here independently: ¥2,000 in 12 months earns ×1.2 from the next sale on,
+  // ¥8,000 ×1.5, never lower; a member's messages are applied in the order they are sent.
+  const heldMultiplier = new Map<string, number>();
+  const tierMultiplier = (id: string) => {
+    const spent = expectedSpend.get(id) ?? 0;
+    const reached = spent >= 800_000 ? 1.5 : spent >= 200_000 ? 1.2 : 1;
+    const held = Math.max(heldMultiplier.get(id) ?? 1, reached);
+    heldMultiplier.set(id, held);
+    return held;
+  };
   const messages: { key: string; value: string }[] = [];
   for (let i = 0; i < SALES; i++) {
     const buyer = members[i % MEMBERS]!;
@@ -47,7 +57,9 @@ it('posts every sale’s and refund’s points exactly once through duplicates a
     // Every 10th sale on the member day (the 8th, China time): double points.
     const occurredAt = i % 10 === 0 ? '2026-11-08T12:00:00+08:00' : '2026-11-20T12:00:00+08:00';
     const multiplier = i % 10 === 0 ? 2 : 1;
-    const earned = Math.floor((unitPriceCents * quantity * multiplier) / 100);
+    const earned = Math.floor(
+      (unitPriceCents * quantity * (multiplier * tierMultiplier(buyer.id))) / 100,
+    );
     const transactionId = `LF-${system.runId}-${i}`;
     const sale = {
       key: buyer.phone,

@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import Fastify from 'fastify';
 import { MongoClient, ObjectId } from 'mongodb';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import crypto from '@crm/crypto';
 import testing from '@crm/testing';
+import { httpRequest, paced as pacedAt } from '../lib/open-loop.mjs';
 
 const { FieldCipher } = crypto;
 const { ServiceProcess, staffToken, localEndpoints, devEnv } = testing;
@@ -73,57 +73,21 @@ async function seed(db) {
   }
 }
 
-// An open-loop load at a fixed rate: request i is due at start + i/rate whatever happened to
-// the ones before it, and its latency counts from when it was due, so a stall of the system
-// (or of this generator) shows in the figures instead of quietly lowering the rate. (autocannon's
-// rate limit sends each connection's quota for a second back to back and then pauses, and
-// its latency histogram adds values for the requests it thinks the pause skipped.)
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function httpGet(url, headers) {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent, headers }, (response) => {
-      response.resume();
-      response.on('end', () =>
-        response.statusCode < 300 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
-      );
-    });
-    request.on('error', reject);
-  });
-}
-
 /** Fixed-rate GETs, a different member's phone per request; latencies in ms. */
 function load(url, headers = {}, duration = seconds) {
   return paced(
-    () => httpGet(`${url}?phone=${phoneOf(Math.floor(Math.random() * memberCount))}`, headers),
+    () =>
+      httpRequest(
+        'GET',
+        `${url}?phone=${phoneOf(Math.floor(Math.random() * memberCount))}`,
+        headers,
+      ),
     duration,
   );
 }
 
-/** Calls `fn` `rate` times a second for `seconds`; p50/p99 from each call's due time. */
-async function paced(fn, duration = seconds) {
-  const latencies = [];
-  let failed = 0;
-  const interval = 1000 / rate;
-  const started = performance.now();
-  const inFlight = [];
-  for (let i = 0; i < rate * duration; i++) {
-    const due = started + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(
-      fn(i).then(
-        () => latencies.push(performance.now() - due),
-        () => failed++,
-      ),
-    );
-  }
-  await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
-  const at = (q) => Math.round(latencies[Math.floor(q * (latencies.length - 1))] * 10) / 10;
-  const elapsed = (performance.now() - started) / 1000;
-  return { p50: at(0.5), p99: at(0.99), rps: Math.round((rate * duration) / elapsed), failed };
-}
+/** Calls `fn` `rate` times a second for `seconds` (bench/lib/open-loop.mjs). */
+const paced = (fn, duration = seconds) => pacedAt(fn, rate, duration);
 
 async function once(rep, db, gateway, token) {
   const results = {};

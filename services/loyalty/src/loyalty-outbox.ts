@@ -5,9 +5,10 @@ import { OutboxRelay } from '@crm/messaging';
 import { InjectProducer } from '@crm/service-kit';
 import { LoyaltyConfig } from './loyalty.config';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
+import { ExpirePoints } from './points/expire-points';
 import { MemberTierRepository } from './tiers/member-tier.repository';
 
-/** Relays the events queued on ledger entries and member tiers to loyalty.events.v1. */
+/** Relays the events queued on ledger entries, member tiers and expiry notices to loyalty.events.v1. */
 @Injectable()
 export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
@@ -15,13 +16,14 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     ledger: PointsLedgerRepository,
     tiers: MemberTierRepository,
+    expiry: ExpirePoints,
     @InjectProducer() producer: Producer,
     config: LoyaltyConfig,
     logger: PinoLogger,
   ) {
     logger.setContext('LoyaltyOutbox');
     this.relay = new OutboxRelay(
-      [ledger.entries as never, tiers.collection as never],
+      [ledger.entries as never, tiers.collection as never, expiry.notices as never],
       producer,
       {
         pollMs: config.OUTBOX_POLL_MS,
@@ -29,7 +31,9 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
         serialize: (collection, id, write) =>
           collection === tiers.collection.collectionName
             ? tiers.serialize(String(id), write)
-            : ledger.serializeEntry(String(id), write),
+            : collection === expiry.notices.collectionName
+              ? write() // written once, by its insert
+              : ledger.serializeEntry(String(id), write),
       },
       logger.logger,
     );

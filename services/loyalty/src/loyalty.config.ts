@@ -14,6 +14,8 @@ export class LoyaltyConfig extends ServiceConfig {
   @IsInt() @Min(1) @Max(10) MEMBER_DAY_MULTIPLIER: number = 2;
   /** Days after a sale before its points may be spent (the return window). */
   @IsInt() @Min(0) @Max(90) POINTS_RETURN_WINDOW_DAYS: number = 7;
+  /** Days points live: they expire at the end of the local month this many days after earning. */
+  @IsInt() @Min(30) @Max(3650) POINTS_LIFETIME_DAYS: number = 365;
   /** The chain's local time as minutes east of UTC (China: 480). */
   @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
 }

@@ -12,6 +12,7 @@ import { CreateEarningRule } from './earning-rules/create-earning-rule.handler';
 import { EarningRules } from './earning-rules/earning-rules';
 import { EarningRulesNatsController } from './earning-rules/earning-rules.nats.controller';
 import { EarningRulesRepository } from './earning-rules/earning-rules.repository';
+import { ExpirePoints } from './points/expire-points';
 import { FinishPendingEntries } from './points/finish-pending-entries';
 import { GetPoints } from './points/get-points.handler';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
@@ -46,6 +47,7 @@ export class LoyaltyModule {
         PointsLedgerRepository,
         LoyaltyOutbox,
         FinishPendingEntries,
+        ExpirePoints,
         OpenPointsAccount,
         MergeAccounts,
         EarnPoints,

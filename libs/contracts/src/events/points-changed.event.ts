@@ -5,6 +5,8 @@ export const POINTS_EARNED = 'points.earned';
 export const POINTS_REVERSED = 'points.reversed';
 export const POINTS_REDEEMED = 'points.redeemed';
 export const POINTS_ADJUSTED = 'points.adjusted';
+export const POINTS_EXPIRED = 'points.expired';
+export const POINTS_EXPIRING = 'points.expiring';
 
 /** Payload of the `points.*` events on loyalty.events.v1: one ledger entry. */
 export class PointsChangedPayload {
@@ -17,4 +19,11 @@ export class PointsChangedPayload {
   @IsOptional() @IsString() rewardId?: string;
   @IsOptional() @IsInt() quantity?: number;
   @IsISO8601() at!: string;
+}
+
+/** Payload of `points.expiring`: points that expire at `expiresAt` unless spent, so the member can be told. */
+export class PointsExpiringPayload {
+  @IsString() memberId!: string;
+  @IsInt() points!: number;
+  @IsISO8601() expiresAt!: string;
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type AdjustPointsCommand,
   POINTS_ADJUSTED,
@@ -8,6 +8,8 @@ import {
 } from '@crm/contracts';
 import { eventIdFor, newEnvelope } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import type { EarningSettings } from './earning';
+import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
 import { PointsLedgerRepository } from './points-ledger.repository';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import { entryView } from './get-points.handler';
@@ -22,6 +24,7 @@ export class AdjustPoints {
   constructor(
     private readonly ledger: PointsLedgerRepository,
     private readonly outbox: LoyaltyOutbox,
+    @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
 
   execute(command: AdjustPointsCommand, staffId: string | undefined): Promise<PointsEntryView> {
@@ -43,6 +46,8 @@ export class AdjustPoints {
           points: command.points,
           lines: [],
           reason: command.reason,
+          // Points given live as long as points earned; points taken come off the oldest.
+          ...(command.points > 0 ? { expiresAfter: expiryMonth(at, this.settings) } : {}),
           ...(staffId ? { staffId } : {}),
           at,
         },

@@ -12,7 +12,7 @@ import { EarningRules } from '../earning-rules/earning-rules';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
 import { levelOf } from '../tiers/tier-table';
 import { earnedLines, type EarningSettings, pointsOf, reversedLines } from './earning';
-import { EARNING_SETTINGS } from './earning-settings';
+import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
 import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 
@@ -61,9 +61,8 @@ export class EarnPoints {
       lines,
       transactionId: sale.transactionId,
       at: new Date(sale.occurredAt),
-      availableAt: new Date(
-        new Date(sale.occurredAt).getTime() + this.settings.returnWindowDays * 86_400_000,
-      ),
+      availableAt: new Date(occurredAt.getTime() + this.settings.returnWindowDays * 86_400_000),
+      expiresAfter: expiryMonth(occurredAt, this.settings),
     };
   }
 
@@ -85,6 +84,7 @@ export class EarnPoints {
       lines,
       transactionId: refund.transactionId,
       originalTransactionId: refund.originalTransactionId,
+      ...(earned.expiresAfter ? { expiresAfter: earned.expiresAfter } : {}),
       at: new Date(refund.occurredAt),
     };
   }

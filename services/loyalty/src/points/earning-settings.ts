@@ -1,4 +1,5 @@
 import type { LoyaltyConfig } from '../loyalty.config';
+import { localMonth } from '../tiers/rolling-spend';
 import type { EarningSettings } from './earning';
 
 export const EARNING_SETTINGS = Symbol('EARNING_SETTINGS');
@@ -20,5 +21,14 @@ export function earningSettings(config: LoyaltyConfig): EarningSettings {
     },
     utcOffsetMinutes: config.CHAIN_UTC_OFFSET_MINUTES,
     returnWindowDays: config.POINTS_RETURN_WINDOW_DAYS,
+    lifetimeDays: config.POINTS_LIFETIME_DAYS,
   };
+}
+
+/** The local month at whose end points credited at `at` expire. */
+export function expiryMonth(at: Date, settings: EarningSettings): string {
+  return localMonth(
+    new Date(at.getTime() + settings.lifetimeDays * 86_400_000),
+    settings.utcOffsetMinutes,
+  );
 }

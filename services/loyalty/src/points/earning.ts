@@ -11,6 +11,8 @@ export interface EarningSettings {
   utcOffsetMinutes: number;
   /** Days after a sale before its points may be spent: the window for returning the goods. */
   returnWindowDays: number;
+  /** Days points live before they expire (at the end of that local month). */
+  lifetimeDays: number;
 }
 
 /** What one product of a sale earned; kept on the entry so a refund takes back exactly this. */

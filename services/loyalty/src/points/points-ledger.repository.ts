@@ -12,6 +12,7 @@ import {
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { EarnedLine } from './earning';
+import { bookAfter, dueBefore, type ExpiryBook, unspentByMonth } from './points-expiry';
 import { availablePoints, locksAfter, type PointsLock } from './points-locks';
 
 /** One line of the ledger: the source of truth, of which the balance is the sum. */
@@ -33,8 +34,12 @@ export interface PointsEntry extends WithOutbox {
   reason?: string;
   /** On redemptions and adjustments: the staff member who took the request. */
   staffId?: string;
-  /** On a merge's incoming entry: the duplicate's points still in their return window. */
+  /** On a merge's entries: the duplicate's points still in their return window. */
   locks?: PointsLock[];
+  /** On credits (and their reversals): the local month at whose end they expire, `YYYY-MM`. */
+  expiresAfter?: string;
+  /** On a merge's entries: the duplicate's unspent credits by expiry month. */
+  buckets?: Record<string, number>;
   /** On earnings: when the return window closes and the points may be spent. */
   availableAt?: Date;
   /** When the cause happened (the sale's time). */
@@ -60,6 +65,9 @@ export interface PointsAccount {
   locked?: PointsLock[];
   /** Set when the member was merged into another: later entries go to the survivor. */
   mergedInto?: string;
+  /** Credits by expiry month and debits in total (points-expiry.ts). */
+  expiring?: Record<string, number>;
+  debited?: number;
   openedAt: Date;
   /** The `member.registered` event that opened it, when that came before any entry. */
   openedByEvent?: string;
@@ -180,6 +188,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         points: -(account?.balance ?? 0),
         lines: [],
         locks: (account?.locked ?? []).filter((lock) => lock.until > at),
+        buckets: unspentByMonth(bookOf(account)),
         at,
         postedAt: new Date(),
         pending: true,
@@ -198,9 +207,51 @@ export class PointsLedgerRepository implements OnModuleInit {
       points: -outgoing.points,
       lines: [],
       locks: outgoing.locks ?? [],
+      buckets: outgoing.buckets ?? {},
       at,
     });
     return -outgoing.points;
+  }
+
+  /**
+   * Expires what is left of the credits whose month ended before `currentMonth`, oldest first,
+   * decided in the member's write turn; once per member and month. Returns the points expired.
+   */
+  expireDue(
+    memberId: string,
+    currentMonth: string,
+    at: Date,
+    ...events: ((points: number) => OutboxEntry)[]
+  ) {
+    return this.writes.run(memberId, async () => {
+      const account = await this.account(memberId);
+      const due = dueBefore(bookOf(account), currentMonth);
+      if (due <= 0 || account?.mergedInto) return 0;
+      const doc: PointsEntry = withOutbox(
+        {
+          _id: `expire:${memberId}:${currentMonth}`,
+          memberId,
+          kind: 'expire' as const,
+          points: -due,
+          lines: [],
+          at,
+          postedAt: new Date(),
+          pending: true as const,
+        },
+        ...events.map((event) => event(-due)),
+      );
+      if (!(await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc)))))
+        return 0;
+      await this.applyUnlocked(doc);
+      return due;
+    });
+  }
+
+  /** Every account's expiry book (a daily scan). */
+  books(): Promise<Pick<PointsAccount, '_id' | 'expiring' | 'debited' | 'mergedInto'>[]> {
+    return dbSpan(ACCOUNTS, 'find', () =>
+      this.accounts.find({}, { projection: { expiring: 1, debited: 1, mergedInto: 1 } }).toArray(),
+    );
   }
 
   /** The member whose account takes an entry for `memberId`: the survivor if it was merged. */
@@ -283,10 +334,15 @@ export class PointsLedgerRepository implements OnModuleInit {
     // Read, then written whole: this process is the account's only writer (its write turn).
     const account = await this.account(entry.memberId);
     const locked = locksAfter(account?.locked ?? [], entry, new Date());
+    const { expiring, debited } = bookAfter(bookOf(account), entry);
     await dbSpan(ACCOUNTS, 'update', () =>
       this.accounts.updateOne(
         { _id: entry.memberId, inFlight: { $ne: entry._id } },
-        { $inc: { balance: entry.points }, $push: { inFlight: entry._id }, $set: { locked } },
+        {
+          $inc: { balance: entry.points },
+          $push: { inFlight: entry._id },
+          $set: { locked, expiring, debited },
+        },
       ),
     );
     await this.serializeEntry(entry._id, () =>
@@ -298,4 +354,8 @@ export class PointsLedgerRepository implements OnModuleInit {
       this.accounts.updateOne({ _id: entry.memberId }, { $pull: { inFlight: entry._id } }),
     );
   }
+}
+
+export function bookOf(account: Pick<PointsAccount, 'expiring' | 'debited'> | null): ExpiryBook {
+  return { expiring: account?.expiring ?? {}, debited: account?.debited ?? 0 };
 }

@@ -1,0 +1,126 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import { PinoLogger } from 'nestjs-pino';
+import {
+  POINTS_EXPIRED,
+  POINTS_EXPIRING,
+  type PointsChangedPayload,
+  type PointsExpiringPayload,
+  Topics,
+} from '@crm/contracts';
+import { eventIdFor, insertOnce, newEnvelope, withOutbox, type WithOutbox } from '@crm/messaging';
+import { InjectMongo } from '@crm/service-kit';
+import { localMonth } from '../tiers/rolling-spend';
+import type { EarningSettings } from './earning';
+import { EARNING_SETTINGS } from './earning-settings';
+import { unspentByMonth } from './points-expiry';
+import { bookOf, PointsLedgerRepository } from './points-ledger.repository';
+
+/** How often accounts are checked; expiry is by month, so an hour late is on time. */
+const CHECK_EVERY_MS = 60 * 60_000;
+
+/** One `points.expiring` per member and month, its event riding in the document. */
+export interface ExpiryNotice extends WithOutbox {
+  _id: string; // <member>:<month>
+  memberId: string;
+  points: number;
+  expiresAt: Date;
+}
+
+export const EXPIRY_NOTICES = 'points_expiry_notices';
+
+/**
+ * Expires points at the end of their local month, oldest first (points-expiry.ts), and tells
+ * members of points that expire at the end of this month: at start-up and every hour after.
+ */
+@Injectable()
+export class ExpirePoints implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly notices: mongo.Collection<ExpiryNotice>;
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+
+  constructor(
+    private readonly ledger: PointsLedgerRepository,
+    @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
+    @InjectMongo() connection: Connection,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(ExpirePoints.name);
+    this.notices = connection.db!.collection<ExpiryNotice>(EXPIRY_NOTICES);
+  }
+
+  onApplicationBootstrap(): void {
+    this.round = this.runSafely();
+    this.timer = setInterval(() => {
+      this.round = this.runSafely();
+    }, CHECK_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+  }
+
+  /** One pass over every account at `now`; returns the points expired and the notices sent. */
+  async run(now = new Date()): Promise<{ expired: number; noticed: number }> {
+    const month = localMonth(now, this.settings.utcOffsetMinutes);
+    let expired = 0;
+    let noticed = 0;
+    for (const account of await this.ledger.books()) {
+      if (account.mergedInto) continue;
+      expired += await this.ledger.expireDue(account._id, month, now, (points) => ({
+        topic: Topics.loyaltyEvents,
+        envelope: newEnvelope<PointsChangedPayload>({
+          id: eventIdFor(POINTS_EXPIRED, account._id, month),
+          type: POINTS_EXPIRED,
+          source: 'loyalty',
+          key: account._id,
+          payload: {
+            memberId: account._id,
+            entryId: `expire:${account._id}:${month}`,
+            kind: 'expire',
+            points,
+            at: now.toISOString(),
+          },
+        }),
+      }));
+      const expiring = unspentByMonth(bookOf(account))[month] ?? 0;
+      if (expiring > 0 && (await this.notify(account._id, month, expiring))) noticed++;
+    }
+    return { expired, noticed };
+  }
+
+  private notify(memberId: string, month: string, points: number): Promise<boolean> {
+    const expiresAt = endOfLocalMonth(month, this.settings.utcOffsetMinutes);
+    const notice = withOutbox<ExpiryNotice>(
+      { _id: `${memberId}:${month}`, memberId, points, expiresAt },
+      {
+        topic: Topics.loyaltyEvents,
+        envelope: newEnvelope<PointsExpiringPayload>({
+          id: eventIdFor(POINTS_EXPIRING, memberId, month),
+          type: POINTS_EXPIRING,
+          source: 'loyalty',
+          key: memberId,
+          payload: { memberId, points, expiresAt: expiresAt.toISOString() },
+        }),
+      },
+    );
+    return insertOnce(() => this.notices.insertOne(notice));
+  }
+
+  private async runSafely(): Promise<void> {
+    try {
+      const { expired, noticed } = await this.run();
+      if (expired > 0 || noticed > 0) this.logger.info({ expired, noticed }, 'points expiry pass');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'points expiry pass failed; will retry');
+    }
+  }
+}
+
+/** The last instant of a local month (`YYYY-MM`). */
+export function endOfLocalMonth(month: string, utcOffsetMinutes: number): Date {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, m, 1) - utcOffsetMinutes * 60_000 - 1);
+}
