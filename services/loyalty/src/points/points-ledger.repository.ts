@@ -87,7 +87,7 @@ const ACCOUNTS = 'points_accounts';
  *   1. insert the entry, `pending`, with its events (outbox), keyed by its cause;
  *   2. add it to the account unless the account lists it in `inFlight`, listing it there;
  *   3. clear the entry's `pending`;
- *   4. take it off `inFlight`.
+ *   4. take it off `inFlight`, with any id a crash left there after step 3.
  * A crash anywhere leaves a pending entry that `applyPending` finishes; the balance always
  * equals the sum of the entries that are not pending (plus those listed in flight). Writes to
  * one account, and to one entry, go one at a time in this process: FerretDB applies an update
@@ -350,8 +350,22 @@ export class PointsLedgerRepository implements OnModuleInit {
         this.entries.updateOne({ _id: entry._id }, { $unset: { pending: '' } }),
       ),
     );
+    // Also drops ids a crash left between steps 3 and 4: no apply of this member runs but this
+    // one, so an id whose entry is no longer pending is done with.
+    const stale: string[] = [];
+    for (const id of account?.inFlight ?? [])
+      if (id !== entry._id && !(await this.entry(id))?.pending) stale.push(id);
     await dbSpan(ACCOUNTS, 'update', () =>
-      this.accounts.updateOne({ _id: entry.memberId }, { $pull: { inFlight: entry._id } }),
+      this.accounts.updateOne(
+        { _id: entry.memberId },
+        {
+          $set: {
+            inFlight: (account?.inFlight ?? []).filter(
+              (id) => id !== entry._id && !stale.includes(id),
+            ),
+          },
+        },
+      ),
     );
   }
 }
