@@ -54,23 +54,23 @@ async function seed(db) {
   }
 }
 
+/** One redemption of a random member's points, a new Idempotency-Key each time. */
+function redeemThroughGateway(gateway, token) {
+  return httpRequest(
+    'POST',
+    `${gateway.url}/api/v1/members/${randomMember()}/points/redemptions`,
+    {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+    },
+    JSON.stringify({ rewardId: 'GIFT-BP-CHECK' }),
+  );
+}
+
 async function once(rep, db, gateway, token) {
   const results = {};
-  results.gateway = await paced(
-    () =>
-      httpRequest(
-        'POST',
-        `${gateway.url}/api/v1/members/${randomMember()}/points/redemptions`,
-        {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'idempotency-key': randomUUID(),
-        },
-        JSON.stringify({ rewardId: 'GIFT-BP-CHECK' }),
-      ),
-    rate,
-    seconds,
-  );
+  results.gateway = await paced(() => redeemThroughGateway(gateway, token), rate, seconds);
 
   const nc = await connect({ servers: process.env.NATS_URL });
   const actor = natsHeaders();
@@ -122,21 +122,7 @@ await gateway.start();
 const token = await staffToken(['store_clerk'], { storeId: 'S001' });
 
 // Warm-up, not measured: JIT, connection pools and the store's caches.
-await paced(
-  () =>
-    httpRequest(
-      'POST',
-      `${gateway.url}/api/v1/members/${randomMember()}/points/redemptions`,
-      {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      JSON.stringify({ rewardId: 'GIFT-BP-CHECK' }),
-    ),
-  rate,
-  5,
-);
+await paced(() => redeemThroughGateway(gateway, token), rate, 5);
 log('warmed up (5 s through the gateway)');
 
 const runs = [];
