@@ -53,3 +53,21 @@ export async function paced(fn, rate, seconds) {
   if (firstError) console.log(`[bench] first failure: ${firstError.message}`);
   return { p50: at(0.5), p99: at(0.99), rps: Math.round((rate * seconds) / elapsed), failed };
 }
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One line per measured path: median p50 and p99 over the reps with their ranges, failures. */
+export function printLatencies(runs) {
+  console.log('\nname          p50 ms (range)        p99 ms (range)        failed');
+  for (const name of Object.keys(runs[0])) {
+    const p50 = runs.map((r) => r[name].p50);
+    const p99 = runs.map((r) => r[name].p99);
+    console.log(
+      `${name.padEnd(13)} ${String(median(p50)).padEnd(5)} (${Math.min(...p50)}–${Math.max(...p50)})`.padEnd(
+        36,
+      ) +
+        `${String(median(p99)).padEnd(5)} (${Math.min(...p99)}–${Math.max(...p99)})`.padEnd(22) +
+        runs.reduce((a, r) => a + r[name].failed, 0),
+    );
+  }
+}

@@ -11,7 +11,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import crypto from '@crm/crypto';
 import testing from '@crm/testing';
-import { httpRequest, paced as pacedAt } from '../lib/open-loop.mjs';
+import { httpRequest, paced as pacedAt, printLatencies, median } from '../lib/open-loop.mjs';
 
 const { FieldCipher } = crypto;
 const { ServiceProcess, staffToken, localEndpoints, devEnv } = testing;
@@ -20,7 +20,6 @@ const [memberCount = 100000, rate = 200, seconds = 30, reps = 3] = process.argv
   .map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 const log = (msg) => console.log(`[bench] ${msg}`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const env = devEnv();
 const cipher = new FieldCipher({
@@ -206,18 +205,7 @@ try {
   await db.dropDatabase();
   await mongo.close();
 }
-console.log('\nname          p50 ms (range)        p99 ms (range)        failed');
-for (const name of Object.keys(runs[0])) {
-  const p50 = runs.map((r) => r[name].p50);
-  const p99 = runs.map((r) => r[name].p99);
-  console.log(
-    `${name.padEnd(13)} ${String(median(p50)).padEnd(5)} (${Math.min(...p50)}–${Math.max(...p50)})`.padEnd(
-      36,
-    ) +
-      `${String(median(p99)).padEnd(5)} (${Math.min(...p99)}–${Math.max(...p99)})`.padEnd(22) +
-      runs.reduce((a, r) => a + r[name].failed, 0),
-  );
-}
+printLatencies(runs);
 const p99Of = (name) => median(runs.map((r) => r[name].p99));
 console.log(
   `gateway p99 / minimal stack p99 = ${(p99Of('gateway') / p99Of('minimalStack')).toFixed(1)}, / bare Fastify p99 = ${(p99Of('gateway') / p99Of('bareFastify')).toFixed(1)}; target p99 < 50 ms at ${rate} req/s`,

@@ -9,13 +9,12 @@ import os from 'node:os';
 import { MongoClient } from 'mongodb';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import testing from '@crm/testing';
-import { httpRequest, paced } from '../lib/open-loop.mjs';
+import { httpRequest, paced, printLatencies, median } from '../lib/open-loop.mjs';
 
 const { ServiceProcess, staffToken, localEndpoints } = testing;
 const [memberCount = 2000, rate = 100, seconds = 30, reps = 3] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 const log = (msg) => console.log(`[bench] ${msg}`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const BALANCE = 1_000_000_000;
 const memberIdOf = (i) => `6b00000000000000${String(i).padStart(8, '0')}`;
 const randomMember = () => memberIdOf(Math.floor(Math.random() * memberCount));
@@ -142,18 +141,7 @@ try {
   await db.dropDatabase();
   await mongo.close();
 }
-console.log('\nname          p50 ms (range)        p99 ms (range)        failed');
-for (const name of Object.keys(runs[0])) {
-  const p50 = runs.map((r) => r[name].p50);
-  const p99 = runs.map((r) => r[name].p99);
-  console.log(
-    `${name.padEnd(13)} ${String(median(p50)).padEnd(5)} (${Math.min(...p50)}–${Math.max(...p50)})`.padEnd(
-      36,
-    ) +
-      `${String(median(p99)).padEnd(5)} (${Math.min(...p99)}–${Math.max(...p99)})`.padEnd(22) +
-      runs.reduce((a, r) => a + r[name].failed, 0),
-  );
-}
+printLatencies(runs);
 const p99Of = (name) => median(runs.map((r) => r[name].p99));
 console.log(
   `gateway p99 / driver minimal p99 = ${(p99Of('gateway') / p99Of('driverMinimal')).toFixed(1)}; balances equal their entries (200 sampled): ${exact}; target p99 < 100 ms at ${rate} req/s`,

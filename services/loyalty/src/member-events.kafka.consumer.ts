@@ -13,6 +13,7 @@ import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
 import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { EarnPoints } from './points/earn-points.handler';
+import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { TrackSpend } from './tiers/track-spend.handler';
 
 export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
@@ -32,6 +33,7 @@ export class MemberEventsConsumer extends ConsumerHost {
     earnPoints: EarnPoints,
     trackSpend: TrackSpend,
     mergeAccounts: MergeAccounts,
+    ledger: PointsLedgerRepository,
   ) {
     super();
     const router = new EnvelopeRouter()
@@ -39,9 +41,11 @@ export class MemberEventsConsumer extends ConsumerHost {
         openAccount.execute(payload, envelope),
       )
       .on(PURCHASE_RECORDED, PurchaseRecordedPayload, async (payload) => {
+        // A merged member's purchases count on the survivor: resolved once for both.
+        const purchase = { ...payload, memberId: await ledger.holderOf(payload.memberId) };
         // Both idempotent by transaction: a retry after either redoes nothing twice.
-        await earnPoints.execute(payload);
-        await trackSpend.execute(payload);
+        await earnPoints.execute(purchase);
+        await trackSpend.execute(purchase);
       })
       .on(MEMBER_MERGED, MemberMergedPayload, (payload) => mergeAccounts.execute(payload));
     this.consumer = consumers.create(

@@ -1,16 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type AdjustPointsCommand,
-  POINTS_ADJUSTED,
-  type PointsChangedPayload,
-  type PointsEntryView,
-  Topics,
-} from '@crm/contracts';
-import { eventIdFor, newEnvelope } from '@crm/messaging';
+import { type AdjustPointsCommand, POINTS_ADJUSTED, type PointsEntryView } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
-import { PointsLedgerRepository } from './points-ledger.repository';
+import { pointsEvent } from './points-event';
+import { type NewEntry, PointsLedgerRepository } from './points-ledger.repository';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import { entryView } from './get-points.handler';
 
@@ -31,37 +25,19 @@ export class AdjustPoints {
     return inSpan('loyalty.points.adjust', async () => {
       const id = `adjust:${command.id}:${command.idempotencyKey}`;
       const at = new Date();
-      const payload: PointsChangedPayload = {
+      const adjustment: NewEntry = {
+        _id: id,
         memberId: command.id,
-        entryId: id,
         kind: 'adjust',
         points: command.points,
-        at: at.toISOString(),
+        lines: [],
+        reason: command.reason,
+        // Points given live as long as points earned; points taken come off the oldest.
+        ...(command.points > 0 ? { expiresAfter: expiryMonth(at, this.settings) } : {}),
+        ...(staffId ? { staffId } : {}),
+        at,
       };
-      const entry = await this.ledger.post(
-        {
-          _id: id,
-          memberId: command.id,
-          kind: 'adjust',
-          points: command.points,
-          lines: [],
-          reason: command.reason,
-          // Points given live as long as points earned; points taken come off the oldest.
-          ...(command.points > 0 ? { expiresAfter: expiryMonth(at, this.settings) } : {}),
-          ...(staffId ? { staffId } : {}),
-          at,
-        },
-        {
-          topic: Topics.loyaltyEvents,
-          envelope: newEnvelope({
-            id: eventIdFor(POINTS_ADJUSTED, id),
-            type: POINTS_ADJUSTED,
-            source: 'loyalty',
-            key: command.id,
-            payload,
-          }),
-        },
-      );
+      const entry = await this.ledger.post(adjustment, pointsEvent(POINTS_ADJUSTED, adjustment));
       this.outbox.nudge();
       return entryView(entry);
     });

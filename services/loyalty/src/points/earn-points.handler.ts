@@ -1,23 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  POINTS_EARNED,
-  POINTS_REVERSED,
-  type PointsChangedPayload,
-  type PurchaseRecordedPayload,
-  Topics,
-} from '@crm/contracts';
-import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
+import { POINTS_EARNED, POINTS_REVERSED, type PurchaseRecordedPayload } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { EarningRules } from '../earning-rules/earning-rules';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
 import { levelOf } from '../tiers/tier-table';
 import { earnedLines, type EarningSettings, pointsOf, reversedLines } from './earning';
 import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
+import { pointsEvent } from './points-event';
 import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 
 /**
- * `purchase.recorded` → the ledger. A sale earns by the rule in force when it was made,
+ * `purchase.recorded` (its member already resolved past merges) → the ledger. A sale earns by the rule in force when it was made,
  * kept per product on its entry; a refund takes back the refunded products' share of exactly
  * that, whatever the settings are now. Entries are keyed by their transaction, so a
  * redelivered event posts nothing new.
@@ -37,14 +31,17 @@ export class EarnPoints {
       const entry =
         purchase.type === 'sale' ? await this.forSale(purchase) : await this.forRefund(purchase);
       if (!entry || entry.lines.length === 0) return;
-      await this.ledger.post(entry, pointsEvent(entry));
+      await this.ledger.post(
+        entry,
+        pointsEvent(entry.kind === 'reverse' ? POINTS_REVERSED : POINTS_EARNED, entry),
+      );
       this.outbox.nudge();
     });
   }
 
   private async forSale(sale: PurchaseRecordedPayload): Promise<NewLedgerEntry | null> {
     const occurredAt = new Date(sale.occurredAt);
-    const memberId = await this.ledger.holderOf(sale.memberId);
+    const { memberId } = sale;
     // The tier held when the sale is counted; the sale's own spend may raise it afterwards.
     const tier = (await this.tiers.find(memberId))?.tier ?? 'regular';
     const lines = earnedLines(sale.items, occurredAt, this.rules.ruleAt(occurredAt), {
@@ -91,26 +88,5 @@ export class EarnPoints {
 }
 
 type NewLedgerEntry = Parameters<PointsLedgerRepository['post']>[0];
-
-function pointsEvent(entry: NewLedgerEntry): OutboxEntry {
-  const type = entry.kind === 'reverse' ? POINTS_REVERSED : POINTS_EARNED;
-  return {
-    topic: Topics.loyaltyEvents,
-    envelope: newEnvelope<PointsChangedPayload>({
-      id: eventIdFor(type, entry._id),
-      type,
-      source: 'loyalty',
-      key: entry.memberId,
-      payload: {
-        memberId: entry.memberId,
-        entryId: entry._id,
-        kind: entry.kind,
-        points: entry.points,
-        transactionId: entry.transactionId,
-        at: entry.at.toISOString(),
-      },
-    }),
-  };
-}
 
 export type { PointsEntry };

@@ -1,19 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
-import {
-  POINTS_EXPIRED,
-  POINTS_EXPIRING,
-  type PointsChangedPayload,
-  type PointsExpiringPayload,
-  Topics,
-} from '@crm/contracts';
+import { POINTS_EXPIRING, type PointsExpiringPayload, Topics } from '@crm/contracts';
 import { eventIdFor, insertOnce, newEnvelope, withOutbox, type WithOutbox } from '@crm/messaging';
 import { InjectMongo } from '@crm/service-kit';
 import { localMonth } from '../tiers/rolling-spend';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS } from './earning-settings';
-import { unspentByMonth } from './points-expiry';
+import { dueBefore, unspentByMonth } from './points-expiry';
 import { bookOf, PointsLedgerRepository } from './points-ledger.repository';
 
 /** How often accounts are checked; expiry is by month, so an hour late is on time. */
@@ -69,22 +63,9 @@ export class ExpirePoints implements OnApplicationBootstrap, OnModuleDestroy {
     let noticed = 0;
     for (const account of await this.ledger.books()) {
       if (account.mergedInto) continue;
-      expired += await this.ledger.expireDue(account._id, month, now, (points) => ({
-        topic: Topics.loyaltyEvents,
-        envelope: newEnvelope<PointsChangedPayload>({
-          id: eventIdFor(POINTS_EXPIRED, account._id, month),
-          type: POINTS_EXPIRED,
-          source: 'loyalty',
-          key: account._id,
-          payload: {
-            memberId: account._id,
-            entryId: `expire:${account._id}:${month}`,
-            kind: 'expire',
-            points,
-            at: now.toISOString(),
-          },
-        }),
-      }));
+      // The scan's book is enough to skip most accounts; the ledger decides again in its turn.
+      if (dueBefore(bookOf(account), month) > 0)
+        expired += await this.ledger.expireDue(account._id, month, now);
       const expiring = unspentByMonth(bookOf(account))[month] ?? 0;
       if (expiring > 0 && (await this.notify(account._id, month, expiring))) noticed++;
     }

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import type { PointsEntryKind } from '@crm/contracts';
+import { POINTS_EXPIRED, type PointsEntryKind } from '@crm/contracts';
 import {
   insertOnce,
   KeyedLock,
@@ -12,6 +12,7 @@ import {
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { EarnedLine } from './earning';
+import { pointsEvent } from './points-event';
 import { bookAfter, dueBefore, type ExpiryBook, unspentByMonth } from './points-expiry';
 import { availablePoints, locksAfter, type PointsLock } from './points-locks';
 
@@ -157,13 +158,9 @@ export class PointsLedgerRepository implements OnModuleInit {
         await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(rejected)));
         return rejected;
       }
-      const doc: PointsEntry = withOutbox(
-        { ...entry, postedAt, pending: true, balanceAfter: balance + entry.points },
-        ...events,
-      );
-      await dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc));
-      await this.applyUnlocked(doc);
-      return { ...doc, pending: undefined, outbox: undefined, outboxPending: undefined };
+      const accepted = { ...entry, balanceAfter: balance + entry.points };
+      await this.postUnlocked(accepted, ...events);
+      return { ...accepted, postedAt };
     });
   }
 
@@ -181,7 +178,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         return existing;
       }
       const account = await this.account(mergedId);
-      const doc: PointsEntry = {
+      const doc: NewEntry = {
         _id: id,
         memberId: mergedId,
         kind: 'merge',
@@ -190,11 +187,8 @@ export class PointsLedgerRepository implements OnModuleInit {
         locks: (account?.locked ?? []).filter((lock) => lock.until > at),
         buckets: unspentByMonth(bookOf(account)),
         at,
-        postedAt: new Date(),
-        pending: true,
       };
-      await dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc));
-      await this.applyUnlocked(doc);
+      await this.postUnlocked(doc);
       await dbSpan(ACCOUNTS, 'update', () =>
         this.accounts.updateOne({ _id: mergedId }, { $set: { mergedInto: survivorId } }),
       );
@@ -217,33 +211,21 @@ export class PointsLedgerRepository implements OnModuleInit {
    * Expires what is left of the credits whose month ended before `currentMonth`, oldest first,
    * decided in the member's write turn; once per member and month. Returns the points expired.
    */
-  expireDue(
-    memberId: string,
-    currentMonth: string,
-    at: Date,
-    ...events: ((points: number) => OutboxEntry)[]
-  ) {
+  expireDue(memberId: string, currentMonth: string, at: Date): Promise<number> {
     return this.writes.run(memberId, async () => {
       const account = await this.account(memberId);
       const due = dueBefore(bookOf(account), currentMonth);
       if (due <= 0 || account?.mergedInto) return 0;
-      const doc: PointsEntry = withOutbox(
-        {
-          _id: `expire:${memberId}:${currentMonth}`,
-          memberId,
-          kind: 'expire' as const,
-          points: -due,
-          lines: [],
-          at,
-          postedAt: new Date(),
-          pending: true as const,
-        },
-        ...events.map((event) => event(-due)),
-      );
-      if (!(await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc)))))
-        return 0;
-      await this.applyUnlocked(doc);
-      return due;
+      const expiry: NewEntry = {
+        _id: `expire:${memberId}:${currentMonth}`,
+        memberId,
+        kind: 'expire',
+        points: -due,
+        lines: [],
+        at,
+      };
+      const posted = await this.postUnlocked(expiry, pointsEvent(POINTS_EXPIRED, expiry));
+      return posted ? due : 0;
     });
   }
 
@@ -321,6 +303,18 @@ export class PointsLedgerRepository implements OnModuleInit {
     );
   }
 
+  /** Steps 1–4 in the member's write turn; false if the entry was on file already. */
+  private async postUnlocked(entry: NewEntry, ...events: OutboxEntry[]): Promise<boolean> {
+    const doc: PointsEntry = withOutbox(
+      { ...entry, postedAt: new Date(), pending: true },
+      ...events,
+    );
+    if (!(await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc)))))
+      return false;
+    await this.applyUnlocked(doc);
+    return true;
+  }
+
   private apply(entry: PointsEntry): Promise<void> {
     return this.writes.run(entry.memberId, () => this.applyUnlocked(entry));
   }
@@ -330,9 +324,9 @@ export class PointsLedgerRepository implements OnModuleInit {
     // Another delivery of the same entry may have applied it while this one waited.
     const current = await this.entry(entry._id);
     if (!current?.pending) return;
-    await this.openUnlocked(entry.memberId, entry.at);
     // Read, then written whole: this process is the account's only writer (its write turn).
     const account = await this.account(entry.memberId);
+    if (!account) await this.openUnlocked(entry.memberId, entry.at);
     const locked = locksAfter(account?.locked ?? [], entry, new Date());
     const { expiring, debited } = bookAfter(bookOf(account), entry);
     await dbSpan(ACCOUNTS, 'update', () =>

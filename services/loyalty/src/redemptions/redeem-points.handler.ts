@@ -3,14 +3,16 @@ import {
   AppError,
   ErrorCode,
   POINTS_REDEEMED,
-  type PointsChangedPayload,
   type RedeemPointsCommand,
   type RedemptionView,
-  Topics,
 } from '@crm/contracts';
-import { eventIdFor, newEnvelope } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
-import { type PointsEntry, PointsLedgerRepository } from '../points/points-ledger.repository';
+import { pointsEvent } from '../points/points-event';
+import {
+  type NewEntry,
+  type PointsEntry,
+  PointsLedgerRepository,
+} from '../points/points-ledger.repository';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import { rewardById } from './reward-catalogue';
 
@@ -36,37 +38,17 @@ export class RedeemPoints {
       const quantity = command.quantity ?? 1;
       const id = `redeem:${command.id}:${command.idempotencyKey}`;
       const at = new Date();
-      const payload: PointsChangedPayload = {
+      const redemption: NewEntry = {
+        _id: id,
         memberId: command.id,
-        entryId: id,
         kind: 'redeem',
         points: -reward.points * quantity,
-        rewardId: reward.id,
-        quantity,
-        at: at.toISOString(),
+        lines: [],
+        reward: { id: reward.id, quantity },
+        ...(staffId ? { staffId } : {}),
+        at,
       };
-      const entry = await this.ledger.spend(
-        {
-          _id: id,
-          memberId: command.id,
-          kind: 'redeem',
-          points: payload.points,
-          lines: [],
-          reward: { id: reward.id, quantity },
-          ...(staffId ? { staffId } : {}),
-          at,
-        },
-        {
-          topic: Topics.loyaltyEvents,
-          envelope: newEnvelope({
-            id: eventIdFor(POINTS_REDEEMED, id),
-            type: POINTS_REDEEMED,
-            source: 'loyalty',
-            key: command.id,
-            payload,
-          }),
-        },
-      );
+      const entry = await this.ledger.spend(redemption, pointsEvent(POINTS_REDEEMED, redemption));
       if (entry.rejected) throw insufficient(entry);
       this.outbox.nudge();
       return {

@@ -4,16 +4,14 @@ import { inSpan } from '@crm/observability';
 import { EARNING_SETTINGS } from '../points/earning-settings';
 import type { EarningSettings } from '../points/earning';
 import { LoyaltyOutbox } from '../loyalty-outbox';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { MemberTierRepository } from './member-tier.repository';
 import { localMonth } from './rolling-spend';
 
-/** `purchase.recorded` → the member's rolling spend, and a tier raised as soon as it is reached. */
+/** `purchase.recorded` (its member resolved past merges) → the member's rolling spend, and a tier raised as soon as it is reached. */
 @Injectable()
 export class TrackSpend {
   constructor(
     private readonly tiers: MemberTierRepository,
-    private readonly ledger: PointsLedgerRepository,
     private readonly outbox: LoyaltyOutbox,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
@@ -24,7 +22,7 @@ export class TrackSpend {
       const offset = this.settings.utcOffsetMinutes;
       const month = localMonth(new Date(purchase.occurredAt), offset);
       const counted = await this.tiers.countSpend(
-        await this.ledger.holderOf(purchase.memberId),
+        purchase.memberId,
         purchase.transactionId,
         month,
         cents,
