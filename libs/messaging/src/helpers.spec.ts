@@ -62,4 +62,21 @@ describe('KeyedLock', () => {
     await expect(lock.run('k', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
     await expect(lock.run('k', async () => 42)).resolves.toBe(42);
   });
+
+  it('holds many keys at once: no other work on its keys inside it, crossing runs never deadlock', async () => {
+    const lock = new KeyedLock();
+    const log: string[] = [];
+    const all = lock.runAll(['b', 'a', 'a'], async () => {
+      log.push('all+');
+      await sleep(10);
+      log.push('all-');
+    });
+    const single = lock.run('b', async () => void log.push('b'));
+    const crossing = lock.runAll(['b', 'c'], async () => void log.push('bc'));
+    const reversed = lock.runAll(['c', 'a'], async () => void log.push('ca'));
+    await Promise.all([all, single, crossing, reversed]);
+    // Nothing else on its keys runs inside the run.
+    expect(log.indexOf('all-') - log.indexOf('all+')).toBe(1);
+    expect(log).toHaveLength(5);
+  });
 });

@@ -23,4 +23,15 @@ export class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+
+  /**
+   * Runs `work` holding every key's turn at once (a run of writes over many documents). Keys
+   * are taken in sorted order, so two such calls never wait on each other in a cycle.
+   */
+  runAll<T>(keys: Iterable<string>, work: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(keys)].sort();
+    const take = (i: number): Promise<T> =>
+      i === sorted.length ? work() : this.run(sorted[i]!, () => take(i + 1));
+    return take(0);
+  }
 }

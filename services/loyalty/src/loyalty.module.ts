@@ -6,7 +6,6 @@ import { MemberEventsConsumer } from './member-events.kafka.consumer';
 import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { AdjustPoints } from './points/adjust-points.handler';
-import { EarnPoints } from './points/earn-points.handler';
 import { EARNING_SETTINGS, earningSettings } from './points/earning-settings';
 import { CreateEarningRule } from './earning-rules/create-earning-rule.handler';
 import { EarningRules } from './earning-rules/earning-rules';
@@ -18,10 +17,10 @@ import { GetPoints } from './points/get-points.handler';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { PointsNatsController } from './points/points.nats.controller';
 import { LoyaltyOutbox } from './loyalty-outbox';
+import { CountPurchases } from './purchases/count-purchases.handler';
 import { GetTier } from './tiers/get-tier.handler';
 import { MemberTierRepository } from './tiers/member-tier.repository';
 import { TiersNatsController } from './tiers/tiers.nats.controller';
-import { TrackSpend } from './tiers/track-spend.handler';
 import { RedeemPoints } from './redemptions/redeem-points.handler';
 import { RedemptionsNatsController } from './redemptions/redemptions.nats.controller';
 
@@ -50,7 +49,7 @@ export class LoyaltyModule {
         ExpirePoints,
         OpenPointsAccount,
         MergeAccounts,
-        EarnPoints,
+        CountPurchases,
         GetPoints,
         AdjustPoints,
         RedeemPoints,
@@ -58,7 +57,6 @@ export class LoyaltyModule {
         EarningRulesRepository,
         EarningRules,
         CreateEarningRule,
-        TrackSpend,
         GetTier,
         MemberEventsConsumer,
       ],

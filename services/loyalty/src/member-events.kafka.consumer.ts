@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type EventEnvelope,
   MEMBER_MERGED,
   MEMBER_REGISTERED,
   MemberMergedPayload,
@@ -8,20 +9,20 @@ import {
   PurchaseRecordedPayload,
   Topics,
 } from '@crm/contracts';
-import { EnvelopeRouter } from '@crm/messaging';
+import { type DecodedMessage, EnvelopeRouter, type MessageHandler } from '@crm/messaging';
 import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
 import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
-import { EarnPoints } from './points/earn-points.handler';
-import { PointsLedgerRepository } from './points/points-ledger.repository';
-import { TrackSpend } from './tiers/track-spend.handler';
+import { CountPurchases } from './purchases/count-purchases.handler';
 
 export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
 
 /**
  * members.events.v1 → loyalty: accounts for new members, points and tier spend for their
- * purchases, merged accounts for merged members. One
- * group reads the topic once; the events are keyed by member, so each member's arrive in order.
+ * purchases, merged accounts for merged members. One group reads the topic once; the events
+ * are keyed by member, so each member's arrive in order. Purchases are counted in runs (one
+ * write per member per run rather than per sale); the other events between them one by one,
+ * in their place.
  */
 @Injectable()
 export class MemberEventsConsumer extends ConsumerHost {
@@ -30,28 +31,46 @@ export class MemberEventsConsumer extends ConsumerHost {
   constructor(
     consumers: ConsumerFactory,
     openAccount: OpenPointsAccount,
-    earnPoints: EarnPoints,
-    trackSpend: TrackSpend,
+    countPurchases: CountPurchases,
     mergeAccounts: MergeAccounts,
-    ledger: PointsLedgerRepository,
   ) {
     super();
     const router = new EnvelopeRouter()
       .on(MEMBER_REGISTERED, MemberRegisteredPayload, (payload, envelope) =>
         openAccount.execute(payload, envelope),
       )
-      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, async (payload) => {
-        // A merged member's purchases count on the survivor: resolved once for both.
-        const purchase = { ...payload, memberId: await ledger.holderOf(payload.memberId) };
-        // Both idempotent by transaction: a retry after either redoes nothing twice.
-        await earnPoints.execute(purchase);
-        await trackSpend.execute(purchase);
-      })
+      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) =>
+        countPurchases.execute([payload]),
+      )
       .on(MEMBER_MERGED, MemberMergedPayload, (payload) => mergeAccounts.execute(payload));
-    this.consumer = consumers.create(
-      LOYALTY_MEMBER_EVENTS_GROUP,
-      [Topics.membersEvents],
-      router as never,
-    );
+    const handler: MessageHandler<EventEnvelope> = {
+      decode: (message) => router.decode(message),
+      apply: (message) => router.apply(message),
+      applyBatch: (messages) =>
+        inRuns(messages, PURCHASE_RECORDED, router, (payloads) =>
+          countPurchases.execute(payloads as PurchaseRecordedPayload[]),
+        ),
+    };
+    this.consumer = consumers.create(LOYALTY_MEMBER_EVENTS_GROUP, [Topics.membersEvents], handler);
   }
+}
+
+/** Hands each stretch of consecutive `type` events to `run`, and every other event to `router`, in order. */
+async function inRuns(
+  messages: DecodedMessage<EventEnvelope>[],
+  type: string,
+  router: EnvelopeRouter,
+  run: (payloads: unknown[]) => Promise<void>,
+): Promise<void> {
+  let stretch: unknown[] = [];
+  for (const message of messages) {
+    if (message.value.type === type) {
+      stretch.push(message.value.payload);
+      continue;
+    }
+    if (stretch.length > 0) await run(stretch);
+    stretch = [];
+    await router.apply(message);
+  }
+  if (stretch.length > 0) await run(stretch);
 }

@@ -1,4 +1,4 @@
-import { type PointsChangedPayload, Topics } from '@crm/contracts';
+import { POINTS_EARNED, POINTS_REVERSED, type PointsChangedPayload, Topics } from '@crm/contracts';
 import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
 import type { PointsEntry } from './points-ledger.repository';
 
@@ -28,4 +28,14 @@ export function pointsEvent(
       },
     }),
   };
+}
+
+/** The event of an entry posted in a run (purchases): earned or reversed. */
+export function runEntryEvent(
+  entry: Pick<
+    PointsEntry,
+    '_id' | 'memberId' | 'kind' | 'points' | 'transactionId' | 'reward' | 'at'
+  >,
+): OutboxEntry {
+  return pointsEvent(entry.kind === 'reverse' ? POINTS_REVERSED : POINTS_EARNED, entry);
 }

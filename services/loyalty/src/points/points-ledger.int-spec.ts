@@ -115,4 +115,53 @@ describe('points ledger', () => {
     await ledger.post(later);
     expect((await ledger.history('m1', 2)).map((e) => e._id)).toEqual(['earn:T5', 'earn:T2']);
   });
+
+  it('posts a run once: one write per member, replays and single posts alongside', async () => {
+    const run = [earn('r1', 'R1', 10), earn('r2', 'R2', 20), earn('r1', 'R3', 5)];
+    expect((await ledger.postRun(run)).map((e) => e._id)).toEqual([
+      'earn:R1',
+      'earn:R2',
+      'earn:R3',
+    ]);
+    // A redelivered run, overlapping the first, posts only what is new.
+    const again = await ledger.postRun([earn('r1', 'R3', 5), earn('r1', 'R4', 1)]);
+    expect(again.map((e) => e._id)).toEqual(['earn:R4']);
+    await ledger.post(earn('r2', 'R5', 7));
+    expect(await invariant('r1')).toMatchObject({ balance: 16, sumOfEntries: 16 });
+    expect(await invariant('r2')).toMatchObject({ balance: 27, sumOfEntries: 27 });
+    // Runs marked applied leave the account's list at its next run.
+    expect((await ledger.account('r1'))?.inFlightRuns).toHaveLength(1);
+    const runs = await ledger.runs.find({}).toArray();
+    expect(runs.every((r) => r.state === 'applied')).toBe(true);
+    // The entries' events leave with the run's last write.
+    expect(
+      runs
+        .flatMap((r) => r.outbox ?? [])
+        .map((o) => o.envelope.type)
+        .sort(),
+    ).toEqual(['points.earned', 'points.earned', 'points.earned', 'points.earned']);
+  });
+
+  it('finishes a run a crash left half-applied, adding each share once', async () => {
+    // The run's entries went in and one of its two accounts moved, then the process died.
+    const runId = 'crashed-run';
+    await ledger.runs.insertOne({ _id: runId, state: 'open', startedAt: at });
+    await ledger.entries.insertMany([
+      { ...earn('c1', 'K1', 11), run: runId, postedAt: at },
+      { ...earn('c2', 'K2', 22), run: runId, postedAt: at },
+    ]);
+    await ledger.accounts.insertOne({
+      _id: 'c1',
+      balance: 11,
+      inFlightRuns: [runId],
+      openedAt: at,
+    });
+    // The redelivered sales find their entries on file and leave them to the crashed run.
+    expect(await ledger.postRun([earn('c1', 'K1', 11), earn('c2', 'K2', 22)])).toEqual([]);
+    expect(await ledger.finishOpenRuns(new Date())).toBe(1);
+    expect(await ledger.finishOpenRuns(new Date())).toBe(0);
+    expect(await invariant('c1')).toMatchObject({ balance: 11, sumOfEntries: 11 });
+    expect(await invariant('c2')).toMatchObject({ balance: 22, sumOfEntries: 22 });
+    expect(await ledger.runs.findOne({ _id: runId })).toMatchObject({ state: 'applied' });
+  });
 });

@@ -5,7 +5,7 @@ import { eventIdFor, KeyedLock, newEnvelope, queueEvents, type WithOutbox } from
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 import { higher, tierAfterSpend } from './tier-table';
-import { monthsInWindow, spendIn } from './rolling-spend';
+import { monthsInWindow, type SpendBook, spendIn } from './rolling-spend';
 
 /** A member's tier and the spend it is measured on, month by month (chain's local months). */
 export interface MemberTierDocument extends WithOutbox {
@@ -75,34 +75,34 @@ export class MemberTierRepository {
     });
   }
 
+  /** Several members' documents in one query. */
+  async findMany(memberIds: string[]): Promise<Map<string, MemberTierDocument>> {
+    const docs = await dbSpan(COLLECTION, 'find', () =>
+      this.collection.find({ _id: { $in: memberIds } }, { projection: { outbox: 0 } }).toArray(),
+    );
+    return new Map(docs.map((doc) => [doc._id, doc]));
+  }
+
+  /** Runs `write` holding the turns of all these members' documents. */
+  serializeAll<T>(memberIds: Iterable<string>, write: () => Promise<T>): Promise<T> {
+    return this.writes.runAll(memberIds, write);
+  }
+
   /**
-   * Counts a transaction's spend (negative for a refund) in its month, once, and raises the
-   * tier if the rolling spend now reaches a higher one (`tier.changed` leaves with the write).
-   * Returns false when it was counted before or its month is already outside the window.
+   * Writes a member's counted spend and tier, in the caller's turn for the member, with a
+   * `tier.changed` for each change (keyed by the transaction that made it) in the same write.
    */
-  countSpend(
+  async saveUnlocked(
     memberId: string,
-    transactionId: string,
-    month: string,
-    cents: number,
+    book: SpendBook,
+    changes: { from: Tier; to: Tier; transactionId: string }[],
     now: Date,
-    utcOffsetMinutes: number,
-  ): Promise<boolean> {
-    return this.serialize(memberId, async () => {
-      const held = await this.find(memberId);
-      const window = monthsInWindow(now, utcOffsetMinutes);
-      if (!window.includes(month) || held?.months[month]?.tx.includes(transactionId)) return false;
-      const months = Object.fromEntries(
-        Object.entries(held?.months ?? {}).filter(([key]) => window.includes(key)),
-      );
-      const bucket = months[month] ?? { cents: 0, tx: [] };
-      months[month] = { cents: bucket.cents + cents, tx: [...bucket.tx, transactionId] };
-      const from = held?.tier ?? 'regular';
-      const to = tierAfterSpend(from, spendIn(months, window));
-      const set: Record<string, unknown> = { months, tier: to };
-      let push: Record<string, unknown> | undefined;
-      if (to !== from) {
-        const queued = queueEvents({
+  ): Promise<void> {
+    const set: Record<string, unknown> = { months: book.months, tier: book.tier };
+    let push: Record<string, unknown> | undefined;
+    if (changes.length > 0) {
+      const queued = queueEvents(
+        ...changes.map(({ from, to, transactionId }) => ({
           topic: Topics.loyaltyEvents,
           envelope: newEnvelope<TierChangedPayload>({
             id: eventIdFor(TIER_CHANGED, memberId, transactionId),
@@ -111,18 +111,22 @@ export class MemberTierRepository {
             key: memberId,
             payload: { memberId, from, to, at: now.toISOString() },
           }),
-        });
-        Object.assign(set, { changedAt: now }, queued.$set);
-        push = queued.$push;
-      }
-      await dbSpan(COLLECTION, 'update', () =>
-        this.collection.updateOne(
-          { _id: memberId },
-          { $set: set, ...(push ? { $push: push } : {}) } as never,
-          { upsert: true },
-        ),
+        })),
       );
-      return true;
-    });
+      Object.assign(set, { changedAt: now }, queued.$set);
+      push = queued.$push;
+    }
+    await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateOne(
+        { _id: memberId },
+        { $set: set, ...(push ? { $push: push } : {}) } as never,
+        { upsert: true },
+      ),
+    );
   }
+}
+
+/** A member's spend book as held, or an empty one at the lowest tier. */
+export function spendBookOf(doc: MemberTierDocument | null | undefined): SpendBook {
+  return { tier: doc?.tier ?? 'regular', months: doc?.months ?? {} };
 }

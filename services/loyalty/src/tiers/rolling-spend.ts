@@ -1,3 +1,6 @@
+import type { Tier } from '@crm/contracts';
+import { tierAfterSpend } from './tier-table';
+
 /** `YYYY-MM` of an instant in the chain's local time. */
 export function localMonth(at: Date, utcOffsetMinutes: number): string {
   return new Date(at.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 7);
@@ -17,4 +20,32 @@ export function monthsInWindow(now: Date, utcOffsetMinutes: number): string[] {
 
 export function spendIn(months: Record<string, { cents: number }>, window: string[]): number {
   return window.reduce((sum, key) => sum + (months[key]?.cents ?? 0), 0);
+}
+
+/** A member's tier and the spend it is measured on, by local month with the transactions counted. */
+export interface SpendBook {
+  tier: Tier;
+  months: Record<string, { cents: number; tx: string[] }>;
+}
+
+/**
+ * The book after a transaction's spend (negative for a refund) is counted in its month, and
+ * the tier raised if the rolling spend now reaches a higher one; null when it was counted
+ * before or its month is outside the window. Months that left the window are dropped, which
+ * bounds the list of counted transactions.
+ */
+export function countedSpend(
+  book: SpendBook,
+  transactionId: string,
+  month: string,
+  cents: number,
+  window: string[],
+): SpendBook | null {
+  if (!window.includes(month) || book.months[month]?.tx.includes(transactionId)) return null;
+  const months = Object.fromEntries(
+    Object.entries(book.months).filter(([key]) => window.includes(key)),
+  );
+  const bucket = months[month] ?? { cents: 0, tx: [] };
+  months[month] = { cents: bucket.cents + cents, tx: [...bucket.tx, transactionId] };
+  return { months, tier: tierAfterSpend(book.tier, spendIn(months, window)) };
 }
