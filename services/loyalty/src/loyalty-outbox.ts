@@ -8,7 +8,7 @@ import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { ExpirePoints } from './points/expire-points';
 import { MemberTierRepository } from './tiers/member-tier.repository';
 
-/** Relays the events queued on ledger entries, member tiers and expiry notices to loyalty.events.v1. */
+/** Relays the events queued on ledger entries and runs, member tiers and expiry notices to loyalty.events.v1. */
 @Injectable()
 export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
@@ -23,7 +23,12 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     logger.setContext('LoyaltyOutbox');
     this.relay = new OutboxRelay(
-      [ledger.entries as never, tiers.collection as never, expiry.notices as never],
+      [
+        ledger.entries as never,
+        ledger.runs as never,
+        tiers.collection as never,
+        expiry.notices as never,
+      ],
       producer,
       {
         pollMs: config.OUTBOX_POLL_MS,
@@ -31,8 +36,9 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
         serialize: (collection, id, write) =>
           collection === tiers.collection.collectionName
             ? tiers.serialize(String(id), write)
-            : collection === expiry.notices.collectionName
-              ? write() // written once, by its insert
+            : collection === expiry.notices.collectionName ||
+                collection === ledger.runs.collectionName
+              ? write() // events queued by its last write; only the relay writes after it
               : ledger.serializeEntry(String(id), write),
       },
       logger.logger,
