@@ -18,4 +18,8 @@ export class LoyaltyConfig extends ServiceConfig {
   @IsInt() @Min(30) @Max(3650) POINTS_LIFETIME_DAYS: number = 365;
   /** The chain's local time as minutes east of UTC (China: 480). */
   @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
+  /** One-off bonuses (points): a completed online profile, an answered survey, a useful suggestion. */
+  @IsInt() @Min(0) @Max(100_000) BONUS_PROFILE_POINTS: number = 200;
+  @IsInt() @Min(0) @Max(100_000) BONUS_SURVEY_POINTS: number = 50;
+  @IsInt() @Min(0) @Max(100_000) BONUS_SUGGESTION_POINTS: number = 100;
 }

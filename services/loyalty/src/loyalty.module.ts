@@ -24,6 +24,9 @@ import { TiersNatsController } from './tiers/tiers.nats.controller';
 import { TrackSpend } from './tiers/track-spend.handler';
 import { RedeemPoints } from './redemptions/redeem-points.handler';
 import { RedemptionsNatsController } from './redemptions/redemptions.nats.controller';
+import { BONUS_AMOUNTS, bonusAmounts } from './bonuses/bonus-amounts';
+import { BonusesNatsController } from './bonuses/bonuses.nats.controller';
+import { GrantBonus } from './bonuses/grant-bonus.handler';
 
 @Module({})
 export class LoyaltyModule {
@@ -41,9 +44,11 @@ export class LoyaltyModule {
         RedemptionsNatsController,
         TiersNatsController,
         EarningRulesNatsController,
+        BonusesNatsController,
       ],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
+        { provide: BONUS_AMOUNTS, useValue: bonusAmounts(config) },
         PointsLedgerRepository,
         LoyaltyOutbox,
         FinishPendingEntries,
@@ -61,6 +66,7 @@ export class LoyaltyModule {
         TrackSpend,
         GetTier,
         MemberEventsConsumer,
+        GrantBonus,
       ],
     };
   }
