@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
 export class LoyaltyConfig extends ServiceConfig {
@@ -22,4 +22,12 @@ export class LoyaltyConfig extends ServiceConfig {
   @IsInt() @Min(0) @Max(100_000) BONUS_PROFILE_POINTS: number = 200;
   @IsInt() @Min(0) @Max(100_000) BONUS_SURVEY_POINTS: number = 50;
   @IsInt() @Min(0) @Max(100_000) BONUS_SUGGESTION_POINTS: number = 100;
+  /** The yearly tier review's date (`MM-DD`, chain's local calendar): tiers go down only then. */
+  @Matches(
+    /^(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))$/,
+    {
+      message: 'TIER_REVIEW_MONTH_DAY must be a date every year has, as MM-DD (e.g. 01-01)',
+    },
+  )
+  TIER_REVIEW_MONTH_DAY: string = '01-01';
 }

@@ -27,6 +27,8 @@ import { RedemptionsNatsController } from './redemptions/redemptions.nats.contro
 import { BONUS_AMOUNTS, bonusAmounts } from './bonuses/bonus-amounts';
 import { BonusesNatsController } from './bonuses/bonuses.nats.controller';
 import { GrantBonus } from './bonuses/grant-bonus.handler';
+import { TIER_REVIEW_SETTINGS, tierReviewSettings } from './tiers/tier-review';
+import { YearlyTierReview } from './tiers/yearly-tier-review';
 
 @Module({})
 export class LoyaltyModule {
@@ -49,6 +51,7 @@ export class LoyaltyModule {
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
         { provide: BONUS_AMOUNTS, useValue: bonusAmounts(config) },
+        { provide: TIER_REVIEW_SETTINGS, useValue: tierReviewSettings(config) },
         PointsLedgerRepository,
         LoyaltyOutbox,
         FinishPendingEntries,
@@ -67,6 +70,7 @@ export class LoyaltyModule {
         GetTier,
         MemberEventsConsumer,
         GrantBonus,
+        YearlyTierReview,
       ],
     };
   }
