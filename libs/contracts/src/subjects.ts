@@ -37,6 +37,11 @@ export const Subjects = {
       create: 'loyalty.v1.earning-rules.create',
       list: 'loyalty.v1.earning-rules.list',
     },
+    rewards: {
+      create: 'loyalty.v1.rewards.create',
+      update: 'loyalty.v1.rewards.update',
+      list: 'loyalty.v1.rewards.list',
+    },
   },
 } as const;
 

@@ -14,6 +14,7 @@ import { PointsHttpController } from './loyalty/points.http.controller';
 import { TiersHttpController } from './loyalty/tiers.http.controller';
 import { EarningRulesHttpController } from './loyalty/earning-rules.http.controller';
 import { BonusesHttpController } from './loyalty/bonuses.http.controller';
+import { RewardsHttpController } from './loyalty/rewards.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -39,6 +40,7 @@ export class GatewayModule {
         TiersHttpController,
         EarningRulesHttpController,
         BonusesHttpController,
+        RewardsHttpController,
       ],
       providers: [
         JwtVerifier,

@@ -29,6 +29,10 @@ import { BonusesNatsController } from './bonuses/bonuses.nats.controller';
 import { GrantBonus } from './bonuses/grant-bonus.handler';
 import { TIER_REVIEW_SETTINGS, tierReviewSettings } from './tiers/tier-review';
 import { YearlyTierReview } from './tiers/yearly-tier-review';
+import { RewardCatalogue } from './rewards/reward-catalogue';
+import { RewardsNatsController } from './rewards/rewards.nats.controller';
+import { RewardsRepository } from './rewards/rewards.repository';
+import { SaveReward } from './rewards/save-reward.handler';
 
 @Module({})
 export class LoyaltyModule {
@@ -47,6 +51,7 @@ export class LoyaltyModule {
         TiersNatsController,
         EarningRulesNatsController,
         BonusesNatsController,
+        RewardsNatsController,
       ],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
@@ -71,6 +76,9 @@ export class LoyaltyModule {
         MemberEventsConsumer,
         GrantBonus,
         YearlyTierReview,
+        RewardsRepository,
+        RewardCatalogue,
+        SaveReward,
       ],
     };
   }
