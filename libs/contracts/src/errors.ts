@@ -14,6 +14,10 @@ export const ErrorCode = {
   MEMBER_CHANGED: 'MEMBER.CHANGED',
   /** A redemption asked for more points than the member has. */
   POINTS_INSUFFICIENT: 'POINTS.INSUFFICIENT',
+  /** A catalogue reward that exists but is not offered now (inactive or out of stock). */
+  REWARD_UNAVAILABLE: 'REWARD.UNAVAILABLE',
+  /** A reward id already in the catalogue (update it with PUT instead). */
+  REWARD_EXISTS: 'REWARD.EXISTS',
   RATE_LIMITED: 'RATE.LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM.UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM.TIMEOUT',
@@ -30,6 +34,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.MEMBER_PHONE_TAKEN]: 409,
   [ErrorCode.MEMBER_CHANGED]: 409,
   [ErrorCode.POINTS_INSUFFICIENT]: 409,
+  [ErrorCode.REWARD_UNAVAILABLE]: 409,
+  [ErrorCode.REWARD_EXISTS]: 409,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.UPSTREAM_UNAVAILABLE]: 503,
   [ErrorCode.UPSTREAM_TIMEOUT]: 504,

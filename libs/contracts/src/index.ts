@@ -31,3 +31,5 @@ export * from './loyalty/redemption.dto';
 export * from './loyalty/tier.dto';
 export * from './events/tier-changed.event';
 export * from './loyalty/earning-rule.dto';
+export * from './loyalty/bonus.dto';
+export * from './loyalty/reward.dto';

@@ -31,10 +31,16 @@ export const Subjects = {
     points: 'loyalty.v1.points.get',
     redeem: 'loyalty.v1.points.redeem',
     adjust: 'loyalty.v1.points.adjust',
+    bonus: 'loyalty.v1.points.bonus',
     tier: 'loyalty.v1.tier.get',
     earningRules: {
       create: 'loyalty.v1.earning-rules.create',
       list: 'loyalty.v1.earning-rules.list',
+    },
+    rewards: {
+      create: 'loyalty.v1.rewards.create',
+      update: 'loyalty.v1.rewards.update',
+      list: 'loyalty.v1.rewards.list',
     },
   },
 } as const;

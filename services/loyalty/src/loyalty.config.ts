@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
 export class LoyaltyConfig extends ServiceConfig {
@@ -18,4 +18,16 @@ export class LoyaltyConfig extends ServiceConfig {
   @IsInt() @Min(30) @Max(3650) POINTS_LIFETIME_DAYS: number = 365;
   /** The chain's local time as minutes east of UTC (China: 480). */
   @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
+  /** One-off bonuses (points): a completed online profile, an answered survey, a useful suggestion. */
+  @IsInt() @Min(0) @Max(100_000) BONUS_PROFILE_POINTS: number = 200;
+  @IsInt() @Min(0) @Max(100_000) BONUS_SURVEY_POINTS: number = 50;
+  @IsInt() @Min(0) @Max(100_000) BONUS_SUGGESTION_POINTS: number = 100;
+  /** The yearly tier review's date (`MM-DD`, chain's local calendar): tiers go down only then. */
+  @Matches(
+    /^(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))$/,
+    {
+      message: 'TIER_REVIEW_MONTH_DAY must be a date every year has, as MM-DD (e.g. 01-01)',
+    },
+  )
+  TIER_REVIEW_MONTH_DAY: string = '01-01';
 }

@@ -23,6 +23,15 @@ import { MemberTierRepository } from './tiers/member-tier.repository';
 import { TiersNatsController } from './tiers/tiers.nats.controller';
 import { RedeemPoints } from './redemptions/redeem-points.handler';
 import { RedemptionsNatsController } from './redemptions/redemptions.nats.controller';
+import { BONUS_AMOUNTS, bonusAmounts } from './bonuses/bonus-amounts';
+import { BonusesNatsController } from './bonuses/bonuses.nats.controller';
+import { GrantBonus } from './bonuses/grant-bonus.handler';
+import { TIER_REVIEW_SETTINGS, tierReviewSettings } from './tiers/tier-review';
+import { YearlyTierReview } from './tiers/yearly-tier-review';
+import { RewardCatalogue } from './rewards/reward-catalogue';
+import { RewardsNatsController } from './rewards/rewards.nats.controller';
+import { RewardsRepository } from './rewards/rewards.repository';
+import { SaveReward } from './rewards/save-reward.handler';
 
 @Module({})
 export class LoyaltyModule {
@@ -40,9 +49,13 @@ export class LoyaltyModule {
         RedemptionsNatsController,
         TiersNatsController,
         EarningRulesNatsController,
+        BonusesNatsController,
+        RewardsNatsController,
       ],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
+        { provide: BONUS_AMOUNTS, useValue: bonusAmounts(config) },
+        { provide: TIER_REVIEW_SETTINGS, useValue: tierReviewSettings(config) },
         PointsLedgerRepository,
         LoyaltyOutbox,
         FinishPendingEntries,
@@ -59,6 +72,11 @@ export class LoyaltyModule {
         CreateEarningRule,
         GetTier,
         MemberEventsConsumer,
+        GrantBonus,
+        YearlyTierReview,
+        RewardsRepository,
+        RewardCatalogue,
+        SaveReward,
       ],
     };
   }

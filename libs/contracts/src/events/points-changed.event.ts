@@ -7,6 +7,8 @@ export const POINTS_REDEEMED = 'points.redeemed';
 export const POINTS_ADJUSTED = 'points.adjusted';
 export const POINTS_EXPIRED = 'points.expired';
 export const POINTS_EXPIRING = 'points.expiring';
+/** A one-off bonus (profile completed, survey answered, useful suggestion): kind `bonus`. */
+export const POINTS_BONUS = 'points.bonus';
 
 /** Payload of the `points.*` events on loyalty.events.v1: one ledger entry. */
 export class PointsChangedPayload {

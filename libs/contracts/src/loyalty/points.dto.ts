@@ -16,6 +16,7 @@ export const POINTS_ENTRY_KINDS = [
   'expire',
   'adjust',
   'merge',
+  'bonus',
 ] as const;
 export type PointsEntryKind = (typeof POINTS_ENTRY_KINDS)[number];
 
@@ -27,9 +28,9 @@ export class PointsEntryView {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiPropertyOptional({ description: 'The POS transaction that caused it' })
   transactionId?: string;
-  @ApiPropertyOptional({ description: 'Why staff adjusted the balance' })
+  @ApiPropertyOptional({ description: 'Why staff adjusted the balance, or what a bonus was for' })
   reason?: string;
-  @ApiPropertyOptional({ description: 'The staff member who redeemed or adjusted' })
+  @ApiPropertyOptional({ description: 'The staff member who redeemed, adjusted or gave a bonus' })
   staffId?: string;
 }
 

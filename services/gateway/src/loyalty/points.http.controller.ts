@@ -53,7 +53,8 @@ export class PointsHttpController {
     summary: 'Spend points on a catalogue reward (never more than the balance)',
     description:
       'A retry with the same Idempotency-Key gets the first answer, accepted or refused; a ' +
-      'balance that does not cover the reward is a 409 with the balance.',
+      'balance that does not cover the reward is a 409 with the balance; a reward unknown to ' +
+      'the catalogue is a 400, an inactive or sold-out one a 409 (REWARD.UNAVAILABLE).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, example: '6f1c2d3e-redeem-0001' })
   @ApiBody({ type: RedeemPointsRequest })

@@ -320,6 +320,11 @@ export class PointsLedgerRepository implements OnModuleInit {
     );
   }
 
+  /** The member whose account takes an entry for `memberId`: the survivor if it was merged. */
+  async holderOf(memberId: string): Promise<string> {
+    return (await this.holdersOf([memberId])).get(memberId)!;
+  }
+
   /** The members whose accounts take entries for these: each itself, or its survivor. */
   async holdersOf(memberIds: string[]): Promise<Map<string, string>> {
     const merged = await dbSpan(ACCOUNTS, 'find', () =>

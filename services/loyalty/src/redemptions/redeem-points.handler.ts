@@ -6,6 +6,7 @@ import {
   type RedeemPointsCommand,
   type RedemptionView,
 } from '@crm/contracts';
+import { KeyedLock } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { pointsEvent } from '../points/points-event';
 import {
@@ -14,53 +15,80 @@ import {
   PointsLedgerRepository,
 } from '../points/points-ledger.repository';
 import { LoyaltyOutbox } from '../loyalty-outbox';
-import { rewardById } from './reward-catalogue';
+import { outOfStock, RewardCatalogue } from '../rewards/reward-catalogue';
+import type { RewardDocument } from '../rewards/rewards.repository';
+import { RewardsRepository } from '../rewards/rewards.repository';
 
 /**
  * Spends points on a catalogue reward. The entry's id is the member's idempotency key, so a
- * retried request gets the first answer (accepted or refused); the ledger decides in the
- * member's write turn, so concurrent redemptions never overdraw the balance.
+ * retried request gets the first answer (accepted or refused), even once the reward is
+ * withdrawn; the ledger decides in the member's write turn, so concurrent redemptions never
+ * overdraw the balance. A reward with stock is taken from it first and given back if the
+ * points are refused, so it is never oversold.
  */
 @Injectable()
 export class RedeemPoints {
+  /** One request per idempotency key at a time here, so a retry never takes stock twice. */
+  private readonly requests = new KeyedLock();
+
   constructor(
     private readonly ledger: PointsLedgerRepository,
     private readonly outbox: LoyaltyOutbox,
+    private readonly catalogue: RewardCatalogue,
+    private readonly rewards: RewardsRepository,
   ) {}
 
   execute(command: RedeemPointsCommand, staffId: string | undefined): Promise<RedemptionView> {
     return inSpan('loyalty.points.redeem', async () => {
-      const reward = rewardById(command.rewardId);
-      if (!reward)
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Unknown reward', [
-          { field: 'rewardId', reasons: ['must be a reward of the catalogue'] },
-        ]);
-      const quantity = command.quantity ?? 1;
       const id = `redeem:${command.id}:${command.idempotencyKey}`;
-      const at = new Date();
+      const quantity = command.quantity ?? 1;
+      let reward: RewardDocument;
+      try {
+        reward = this.catalogue.offered(command.rewardId, quantity);
+      } catch (refusal) {
+        // Withdrawn since? A retry still gets the first answer.
+        const earlier = await this.ledger.entry(id);
+        if (!earlier) throw refusal;
+        return this.answer(await this.ledger.spend(earlier));
+      }
       const redemption: NewEntry = {
         _id: id,
         memberId: command.id,
         kind: 'redeem',
         points: -reward.points * quantity,
         lines: [],
-        reward: { id: reward.id, quantity },
+        reward: { id: reward._id, quantity },
         ...(staffId ? { staffId } : {}),
-        at,
+        at: new Date(),
       };
-      const entry = await this.ledger.spend(redemption, pointsEvent(POINTS_REDEEMED, redemption));
-      if (entry.rejected) throw insufficient(entry);
-      this.outbox.nudge();
-      return {
-        redemptionId: entry._id,
-        memberId: entry.memberId,
-        rewardId: entry.reward!.id,
-        quantity: entry.reward!.quantity,
-        points: -entry.points,
-        balanceAfter: entry.balanceAfter!,
-        at: entry.at.toISOString(),
-      };
+      const event = pointsEvent(POINTS_REDEEMED, redemption);
+      if (reward.stock === undefined)
+        return this.answer(await this.ledger.spend(redemption, event));
+      return this.requests.run(id, async () => {
+        const earlier = await this.ledger.entry(id);
+        if (earlier) return this.answer(await this.ledger.spend(earlier));
+        if (!(await this.rewards.takeStock(reward._id, quantity))) throw outOfStock(reward._id);
+        // A spend that throws may still have gone in: its stock stays taken (under-counted,
+        // never oversold).
+        const entry = await this.ledger.spend(redemption, event);
+        if (entry.rejected) await this.rewards.returnStock(reward._id, quantity);
+        return this.answer(entry);
+      });
     });
+  }
+
+  private answer(entry: PointsEntry): RedemptionView {
+    if (entry.rejected) throw insufficient(entry);
+    this.outbox.nudge();
+    return {
+      redemptionId: entry._id,
+      memberId: entry.memberId,
+      rewardId: entry.reward!.id,
+      quantity: entry.reward!.quantity,
+      points: -entry.points,
+      balanceAfter: entry.balanceAfter!,
+      at: entry.at.toISOString(),
+    };
   }
 }
 

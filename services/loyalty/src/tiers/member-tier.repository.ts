@@ -6,6 +6,7 @@ import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 import { higher, tierAfterSpend } from './tier-table';
 import { monthsInWindow, type SpendBook, spendIn } from './rolling-spend';
+import { reviewedTier } from './tier-review';
 
 /** A member's tier and the spend it is measured on, month by month (chain's local months). */
 export interface MemberTierDocument extends WithOutbox {
@@ -16,6 +17,8 @@ export interface MemberTierDocument extends WithOutbox {
   changedAt?: Date;
   /** Members merged into this one: their spend is in `months`. */
   mergedFrom?: string[];
+  /** The last yearly review (`YYYY`) that set the tier: each member is reviewed once a year. */
+  reviewedFor?: string;
 }
 
 const COLLECTION = 'member_tiers';
@@ -123,6 +126,65 @@ export class MemberTierRepository {
         { upsert: true },
       ),
     );
+  }
+
+  /** Members the yearly review of `year` has still to see. */
+  async unreviewed(year: string): Promise<string[]> {
+    const docs = await dbSpan(COLLECTION, 'find', () =>
+      this.collection.find({ reviewedFor: { $ne: year } }, { projection: { _id: 1 } }).toArray(),
+    );
+    return docs.map((doc) => doc._id);
+  }
+
+  /**
+   * The yearly review of one member, in its write turn: the tier its rolling spend earns, down
+   * as well as up, and the `reviewedFor` mark in one single-document write with `tier.changed`
+   * (reason `yearly-review`) when the tier moves. Returns the change, or null if none.
+   */
+  review(
+    memberId: string,
+    year: string,
+    now: Date,
+    utcOffsetMinutes: number,
+  ): Promise<{ from: Tier; to: Tier } | null> {
+    return this.serialize(memberId, async () => {
+      const held = await this.find(memberId);
+      const decision = held && reviewedTier(held, year, now, utcOffsetMinutes);
+      if (!held || !decision) return null;
+      const { tier: from } = held;
+      const { to, spendCents } = decision;
+      const set: Record<string, unknown> = { reviewedFor: year };
+      let push: Record<string, unknown> | undefined;
+      if (to !== from) {
+        const queued = queueEvents({
+          topic: Topics.loyaltyEvents,
+          envelope: newEnvelope<TierChangedPayload>({
+            id: eventIdFor(TIER_CHANGED, memberId, 'yearly-review', year),
+            type: TIER_CHANGED,
+            source: 'loyalty',
+            key: memberId,
+            payload: {
+              memberId,
+              from,
+              to,
+              at: now.toISOString(),
+              reason: 'yearly-review',
+              reviewYear: year,
+              spend12mCents: spendCents,
+            },
+          }),
+        });
+        Object.assign(set, { tier: to, changedAt: now }, queued.$set);
+        push = queued.$push;
+      }
+      await dbSpan(COLLECTION, 'update', () =>
+        this.collection.updateOne({ _id: memberId, reviewedFor: { $ne: year } }, {
+          $set: set,
+          ...(push ? { $push: push } : {}),
+        } as never),
+      );
+      return to !== from ? { from, to } : null;
+    });
   }
 }
 

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type BonusView, type GrantBonusCommand, POINTS_BONUS } from '@crm/contracts';
+import { KeyedLock } from '@crm/messaging';
+import { inSpan } from '@crm/observability';
+import type { EarningSettings } from '../points/earning';
+import { EARNING_SETTINGS, expiryMonth } from '../points/earning-settings';
+import { entryView } from '../points/get-points.handler';
+import { pointsEvent } from '../points/points-event';
+import { type NewEntry, PointsLedgerRepository } from '../points/points-ledger.repository';
+import { LoyaltyOutbox } from '../loyalty-outbox';
+import { BONUS_AMOUNTS, type BonusAmounts, bonusEntryId, bonusReason } from './bonus-amounts';
+
+/**
+ * A one-off bonus given by staff (the gateway checks the role), posted as a ledger entry keyed
+ * by what it is for, so a retry or a second click gives the first entry back (`created: false`)
+ * and its amount as it was then, even if the settings changed since.
+ */
+@Injectable()
+export class GrantBonus {
+  /** Requests for one entry, one at a time here, so `created` is true for exactly one of them. */
+  private readonly grants = new KeyedLock();
+
+  constructor(
+    private readonly ledger: PointsLedgerRepository,
+    private readonly outbox: LoyaltyOutbox,
+    @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
+    @Inject(BONUS_AMOUNTS) private readonly amounts: BonusAmounts,
+  ) {}
+
+  execute(command: GrantBonusCommand, staffId: string | undefined): Promise<BonusView> {
+    return inSpan('loyalty.points.bonus', async () => {
+      // A merged duplicate's bonus is its survivor's: the same person gets the profile bonus once.
+      const memberId = await this.ledger.holderOf(command.id);
+      const id = bonusEntryId(command.kind, memberId, command.reference);
+      return this.grants.run(id, async () => {
+        const existing = await this.ledger.entry(id);
+        if (existing && !existing.pending) return { ...entryView(existing), created: false };
+        const at = new Date();
+        const bonus: NewEntry = {
+          _id: id,
+          memberId,
+          kind: 'bonus',
+          points: this.amounts[command.kind],
+          lines: [],
+          reason: bonusReason(command.kind, command.reference),
+          // Bonus points live as long as points earned, and may be spent at once.
+          expiresAfter: expiryMonth(at, this.settings),
+          ...(staffId ? { staffId } : {}),
+          at,
+        };
+        // Also finishes an entry a crash left pending; `post` never applies one twice.
+        const entry = await this.ledger.post(bonus, pointsEvent(POINTS_BONUS, bonus));
+        this.outbox.nudge();
+        return { ...entryView(entry), created: !existing };
+      });
+    });
+  }
+}
