@@ -13,3 +13,4 @@ export * from './bounded-map';
 export * from './keyed-lock';
 export * from './kafka/offsets-at';
 export * from './kafka/retry-retriable';
+export * from './mongo/find-by-ids';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
 import { POINTS_EXPIRED, type PointsEntryKind } from '@crm/contracts';
 import {
+  findByIds,
   forEachConcurrently,
   insertManyOnce,
   insertOnce,
@@ -99,6 +100,8 @@ const ACCOUNTS = 'points_accounts';
 const RUNS = 'points_runs';
 /** Account writes of a run in flight at once: overlap for the store's round trips. */
 const ACCOUNT_WRITES_IN_FLIGHT = 8;
+/** Queries of one run in flight at once. */
+const READS_IN_FLIGHT = 8;
 
 /**
  * The points ledger. FerretDB has no multi-document transactions, so an entry reaches the
@@ -302,22 +305,26 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   /** Entries on file among `ids`, by id. */
-  async entriesById(ids: string[]): Promise<Map<string, PointsEntry>> {
-    if (ids.length === 0) return new Map();
-    const docs = await dbSpan(ENTRIES, 'find', () =>
-      this.entries.find({ _id: { $in: ids } }, { projection: { outbox: 0 } }).toArray(),
+  entriesById(ids: string[]): Promise<Map<string, PointsEntry>> {
+    return dbSpan(ENTRIES, 'find', () =>
+      findByIds(this.entries, ids, { projection: { outbox: 0 } }),
     );
-    return new Map(docs.map((doc) => [doc._id, doc]));
   }
 
-  /** The reversals posted against any of these sales. */
-  reversalsOfAny(transactionIds: string[]): Promise<PointsEntry[]> {
-    if (transactionIds.length === 0) return Promise.resolve([]);
-    return dbSpan(ENTRIES, 'find', () =>
-      this.entries
-        .find({ originalTransactionId: { $in: transactionIds } }, { projection: { outbox: 0 } })
-        .toArray(),
-    );
+  /**
+   * The reversals posted against any of these sales: one equality query per sale, which
+   * FerretDB hands to PostgreSQL (an `$in` it would answer by reading every entry in Go).
+   */
+  async reversalsOfAny(transactionIds: string[]): Promise<PointsEntry[]> {
+    const found: PointsEntry[] = [];
+    await forEachConcurrently([...new Set(transactionIds)], READS_IN_FLIGHT, async (id) => {
+      found.push(
+        ...(await dbSpan(ENTRIES, 'find', () =>
+          this.entries.find({ originalTransactionId: id }, { projection: { outbox: 0 } }).toArray(),
+        )),
+      );
+    });
+    return found;
   }
 
   /** The member whose account takes an entry for `memberId`: the survivor if it was merged. */
@@ -327,17 +334,10 @@ export class PointsLedgerRepository implements OnModuleInit {
 
   /** The members whose accounts take entries for these: each itself, or its survivor. */
   async holdersOf(memberIds: string[]): Promise<Map<string, string>> {
-    const merged = await dbSpan(ACCOUNTS, 'find', () =>
-      this.accounts
-        .find(
-          { _id: { $in: memberIds }, mergedInto: { $exists: true } },
-          { projection: { mergedInto: 1 } },
-        )
-        .toArray(),
+    const accounts = await dbSpan(ACCOUNTS, 'find', () =>
+      findByIds(this.accounts, memberIds, { projection: { mergedInto: 1 } }),
     );
-    const holders = new Map(memberIds.map((id) => [id, id]));
-    for (const account of merged) holders.set(account._id, account.mergedInto!);
-    return holders;
+    return new Map(memberIds.map((id) => [id, accounts.get(id)?.mergedInto ?? id]));
   }
 
   /** Adds each member's share of a run to its account once, then marks the run applied. */
@@ -347,12 +347,8 @@ export class PointsLedgerRepository implements OnModuleInit {
       byMember.set(entry.memberId, [...(byMember.get(entry.memberId) ?? []), entry]);
     await this.writes.runAll(byMember.keys(), async () => {
       // Read in the members' write turns: what a redemption changed a moment ago counts.
-      const accounts = new Map(
-        (
-          await dbSpan(ACCOUNTS, 'find', () =>
-            this.accounts.find({ _id: { $in: [...byMember.keys()] } }).toArray(),
-          )
-        ).map((account) => [account._id, account]),
+      const accounts = await dbSpan(ACCOUNTS, 'find', () =>
+        findByIds(this.accounts, byMember.keys()),
       );
       const applied = await this.appliedRuns(
         [...accounts.values()].flatMap((a) => a.inFlightRuns ?? []),
@@ -415,13 +411,10 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   private async appliedRuns(runIds: string[]): Promise<Set<string>> {
-    if (runIds.length === 0) return new Set();
     const runs = await dbSpan(RUNS, 'find', () =>
-      this.runs
-        .find({ _id: { $in: [...new Set(runIds)] }, state: 'applied' }, { projection: { _id: 1 } })
-        .toArray(),
+      findByIds(this.runs, runIds, { projection: { state: 1 } }),
     );
-    return new Set(runs.map((run) => run._id));
+    return new Set([...runs.values()].filter((run) => run.state === 'applied').map((r) => r._id));
   }
 
   /** Every account's expiry book (a daily scan). */

@@ -44,13 +44,13 @@ export class CountPurchases {
 
   execute(purchases: PurchaseRecordedPayload[]): Promise<void> {
     return inSpan('loyalty.purchases.count', async () => {
-      const sold = purchases.filter((p) => p.type === 'refund' && p.originalTransactionId);
-      const originals = sold.map((refund) => refund.originalTransactionId!);
+      // What refunds take back: their sales' entries as stored, and earlier reversals. A sale or
+      // refund already on file (a redelivery) is worked out again, and its insert then refused.
+      const originals = purchases
+        .filter((p) => p.type === 'refund' && p.originalTransactionId)
+        .map((refund) => refund.originalTransactionId!);
       const [onFile, reversals] = await Promise.all([
-        this.ledger.entriesById([
-          ...purchases.map(entryIdOf),
-          ...originals.map((id) => `earn:${id}`),
-        ]),
+        this.ledger.entriesById(originals.map((id) => `earn:${id}`)),
         this.ledger.reversalsOfAny(originals),
       ]);
       // A merged member's purchases, and the points of its sales, count on the survivor.
@@ -71,8 +71,8 @@ export class CountPurchases {
           ]),
         );
         const entries = this.entriesOf(counted, members, onFile, reversals, holders);
-        // Entries first: a replay must find them on file, not work them out again under a tier
-        // this very run raised.
+        // Entries before tiers: once a tier write holds this run's raises, every entry of the run
+        // is on file, so a replay's entries (worked out under those raises) are all refused.
         await this.ledger.postRun(entries);
         const now = new Date();
         await forEachConcurrently(

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { TIER_CHANGED, type Tier, type TierChangedPayload, Topics } from '@crm/contracts';
-import { eventIdFor, KeyedLock, newEnvelope, queueEvents, type WithOutbox } from '@crm/messaging';
+import {
+  eventIdFor,
+  findByIds,
+  KeyedLock,
+  newEnvelope,
+  queueEvents,
+  type WithOutbox,
+} from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 import { higher, tierAfterSpend } from './tier-table';
@@ -78,12 +85,11 @@ export class MemberTierRepository {
     });
   }
 
-  /** Several members' documents in one query. */
-  async findMany(memberIds: string[]): Promise<Map<string, MemberTierDocument>> {
-    const docs = await dbSpan(COLLECTION, 'find', () =>
-      this.collection.find({ _id: { $in: memberIds } }, { projection: { outbox: 0 } }).toArray(),
+  /** Several members' documents, by id. */
+  findMany(memberIds: string[]): Promise<Map<string, MemberTierDocument>> {
+    return dbSpan(COLLECTION, 'find', () =>
+      findByIds(this.collection, memberIds, { projection: { outbox: 0 } }),
     );
-    return new Map(docs.map((doc) => [doc._id, doc]));
   }
 
   /** Runs `write` holding the turns of all these members' documents. */
