@@ -16,6 +16,8 @@ import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { CountPurchases } from './purchases/count-purchases.handler';
 
 export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
+/** Most purchases counted in one run. */
+const RUN_SIZE = 5000;
 
 /**
  * members.events.v1 → loyalty: accounts for new members, points and tier spend for their
@@ -51,7 +53,11 @@ export class MemberEventsConsumer extends ConsumerHost {
           countPurchases.execute(payloads as PurchaseRecordedPayload[]),
         ),
     };
-    this.consumer = consumers.create(LOYALTY_MEMBER_EVENTS_GROUP, [Topics.membersEvents], handler);
+    this.consumer = consumers.create(LOYALTY_MEMBER_EVENTS_GROUP, [Topics.membersEvents], handler, {
+      // A run's cost is mostly one write per member in it: the longer the run, the more sales
+      // each write carries. Runs grow only when loyalty is behind; caught up, they are short.
+      maxBatchSize: RUN_SIZE,
+    });
   }
 }
 

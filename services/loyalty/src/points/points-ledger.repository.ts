@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
 import { POINTS_EXPIRED, type PointsEntryKind } from '@crm/contracts';
 import {
+  BoundedMap,
   findByIds,
   forEachConcurrently,
   insertManyOnce,
@@ -102,6 +103,8 @@ const RUNS = 'points_runs';
 const ACCOUNT_WRITES_IN_FLIGHT = 8;
 /** Queries of one run in flight at once. */
 const READS_IN_FLIGHT = 8;
+/** Accounts kept in memory for the runs (a few hundred bytes each). */
+const CACHED_ACCOUNTS = 200_000;
 
 /**
  * The points ledger. FerretDB has no multi-document transactions, so an entry reaches the
@@ -120,6 +123,13 @@ export class PointsLedgerRepository implements OnModuleInit {
   readonly entries: mongo.Collection<PointsEntry>;
   readonly accounts: mongo.Collection<PointsAccount>;
   readonly runs: mongo.Collection<PointsRun>;
+  /**
+   * Accounts as the runs last wrote them: a run reads each of its members' accounts, and a read
+   * costs the store about as much as the write. Only the run path fills it; every other write
+   * to an account drops the member from it. Sound because this process is the accounts' only
+   * writer (see the write turns).
+   */
+  private readonly cached = new BoundedMap<string, PointsAccount>(CACHED_ACCOUNTS);
   /** Runs this process is posting: not a crash's leftovers, whatever their age. */
   private readonly liveRuns = new Set<string>();
   /** A member's account writes, one at a time (FerretDB applies an update as read, change, write). */
@@ -219,6 +229,7 @@ export class PointsLedgerRepository implements OnModuleInit {
       await dbSpan(ACCOUNTS, 'update', () =>
         this.accounts.updateOne({ _id: mergedId }, { $set: { mergedInto: survivorId } }),
       );
+      this.cached.delete(mergedId);
       return doc;
     });
     await this.post({
@@ -334,9 +345,7 @@ export class PointsLedgerRepository implements OnModuleInit {
 
   /** The members whose accounts take entries for these: each itself, or its survivor. */
   async holdersOf(memberIds: string[]): Promise<Map<string, string>> {
-    const accounts = await dbSpan(ACCOUNTS, 'find', () =>
-      findByIds(this.accounts, memberIds, { projection: { mergedInto: 1 } }),
-    );
+    const accounts = await this.accountsById(memberIds);
     return new Map(memberIds.map((id) => [id, accounts.get(id)?.mergedInto ?? id]));
   }
 
@@ -347,9 +356,7 @@ export class PointsLedgerRepository implements OnModuleInit {
       byMember.set(entry.memberId, [...(byMember.get(entry.memberId) ?? []), entry]);
     await this.writes.runAll(byMember.keys(), async () => {
       // Read in the members' write turns: what a redemption changed a moment ago counts.
-      const accounts = await dbSpan(ACCOUNTS, 'find', () =>
-        findByIds(this.accounts, byMember.keys()),
-      );
+      const accounts = await this.accountsById(byMember.keys());
       const applied = await this.appliedRuns(
         [...accounts.values()].flatMap((a) => a.inFlightRuns ?? []),
       );
@@ -392,22 +399,42 @@ export class PointsLedgerRepository implements OnModuleInit {
     ];
     const state = { locked, expiring: book.expiring, debited: book.debited, inFlightRuns };
     if (!account) {
-      await dbSpan(ACCOUNTS, 'insert', () =>
-        this.accounts.insertOne({
-          _id: memberId,
-          balance: points,
-          openedAt: entries[0]!.at,
-          ...state,
-        }),
-      );
+      const opened: PointsAccount = {
+        _id: memberId,
+        balance: points,
+        openedAt: entries[0]!.at,
+        ...state,
+      };
+      await dbSpan(ACCOUNTS, 'insert', () => this.accounts.insertOne(opened));
+      this.cached.set(memberId, opened);
       return;
     }
-    await dbSpan(ACCOUNTS, 'update', () =>
+    const { matchedCount } = await dbSpan(ACCOUNTS, 'update', () =>
       this.accounts.updateOne(
         { _id: memberId, inFlightRuns: { $ne: runId } },
         { $inc: { balance: points }, $set: state },
       ),
     );
+    if (matchedCount === 1)
+      this.cached.set(memberId, { ...account, balance: account.balance + points, ...state });
+    else this.cached.delete(memberId);
+  }
+
+  /** Accounts by id, from memory where a run left them. */
+  private async accountsById(ids: Iterable<string>): Promise<Map<string, PointsAccount>> {
+    const found = new Map<string, PointsAccount>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const hit = this.cached.get(id);
+      if (hit) found.set(id, hit);
+      else missing.push(id);
+    }
+    const read = await dbSpan(ACCOUNTS, 'find', () => findByIds(this.accounts, missing));
+    for (const [id, account] of read) {
+      found.set(id, account);
+      this.cached.set(id, account);
+    }
+    return found;
   }
 
   private async appliedRuns(runIds: string[]): Promise<Set<string>> {
@@ -475,6 +502,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         { upsert: true },
       ),
     );
+    this.cached.delete(memberId);
   }
 
   /** Steps 1–4 in the member's write turn; false if the entry was on file already. */
@@ -513,6 +541,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         },
       ),
     );
+    this.cached.delete(entry.memberId);
     await this.serializeEntry(entry._id, () =>
       dbSpan(ENTRIES, 'update', () =>
         this.entries.updateOne({ _id: entry._id }, { $unset: { pending: '' } }),
@@ -535,6 +564,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         },
       ),
     );
+    this.cached.delete(entry.memberId);
   }
 }
 

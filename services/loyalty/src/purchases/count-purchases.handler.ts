@@ -12,7 +12,7 @@ import {
   PointsLedgerRepository,
 } from '../points/points-ledger.repository';
 import { refundEntry, saleEntry } from '../points/purchase-entries';
-import { MemberTierRepository, spendBookOf } from '../tiers/member-tier.repository';
+import { MemberTierRepository } from '../tiers/member-tier.repository';
 import { countedSpend, localMonth, monthsInWindow, type SpendBook } from '../tiers/rolling-spend';
 
 /** Tier documents written at once: overlap for the store's round trips. */
@@ -63,12 +63,9 @@ export class CountPurchases {
       const counted = purchases.map((p) => ({ ...p, memberId: holders.get(p.memberId)! }));
       const memberIds = new Set(counted.map((p) => p.memberId));
       await this.tiers.serializeAll(memberIds, async () => {
-        const held = await this.tiers.findMany([...memberIds]);
+        const held = await this.tiers.booksOf([...memberIds]);
         const members = new Map<string, MemberInRun>(
-          [...memberIds].map((id) => [
-            id,
-            { book: spendBookOf(held.get(id)), changes: [], counted: false },
-          ]),
+          [...memberIds].map((id) => [id, { book: held.get(id)!, changes: [], counted: false }]),
         );
         const entries = this.entriesOf(counted, members, onFile, reversals, holders);
         // Entries before tiers: once a tier write holds this run's raises, every entry of the run

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { TIER_CHANGED, type Tier, type TierChangedPayload, Topics } from '@crm/contracts';
 import {
+  BoundedMap,
   eventIdFor,
   findByIds,
   KeyedLock,
@@ -29,6 +30,8 @@ export interface MemberTierDocument extends WithOutbox {
 }
 
 const COLLECTION = 'member_tiers';
+/** Spend books kept in memory for the runs. */
+const CACHED_BOOKS = 200_000;
 
 /**
  * Tiers, one document per member holding both the spend and the transactions it counted:
@@ -41,6 +44,8 @@ export class MemberTierRepository {
   readonly collection: mongo.Collection<MemberTierDocument>;
   /** One writer per member document in this process (FerretDB updates are read, change, write). */
   private readonly writes = new KeyedLock();
+  /** Spend books as runs last wrote them (see `booksOf`); sound with one writer process. */
+  private readonly books = new BoundedMap<string, SpendBook>(CACHED_BOOKS);
 
   constructor(@InjectMongo() connection: Connection) {
     this.collection = connection.db!.collection<MemberTierDocument>(COLLECTION);
@@ -53,7 +58,13 @@ export class MemberTierRepository {
   }
 
   serialize<T>(memberId: string, write: () => Promise<T>): Promise<T> {
-    return this.writes.run(memberId, write);
+    return this.writes.run(memberId, async () => {
+      try {
+        return await write();
+      } finally {
+        this.books.delete(memberId); // written outside a run: read it afresh next time
+      }
+    });
   }
 
   /**
@@ -85,11 +96,27 @@ export class MemberTierRepository {
     });
   }
 
-  /** Several members' documents, by id. */
-  findMany(memberIds: string[]): Promise<Map<string, MemberTierDocument>> {
-    return dbSpan(COLLECTION, 'find', () =>
-      findByIds(this.collection, memberIds, { projection: { outbox: 0 } }),
+  /**
+   * Several members' spend books, from memory where a run left them: a run reads each of its
+   * members' books, and a read costs the store about as much as the write. Only runs fill the
+   * memory; any other write drops the member from it (`serialize`).
+   */
+  async booksOf(memberIds: string[]): Promise<Map<string, SpendBook>> {
+    const found = new Map<string, SpendBook>();
+    const missing = memberIds.filter((id) => {
+      const hit = this.books.get(id);
+      if (hit) found.set(id, hit);
+      return !hit;
+    });
+    const read = await dbSpan(COLLECTION, 'find', () =>
+      findByIds(this.collection, missing, { projection: { tier: 1, months: 1 } }),
     );
+    for (const id of missing) {
+      const book = spendBookOf(read.get(id));
+      found.set(id, book);
+      this.books.set(id, book);
+    }
+    return found;
   }
 
   /** Runs `write` holding the turns of all these members' documents. */
@@ -132,6 +159,7 @@ export class MemberTierRepository {
         { upsert: true },
       ),
     );
+    this.books.set(memberId, book);
   }
 
   /** Members the yearly review of `year` has still to see. */
