@@ -31,3 +31,8 @@ export * from './loyalty/redemption.dto';
 export * from './loyalty/tier.dto';
 export * from './events/tier-changed.event';
 export * from './loyalty/earning-rule.dto';
+export * from './loyalty/coupon-code';
+export * from './loyalty/coupon-definition.dto';
+export * from './loyalty/coupon.dto';
+export * from './events/coupon-events';
+export * from './members/birthdays.dto';
