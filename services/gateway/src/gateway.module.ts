@@ -13,6 +13,8 @@ import { NatsRpcModule } from './nats/nats-rpc.module';
 import { PointsHttpController } from './loyalty/points.http.controller';
 import { TiersHttpController } from './loyalty/tiers.http.controller';
 import { EarningRulesHttpController } from './loyalty/earning-rules.http.controller';
+import { CouponDefinitionsHttpController } from './loyalty/coupon-definitions.http.controller';
+import { CouponsHttpController } from './loyalty/coupons.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -37,6 +39,8 @@ export class GatewayModule {
         PointsHttpController,
         TiersHttpController,
         EarningRulesHttpController,
+        CouponDefinitionsHttpController,
+        CouponsHttpController,
       ],
       providers: [
         JwtVerifier,

@@ -7,8 +7,9 @@ import { LoyaltyConfig } from './loyalty.config';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { ExpirePoints } from './points/expire-points';
 import { MemberTierRepository } from './tiers/member-tier.repository';
+import { CouponsRepository } from './coupons/coupons.repository';
 
-/** Relays the events queued on ledger entries, member tiers and expiry notices to loyalty.events.v1. */
+/** Relays the events queued on ledger entries, member tiers, expiry notices and coupons to loyalty.events.v1. */
 @Injectable()
 export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
@@ -17,13 +18,19 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     ledger: PointsLedgerRepository,
     tiers: MemberTierRepository,
     expiry: ExpirePoints,
+    coupons: CouponsRepository,
     @InjectProducer() producer: Producer,
     config: LoyaltyConfig,
     logger: PinoLogger,
   ) {
     logger.setContext('LoyaltyOutbox');
     this.relay = new OutboxRelay(
-      [ledger.entries as never, tiers.collection as never, expiry.notices as never],
+      [
+        ledger.entries as never,
+        tiers.collection as never,
+        expiry.notices as never,
+        coupons.collection as never,
+      ],
       producer,
       {
         pollMs: config.OUTBOX_POLL_MS,
@@ -33,7 +40,9 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
             ? tiers.serialize(String(id), write)
             : collection === expiry.notices.collectionName
               ? write() // written once, by its insert
-              : ledger.serializeEntry(String(id), write),
+              : collection === coupons.collection.collectionName
+                ? coupons.serialize(String(id), write)
+                : ledger.serializeEntry(String(id), write),
       },
       logger.logger,
     );

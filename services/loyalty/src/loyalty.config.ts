@@ -18,4 +18,6 @@ export class LoyaltyConfig extends ServiceConfig {
   @IsInt() @Min(30) @Max(3650) POINTS_LIFETIME_DAYS: number = 365;
   /** The chain's local time as minutes east of UTC (China: 480). */
   @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
+  /** How often birthday coupons are issued to the members born this local month (and at start). */
+  @IsInt() @Min(1000) @Max(86_400_000) BIRTHDAY_COUPONS_EVERY_MS: number = 3_600_000;
 }

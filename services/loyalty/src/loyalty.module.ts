@@ -24,6 +24,20 @@ import { TiersNatsController } from './tiers/tiers.nats.controller';
 import { TrackSpend } from './tiers/track-spend.handler';
 import { RedeemPoints } from './redemptions/redeem-points.handler';
 import { RedemptionsNatsController } from './redemptions/redemptions.nats.controller';
+import { AutomaticCoupons } from './coupons/automatic-coupons';
+import { BirthdayCoupons } from './coupons/birthday-coupons';
+import { CompensateWithCoupon } from './coupons/compensate-with-coupon.handler';
+import { CouponDefinitionsRepository } from './coupons/coupon-definitions.repository';
+import { CouponTriggersConsumer } from './coupons/coupon-triggers.kafka.consumer';
+import { CouponsNatsController } from './coupons/coupons.nats.controller';
+import { CouponsRepository } from './coupons/coupons.repository';
+import { CreateCouponDefinition } from './coupons/create-coupon-definition.handler';
+import { IssueCoupon } from './coupons/issue-coupon';
+import { IssueCoupons } from './coupons/issue-coupons.handler';
+import { MembersDirectory } from './coupons/members-directory';
+import { RedeemCoupon } from './coupons/redeem-coupon';
+import { RedeemCouponByApi } from './coupons/redeem-coupon.handler';
+import { ReferralsRepository } from './coupons/referrals.repository';
 
 @Module({})
 export class LoyaltyModule {
@@ -41,6 +55,7 @@ export class LoyaltyModule {
         RedemptionsNatsController,
         TiersNatsController,
         EarningRulesNatsController,
+        CouponsNatsController,
       ],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
@@ -61,6 +76,19 @@ export class LoyaltyModule {
         TrackSpend,
         GetTier,
         MemberEventsConsumer,
+        CouponDefinitionsRepository,
+        CouponsRepository,
+        ReferralsRepository,
+        MembersDirectory,
+        CreateCouponDefinition,
+        IssueCoupon,
+        IssueCoupons,
+        RedeemCoupon,
+        RedeemCouponByApi,
+        CompensateWithCoupon,
+        AutomaticCoupons,
+        BirthdayCoupons,
+        CouponTriggersConsumer,
       ],
     };
   }
