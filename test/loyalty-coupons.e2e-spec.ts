@@ -22,6 +22,8 @@ interface Coupon {
 }
 
 beforeAll(async () => {
+  // Birthday passes every 2 s instead of hourly, so one runs after this suite's members register.
+  process.env.BIRTHDAY_COUPONS_EVERY_MS = '2000';
   system = await startSystem(['members', 'loyalty', 'gateway']);
   const define = async (body: Record<string, unknown>) => {
     const created = await system.api('POST', '/api/v1/loyalty/coupon-definitions', body, ['admin']);
@@ -310,6 +312,62 @@ it('rewards the referrer on the referred member’s first sale only', async () =
   expect((await couponsOf(referred.id)).filter((c) => c.purpose === 'referral')).toHaveLength(0);
 });
 
+it('issues to every member of a saved segment, once per request key', async () => {
+  const store = `S${runId.slice(0, 6).toUpperCase()}`;
+  const members = await Promise.all(
+    ['甲', '乙', '丙'].map((name) => register(`分众${name}`, { homeStoreId: store })),
+  );
+  const saved = await system.api(
+    'POST',
+    '/api/v1/segments',
+    { name: `coupon segment ${runId}`, criteria: { storeIds: [store] } },
+    ['admin'],
+  );
+  expect(saved.status).toBe(201);
+  const segmentId = saved.body.id as string;
+  await until('the segment indexed', async () => {
+    const page = await system.api('GET', `/api/v1/segments/${segmentId}/members`, undefined, [
+      'admin',
+    ]);
+    return page.body.memberIds?.length === 3;
+  });
+  const body = { segmentId };
+  expect((await issue(definitions.manual!, body, `${runId}-segment`)).body).toEqual({
+    definitionId: definitions.manual,
+    members: 3,
+    issued: 3,
+    alreadyIssued: 0,
+    limitReached: 0,
+  });
+  expect((await issue(definitions.manual!, body, `${runId}-segment`)).body).toMatchObject({
+    members: 3,
+    issued: 0,
+    alreadyIssued: 3,
+  });
+  for (const member of members)
+    expect((await couponsOf(member.id)).filter((c) => c.purpose === 'manual')).toHaveLength(1);
+});
+
+it('gives members born this local month one birthday coupon a year, however many passes run', async () => {
+  const month = new Date(Date.now() + 8 * 3600_000).getUTCMonth() + 1;
+  const born = await register('生日', { birthDate: `1990-${String(month).padStart(2, '0')}-15` });
+  const other = await register('不是生日', {
+    birthDate: `1990-${String((month % 12) + 1).padStart(2, '0')}-15`,
+  });
+  const created = await system.api(
+    'POST',
+    '/api/v1/loyalty/coupon-definitions',
+    { name: 'Birthday ¥15', purpose: 'birthday', amountOffCents: 1500, validDaysAfterIssue: 31 },
+    ['admin'],
+  );
+  expect(created.status).toBe(201);
+  await couponOf(born.id, 'birthday');
+  // Two more passes (every 2 s here) issue nothing more.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  expect((await couponsOf(born.id)).filter((c) => c.purpose === 'birthday')).toHaveLength(1);
+  expect((await couponsOf(other.id)).filter((c) => c.purpose === 'birthday')).toHaveLength(0);
+});
+
 it('compensates a complaint with one coupon however often asked', async () => {
   const member = await register('投诉');
   const compensate = (body: unknown, as = ['desk_agent']) =>
@@ -355,6 +413,7 @@ it('checks roles and answers invalid input with the fields at fault', async () =
     as(['hq_analyst']),
   );
   expect(listed.body.items.map((d: { purpose: string }) => d.purpose).sort()).toEqual([
+    'birthday',
     'compensation',
     'manual',
     'referral',
