@@ -368,6 +368,32 @@ it('gives members born this local month one birthday coupon a year, however many
   expect((await couponsOf(other.id)).filter((c) => c.purpose === 'birthday')).toHaveLength(0);
 });
 
+it('moves a merged member’s coupons to the survivor, whose sale may then use them', async () => {
+  const survivor = await register('合并留');
+  const duplicate = await register('合并去');
+  const dupWelcome = await couponOf(duplicate.id, 'welcome');
+  await couponOf(survivor.id, 'welcome');
+  const merged = await system.api(
+    'POST',
+    `/api/v1/members/${survivor.id}/merge`,
+    { duplicateId: duplicate.id },
+    ['admin'],
+  );
+  expect(merged.status).toBeLessThan(300);
+  await until('the coupon moved', async () =>
+    (await couponsOf(survivor.id)).find((c) => c.code === dupWelcome.code),
+  );
+  expect(await couponsOf(duplicate.id)).toEqual([]);
+  await produce(Topics.posTransactions, [
+    sale(survivor.phone, `MRG-${runId}-1`, [dupWelcome.code]),
+  ]);
+  await until('the moved coupon redeemed by the survivor’s sale', async () =>
+    (await couponsOf(survivor.id)).find(
+      (c) => c.code === dupWelcome.code && c.status === 'redeemed',
+    ),
+  );
+});
+
 it('compensates a complaint with one coupon however often asked', async () => {
   const member = await register('投诉');
   const compensate = (body: unknown, as = ['desk_agent']) =>

@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import type { MemberRegisteredPayload, PurchaseRecordedPayload } from '@crm/contracts';
+import type {
+  MemberMergedPayload,
+  MemberRegisteredPayload,
+  PurchaseRecordedPayload,
+} from '@crm/contracts';
+import { CouponsRepository } from './coupons.repository';
 import { IssueCoupon } from './issue-coupon';
 import { ReferralsRepository } from './referrals.repository';
 import { RedeemCoupon } from './redeem-coupon';
 
 /**
  * What member events do to coupons: a welcome coupon at registration, the referrer's reward at
- * the referred member's first sale, and the redemption of the codes a POS sale carried. Every
+ * the referred member's first sale, the redemption of the codes a POS sale carried, and a
+ * merged member's coupons moved to the survivor. Every
  * effect is keyed by its cause, so a redelivered event changes nothing.
  */
 @Injectable()
@@ -16,6 +22,7 @@ export class AutomaticCoupons {
     private readonly issueCoupon: IssueCoupon,
     private readonly redeemCoupon: RedeemCoupon,
     private readonly referrals: ReferralsRepository,
+    private readonly coupons: CouponsRepository,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(AutomaticCoupons.name);
@@ -36,6 +43,11 @@ export class AutomaticCoupons {
     if (purchase.type !== 'sale') return;
     await this.redeemSaleCoupons(purchase);
     await this.rewardReferrer(purchase);
+  }
+
+  /** The survivor of a merge holds the duplicate's coupons: its sales may use them. */
+  async memberMerged(event: MemberMergedPayload): Promise<void> {
+    await this.coupons.moveToSurvivor(event.mergedId, event.survivorId);
   }
 
   /**

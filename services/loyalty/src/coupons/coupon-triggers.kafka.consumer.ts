@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  MEMBER_MERGED,
   MEMBER_REGISTERED,
+  MemberMergedPayload,
   MemberRegisteredPayload,
   PURCHASE_RECORDED,
   PurchaseRecordedPayload,
@@ -29,7 +31,8 @@ export class CouponTriggersConsumer extends ConsumerHost {
       )
       .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) =>
         automatic.purchaseRecorded(payload),
-      );
+      )
+      .on(MEMBER_MERGED, MemberMergedPayload, (payload) => automatic.memberMerged(payload));
     this.consumer = consumers.create(
       LOYALTY_COUPON_TRIGGERS_GROUP,
       [Topics.membersEvents],

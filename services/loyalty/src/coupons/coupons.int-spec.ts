@@ -158,4 +158,29 @@ describe('coupons', () => {
     expect(await use('m8', 10_000)).toMatchObject({ outcome: 'redeemed' });
     expect((await coupons.ofMember('m8')).map((c) => c.redemption?.discountCents)).toEqual([2000]);
   });
+
+  it('moves a merged member’s coupons to the survivor once, redeemed ones included', async () => {
+    const kept = await coupons.issue(coupon('m10', 'welcome:m10'));
+    const used = await coupons.issue(coupon('m10', 'manual:def-1:m10:k'));
+    const usedCode = (used as { coupon: { _id: string } }).coupon._id;
+    await redeemCoupon.execute({
+      code: usedCode,
+      memberId: 'm10',
+      order: { amountCents: 10_000 },
+      cause: 'pos:T-10',
+      channel: 'pos',
+      at: new Date(),
+    });
+    expect(await coupons.moveToSurvivor('m10', 'm11')).toBe(2);
+    expect(await coupons.moveToSurvivor('m10', 'm11')).toBe(0);
+    expect(await coupons.ofMember('m10')).toEqual([]);
+    const moved = await coupons.ofMember('m11');
+    expect(moved.map((c) => [c._id, c.issuedTo]).sort()).toEqual(
+      [
+        [(kept as { coupon: { _id: string } }).coupon._id, 'm10'],
+        [usedCode, 'm10'],
+      ].sort(),
+    );
+    expect(moved.find((c) => c._id === usedCode)?.redemption?.cause).toBe('pos:T-10');
+  });
 });

@@ -38,6 +38,8 @@ export interface CouponDocument extends WithOutbox {
   issuedAt: Date;
   /** Set once, by the redemption that used it. */
   redemption?: CouponRedemption;
+  /** Set when it moved to the survivor of a merge: the member it was issued to. */
+  issuedTo?: string;
 }
 
 export type NewCoupon = Omit<CouponDocument, '_id' | 'redemption' | 'outbox' | 'outboxPending'>;
@@ -160,6 +162,26 @@ export class CouponsRepository implements OnModuleInit {
         throw new Error(`coupon ${code} changed outside its write turn`);
       return { outcome: 'redeemed', coupon: redeemed, redemption: decision };
     });
+  }
+
+  /**
+   * Moves a merged member's coupons to the survivor, each in its code's write turn (a
+   * redemption cannot slip in between); a redelivery finds none left to move. Returns how many.
+   */
+  async moveToSurvivor(mergedId: string, survivorId: string): Promise<number> {
+    let moved = 0;
+    for (const coupon of await this.ofMember(mergedId, 10_000)) {
+      const result = await this.codeWrites.run(coupon._id, () =>
+        dbSpan(COLLECTION, 'update', () =>
+          this.collection.updateOne(
+            { _id: coupon._id, memberId: mergedId },
+            { $set: { memberId: survivorId, issuedTo: coupon.issuedTo ?? mergedId } },
+          ),
+        ),
+      );
+      moved += result.modifiedCount;
+    }
+    return moved;
   }
 
   find(code: string): Promise<CouponDocument | null> {
