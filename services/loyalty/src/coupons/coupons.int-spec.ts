@@ -159,6 +159,33 @@ describe('coupons', () => {
     expect((await coupons.ofMember('m8')).map((c) => c.redemption?.discountCents)).toEqual([2000]);
   });
 
+  it('answers a refused cause asked again with its first answer, even once it would pass', async () => {
+    const soon = new Date(Date.now() + 1500);
+    const issued = await coupons.issue({ ...coupon('m12', 'welcome:m12'), validFrom: soon });
+    const code = (issued as { coupon: { _id: string } }).coupon._id;
+    const use = (cause: string) =>
+      redeemCoupon.execute({
+        code,
+        memberId: 'm12',
+        order: { amountCents: 12_000 },
+        cause,
+        channel: 'pos',
+        at: new Date(),
+      });
+    expect(await use('pos:T-early')).toMatchObject({
+      refusal: { code: ErrorCode.COUPON_NOT_YET_VALID },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await use('pos:T-early')).toMatchObject({
+      refusal: { code: ErrorCode.COUPON_NOT_YET_VALID },
+    });
+    expect(await use('pos:T-later')).toMatchObject({ outcome: 'redeemed' });
+    expect(await use('pos:T-third')).toMatchObject({
+      refusal: { code: ErrorCode.COUPON_ALREADY_REDEEMED },
+    });
+    expect(await use('pos:T-later')).toMatchObject({ outcome: 'replayed' });
+  });
+
   it('moves a merged member’s coupons to the survivor once, redeemed ones included', async () => {
     const kept = await coupons.issue(coupon('m10', 'welcome:m10'));
     const used = await coupons.issue(coupon('m10', 'manual:def-1:m10:k'));

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { type CouponPurpose, ErrorCode } from '@crm/contracts';
 import {
+  insertOnce,
   isDuplicateKey,
   KeyedLock,
   OUTBOX_INDEX,
@@ -51,7 +52,15 @@ export type RedeemOutcome =
   | { outcome: 'redeemed' | 'replayed'; coupon: CouponDocument; redemption: CouponRedemption }
   | { outcome: 'refused'; refusal: CouponRefusal };
 
+/** A refused redemption, kept so the same cause is answered the same way again. */
+interface CouponRefusalDocument extends CouponRefusal {
+  _id: string; // `<code>:<cause>`
+  memberId: string;
+  at: Date;
+}
+
 const COLLECTION = 'coupons';
+const REFUSALS = 'coupon_refusals';
 /** Tries at a fresh code when one was taken (about one in 10^14 per try). */
 const CODE_ATTEMPTS = 5;
 
@@ -66,6 +75,7 @@ const CODE_ATTEMPTS = 5;
 @Injectable()
 export class CouponsRepository implements OnModuleInit {
   readonly collection: mongo.Collection<CouponDocument>;
+  private readonly refusals: mongo.Collection<CouponRefusalDocument>;
   private readonly memberWrites = new KeyedLock();
   /** A coupon's writes, one at a time: redemptions and the outbox relay's. */
   private readonly codeWrites = new KeyedLock();
@@ -75,6 +85,7 @@ export class CouponsRepository implements OnModuleInit {
 
   constructor(@InjectMongo() connection: Connection) {
     this.collection = connection.db!.collection<CouponDocument>(COLLECTION);
+    this.refusals = connection.db!.collection<CouponRefusalDocument>(REFUSALS);
   }
 
   async onModuleInit(): Promise<void> {
@@ -123,7 +134,9 @@ export class CouponsRepository implements OnModuleInit {
 
   /**
    * Redeems a coupon once, in its write turn: `decide` checks it (owner, validity, order) and
-   * prices it. The cause that redeemed it gets the same answer again; any other is refused.
+   * prices it. The cause that redeemed it gets the same answer again; any other is refused. A
+   * refusal is kept too, so the same cause asked again (a retried request, a redelivered sale)
+   * gets the first answer whatever changed since, as points redemptions do.
    */
   redeem(
     code: string,
@@ -132,24 +145,37 @@ export class CouponsRepository implements OnModuleInit {
   ): Promise<RedeemOutcome> {
     return this.codeWrites.run(code, async () => {
       const coupon = await this.find(code);
+      // Not kept: the code names no coupon, so there is nothing to answer for.
       if (!coupon)
         return {
           outcome: 'refused',
           refusal: { code: ErrorCode.COUPON_NOT_FOUND, reason: `no coupon has the code ${code}` },
         };
-      if (coupon.redemption) {
-        if (coupon.redemption.cause === cause)
-          return { outcome: 'replayed', coupon, redemption: coupon.redemption };
-        return {
-          outcome: 'refused',
-          refusal: {
+      if (coupon.redemption?.cause === cause)
+        return { outcome: 'replayed', coupon, redemption: coupon.redemption };
+      const refusalId = `${code}:${cause}`;
+      const earlier = await dbSpan(REFUSALS, 'find', () =>
+        this.refusals.findOne({ _id: refusalId }),
+      );
+      if (earlier)
+        return { outcome: 'refused', refusal: { code: earlier.code, reason: earlier.reason } };
+      const decision: CouponRedemption | CouponRefusal = coupon.redemption
+        ? {
             code: ErrorCode.COUPON_ALREADY_REDEEMED,
             reason: `redeemed at ${coupon.redemption.at.toISOString()}`,
-          },
+          }
+        : decide(coupon);
+      if ('code' in decision) {
+        const refusal: CouponRefusalDocument = {
+          _id: refusalId,
+          code: decision.code,
+          reason: decision.reason,
+          memberId: coupon.memberId,
+          at: new Date(),
         };
+        await insertOnce(() => dbSpan(REFUSALS, 'insert', () => this.refusals.insertOne(refusal)));
+        return { outcome: 'refused', refusal: decision };
       }
-      const decision = decide(coupon);
-      if ('code' in decision) return { outcome: 'refused', refusal: decision };
       const redeemed = { ...coupon, redemption: decision };
       const queued = queueEvents(couponRedeemedEvent(redeemed, decision));
       const result = await dbSpan(COLLECTION, 'update', () =>
