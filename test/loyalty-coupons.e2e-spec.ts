@@ -498,6 +498,9 @@ it('checks roles and answers invalid input with the fields at fault', async () =
     'code',
     'lines',
   ]);
+  const both = await issue(definitions.manual!, { memberId: id, segmentId: id }, `${runId}-both`);
+  expect(both.status).toBe(400);
+  expect(both.body.error.details).toEqual([expect.objectContaining({ field: 'segmentId' })]);
   const neither = await issue(definitions.manual!, {}, `${runId}-neither`);
   expect(neither.status).toBe(400);
   expect(neither.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([

@@ -29,6 +29,10 @@ export class IssueCoupons {
 
   execute(command: IssueCouponsCommand): Promise<IssueCouponsView> {
     return inSpan('loyalty.coupons.issue', async () => {
+      if (command.memberId && command.segmentId)
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some fields are invalid', [
+          { field: 'segmentId', reasons: ['give memberId or segmentId, not both'] },
+        ]);
       const now = new Date();
       const definition = await this.definitions.find(command.definitionId);
       if (!definition)
