@@ -33,3 +33,8 @@ export * from './events/tier-changed.event';
 export * from './loyalty/earning-rule.dto';
 export * from './loyalty/bonus.dto';
 export * from './loyalty/reward.dto';
+export * from './loyalty/coupon-code';
+export * from './loyalty/coupon-definition.dto';
+export * from './loyalty/coupon.dto';
+export * from './events/coupon-events';
+export * from './members/birthdays.dto';

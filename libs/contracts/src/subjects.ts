@@ -13,6 +13,8 @@ export const Subjects = {
     recordAttendance: 'members.v1.record-attendance',
     analytics: 'members.v1.analytics',
     merge: 'members.v1.merge',
+    /** Ids of members with a birthday in a month (loyalty's birthday coupons). */
+    birthdays: 'members.v1.birthdays',
     segments: {
       preview: 'members.v1.segments.preview',
       save: 'members.v1.segments.save',
@@ -41,6 +43,15 @@ export const Subjects = {
       create: 'loyalty.v1.rewards.create',
       update: 'loyalty.v1.rewards.update',
       list: 'loyalty.v1.rewards.list',
+    },
+    coupons: {
+      createDefinition: 'loyalty.v1.coupons.definitions.create',
+      listDefinitions: 'loyalty.v1.coupons.definitions.list',
+      issue: 'loyalty.v1.coupons.issue',
+      list: 'loyalty.v1.coupons.list',
+      redeem: 'loyalty.v1.coupons.redeem',
+      /** Called by the complaints service when a complaint is resolved with a coupon. */
+      compensate: 'loyalty.v1.coupons.compensate',
     },
   },
 } as const;

@@ -15,6 +15,8 @@ import { TiersHttpController } from './loyalty/tiers.http.controller';
 import { EarningRulesHttpController } from './loyalty/earning-rules.http.controller';
 import { BonusesHttpController } from './loyalty/bonuses.http.controller';
 import { RewardsHttpController } from './loyalty/rewards.http.controller';
+import { CouponDefinitionsHttpController } from './loyalty/coupon-definitions.http.controller';
+import { CouponsHttpController } from './loyalty/coupons.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -41,6 +43,8 @@ export class GatewayModule {
         EarningRulesHttpController,
         BonusesHttpController,
         RewardsHttpController,
+        CouponDefinitionsHttpController,
+        CouponsHttpController,
       ],
       providers: [
         JwtVerifier,

@@ -7,8 +7,9 @@ import { LoyaltyConfig } from './loyalty.config';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { ExpirePoints } from './points/expire-points';
 import { MemberTierRepository } from './tiers/member-tier.repository';
+import { CouponsRepository } from './coupons/coupons.repository';
 
-/** Relays the events queued on ledger entries and runs, member tiers and expiry notices to loyalty.events.v1. */
+/** Relays the events queued on ledger entries and runs, member tiers, expiry notices and coupons to loyalty.events.v1. */
 @Injectable()
 export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
@@ -17,6 +18,7 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     ledger: PointsLedgerRepository,
     tiers: MemberTierRepository,
     expiry: ExpirePoints,
+    coupons: CouponsRepository,
     @InjectProducer() producer: Producer,
     config: LoyaltyConfig,
     logger: PinoLogger,
@@ -28,6 +30,7 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
         ledger.runs as never,
         tiers.collection as never,
         expiry.notices as never,
+        coupons.collection as never,
       ],
       producer,
       {
@@ -39,7 +42,9 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
             : collection === expiry.notices.collectionName ||
                 collection === ledger.runs.collectionName
               ? write() // events queued by its last write; only the relay writes after it
-              : ledger.serializeEntry(String(id), write),
+              : collection === coupons.collection.collectionName
+                ? coupons.serialize(String(id), write)
+                : ledger.serializeEntry(String(id), write),
       },
       logger.logger,
     );

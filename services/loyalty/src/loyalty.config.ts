@@ -30,4 +30,6 @@ export class LoyaltyConfig extends ServiceConfig {
     },
   )
   TIER_REVIEW_MONTH_DAY: string = '01-01';
+  /** How often birthday coupons are issued to the members born this local month (and at start). */
+  @IsInt() @Min(1000) @Max(86_400_000) BIRTHDAY_COUPONS_EVERY_MS: number = 3_600_000;
 }

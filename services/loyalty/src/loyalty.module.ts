@@ -32,6 +32,20 @@ import { RewardCatalogue } from './rewards/reward-catalogue';
 import { RewardsNatsController } from './rewards/rewards.nats.controller';
 import { RewardsRepository } from './rewards/rewards.repository';
 import { SaveReward } from './rewards/save-reward.handler';
+import { AutomaticCoupons } from './coupons/automatic-coupons';
+import { BirthdayCoupons } from './coupons/birthday-coupons';
+import { CompensateWithCoupon } from './coupons/compensate-with-coupon.handler';
+import { CouponDefinitionsRepository } from './coupons/coupon-definitions.repository';
+import { CouponTriggersConsumer } from './coupons/coupon-triggers.kafka.consumer';
+import { CouponsNatsController } from './coupons/coupons.nats.controller';
+import { CouponsRepository } from './coupons/coupons.repository';
+import { CreateCouponDefinition } from './coupons/create-coupon-definition.handler';
+import { IssueCoupon } from './coupons/issue-coupon';
+import { IssueCoupons } from './coupons/issue-coupons.handler';
+import { MembersDirectory } from './coupons/members-directory';
+import { RedeemCoupon } from './coupons/redeem-coupon';
+import { RedeemCouponByApi } from './coupons/redeem-coupon.handler';
+import { ReferralsRepository } from './coupons/referrals.repository';
 
 @Module({})
 export class LoyaltyModule {
@@ -51,6 +65,7 @@ export class LoyaltyModule {
         EarningRulesNatsController,
         BonusesNatsController,
         RewardsNatsController,
+        CouponsNatsController,
       ],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
@@ -77,6 +92,19 @@ export class LoyaltyModule {
         RewardsRepository,
         RewardCatalogue,
         SaveReward,
+        CouponDefinitionsRepository,
+        CouponsRepository,
+        ReferralsRepository,
+        MembersDirectory,
+        CreateCouponDefinition,
+        IssueCoupon,
+        IssueCoupons,
+        RedeemCoupon,
+        RedeemCouponByApi,
+        CompensateWithCoupon,
+        AutomaticCoupons,
+        BirthdayCoupons,
+        CouponTriggersConsumer,
       ],
     };
   }

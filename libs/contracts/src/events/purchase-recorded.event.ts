@@ -34,4 +34,6 @@ export class PurchaseRecordedPayload {
   @IsISO8601() occurredAt!: string;
   @IsInt() totalCents!: number;
   @IsArray() @ValidateNested({ each: true }) @Type(() => PurchasedItem) items!: PurchasedItem[];
+  /** Coupon codes the sale carried (added in v1, optional). */
+  @IsOptional() @IsArray() @IsString({ each: true }) couponCodes?: string[];
 }

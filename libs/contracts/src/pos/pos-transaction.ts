@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
@@ -17,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAINLAND_MOBILE } from '../members/member.enums';
+import { COUPON_CODE, normalizeCouponCode } from '../loyalty/coupon-code';
 
 /** CONTRACTS.md §3: one line of a POS sale or refund. */
 export class PosItem {
@@ -74,4 +76,15 @@ export class PosTransaction {
 
   @IsInt() @Min(0) totalCents!: number;
   @IsOptional() @IsString() @MaxLength(40) cashierId?: string;
+
+  /** Coupons the till took on a sale (v1 extension, optional): loyalty redeems each once. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @Transform(({ value }) => (Array.isArray(value) ? value.map(normalizeCouponCode) : value))
+  @Matches(COUPON_CODE, {
+    each: true,
+    message: 'couponCodes must be coupon codes: 10 letters and digits, no 0, 1, I, L or O',
+  })
+  couponCodes?: string[];
 }

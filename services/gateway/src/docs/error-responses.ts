@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The token lacks a role this route needs',
   404: 'Not found',
   409: 'Conflicts with an existing record',
+  422: 'Understood but refused by a business rule; `code` says which',
   503: 'A service behind the gateway is unavailable',
 };
 

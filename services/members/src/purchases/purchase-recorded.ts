@@ -24,6 +24,7 @@ export function purchaseRecordedEvent(doc: PurchaseDocument, memberId: string) {
       unitPriceCents,
       daysSupply,
     })),
+    ...(doc.couponCodes?.length ? { couponCodes: doc.couponCodes } : {}),
   };
   return newEnvelope({
     id: eventIdFor(PURCHASE_RECORDED, doc._id, memberId),

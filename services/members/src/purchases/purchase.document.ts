@@ -16,6 +16,8 @@ export interface PurchaseDocument extends WithOutbox {
   items: PosTransaction['items'];
   totalCents: number;
   cashierId: string | null;
+  /** Coupon codes the sale carried, when it carried any (passed on in `purchase.recorded`). */
+  couponCodes?: string[];
   recordedAt: Date;
   /** Where the POS topic delivered it first: the run tally that counts it (fold-purchase-figures.ts). */
   pos?: { partition: number; offset: number } | null;

@@ -95,6 +95,7 @@ export class RecordPurchase {
       items: transaction.items.map((item) => ({ ...item, daysSupply: item.daysSupply ?? null })),
       totalCents: transaction.totalCents,
       cashierId: transaction.cashierId ?? null,
+      ...(transaction.couponCodes?.length ? { couponCodes: transaction.couponCodes } : {}),
       recordedAt: new Date(),
       pos: position,
     };

@@ -85,6 +85,10 @@ export class SegmentIndexService
     return this.ready().page(criteria, cursor);
   }
 
+  birthdaysIn(month: number, cursor: { after?: string; limit: number }): SegmentPage {
+    return this.ready().pageBirthMonth(month, cursor);
+  }
+
   // --- events: every event that changes a member marks it for a re-read --------------------------
 
   decode(message: KafkaMessage): DecodedMessage<string> | null {

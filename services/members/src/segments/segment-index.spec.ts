@@ -168,6 +168,19 @@ describe('SegmentIndex, criterion by criterion', () => {
     expect(matching(members, { birthdayWithinDays: 3 }, at('2027-12-27'))).toEqual([]);
   });
 
+  it('pages the members born in a month, 29 February in February, unknown dates never', () => {
+    const index = new SegmentIndex();
+    ['1980-02-01', '1996-02-29', '1990-03-01', '1970-02-28', null, '2001-12-31']
+      .map((birthDate, i) => member(i + 1, { birthDate }))
+      .forEach((m) => index.upsert(m));
+    const first = index.pageBirthMonth(2, { limit: 2 });
+    expect(first.memberIds.map((id) => parseInt(id, 16))).toEqual([1, 2]);
+    const second = index.pageBirthMonth(2, { after: first.next!, limit: 2 });
+    expect(second).toEqual({ memberIds: [idOf(4)], next: null });
+    expect(index.pageBirthMonth(12, { limit: 10 }).memberIds).toEqual([idOf(6)]);
+    expect(() => index.pageBirthMonth(13, { limit: 10 })).toThrow(RangeError);
+  });
+
   it('matches genders, regions, stores and grades as any of', () => {
     const members = [
       member(1, { gender: 'female', region: 'east', homeStoreId: 'S001', grade: 100 }),

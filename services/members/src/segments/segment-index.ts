@@ -394,6 +394,22 @@ export class SegmentIndex {
     return { memberIds: ids, next: more ? ids[ids.length - 1] : null };
   }
 
+  /** Members born in `month` (1–12; 29 February in February), paged like `page`. */
+  pageBirthMonth(month: number, { after, limit }: { after?: string; limit: number }): SegmentPage {
+    if (!Number.isInteger(month) || month < 1 || month > 12)
+      throw new RangeError('month must be 1 to 12');
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be 1 or more');
+    const cursor = after === undefined ? null : MemberIds.parse(after);
+    const sel = this.scratch;
+    let n = 0;
+    for (let slot = 0; slot < this.slots; slot++) if (this.live[slot] === 1) sel[n++] = slot;
+    const table = new Uint8Array(1232);
+    for (let day = 1; day <= 31; day++) table[month * 100 + day] = 1;
+    n = keepBirthdays(this.birth, table, sel, n);
+    const { ids, more } = this.firstIds(n, cursor, limit);
+    return { memberIds: ids, next: more ? ids[ids.length - 1] : null };
+  }
+
   private allocate(): number {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;

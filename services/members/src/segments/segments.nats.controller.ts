@@ -2,6 +2,7 @@ import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices
 import { mongo } from 'mongoose';
 import {
   AppError,
+  BirthdaysInMonthRequest,
   ErrorCode,
   GetSegmentRequest,
   ListSegmentMembersRequest,
@@ -71,6 +72,16 @@ export class SegmentsNatsController {
     const request = validatePayload(ListSegmentMembersRequest, data);
     const segment = await this.find(request.id);
     return this.segments.page(withHealthConsent(segment.criteria), {
+      after: request.after,
+      limit: request.limit ?? 100,
+    });
+  }
+
+  /** Ids of members with a birthday in a month (loyalty's birthday coupons): ids only. */
+  @MessagePattern(Subjects.members.birthdays)
+  birthdays(@Payload() data: unknown): SegmentMembersPage {
+    const request = validatePayload(BirthdaysInMonthRequest, data);
+    return this.segments.birthdaysIn(request.month, {
       after: request.after,
       limit: request.limit ?? 100,
     });

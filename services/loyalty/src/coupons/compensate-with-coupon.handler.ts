@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AppError,
+  type CompensateWithCouponCommand,
+  type CouponView,
+  ErrorCode,
+} from '@crm/contracts';
+import { inSpan } from '@crm/observability';
+import { couponView } from './coupon-views';
+import { IssueCoupon } from './issue-coupon';
+
+/**
+ * A compensation coupon for a resolved complaint: one per complaint however often asked (the
+ * complaints service will call `loyalty.v1.coupons.compensate` on resolution; staff may call
+ * it through the gateway until then).
+ */
+@Injectable()
+export class CompensateWithCoupon {
+  constructor(private readonly issueCoupon: IssueCoupon) {}
+
+  execute(command: CompensateWithCouponCommand): Promise<CouponView> {
+    return inSpan('loyalty.coupons.compensate', async () => {
+      const outcome = await this.issueCoupon.automatic(
+        'compensation',
+        command.id,
+        `compensation:${command.complaintId}`,
+      );
+      if (!outcome)
+        throw new AppError(
+          ErrorCode.COUPON_NOT_CONFIGURED,
+          'No compensation coupon is defined: an admin defines one with purpose "compensation"',
+        );
+      if (outcome.outcome === 'limit')
+        throw new AppError(
+          ErrorCode.COUPON_LIMIT_REACHED,
+          'The member holds as many compensation coupons as the definition allows',
+        );
+      if (outcome.coupon.memberId !== command.id)
+        throw new AppError(
+          ErrorCode.VALIDATION_FAILED,
+          `Complaint ${command.complaintId} was compensated to another member`,
+          [{ field: 'complaintId', reasons: ['was compensated to another member'] }],
+        );
+      return couponView(outcome.coupon);
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode } from '@crm/contracts';
+import { LoyaltyOutbox } from '../loyalty-outbox';
+import {
+  type CouponOrder,
+  type CouponRefusal,
+  isRefusal,
+  priceCoupon,
+  unusableAt,
+} from './coupon-terms';
+import { CouponsRepository, type RedeemOutcome } from './coupons.repository';
+
+export interface CouponUse {
+  code: string;
+  /** Who presents it: only its owner may use it. */
+  memberId: string;
+  order: CouponOrder;
+  /** What redeems it: the same cause again gets the first answer. */
+  cause: string;
+  channel: 'api' | 'pos';
+  transactionId?: string;
+  staffId?: string;
+  at: Date;
+}
+
+/**
+ * Redeems a coupon at most once, through the API or a POS sale alike: the owner, validity at
+ * the time of use, eligible items and minimum spend are checked in the coupon's write turn.
+ */
+@Injectable()
+export class RedeemCoupon {
+  constructor(
+    private readonly coupons: CouponsRepository,
+    private readonly outbox: LoyaltyOutbox,
+  ) {}
+
+  async execute(use: CouponUse): Promise<RedeemOutcome> {
+    const outcome = await this.coupons.redeem(use.code, use.cause, (coupon) => {
+      if (coupon.memberId !== use.memberId)
+        return {
+          code: ErrorCode.COUPON_NOT_OWNED,
+          reason: 'the coupon was issued to another member',
+        } satisfies CouponRefusal;
+      const unusable = unusableAt(coupon, use.at);
+      if (unusable) return unusable;
+      const pricing = priceCoupon(coupon.terms, use.order);
+      if (isRefusal(pricing)) return pricing;
+      return {
+        ...pricing,
+        cause: use.cause,
+        channel: use.channel,
+        ...(use.transactionId ? { transactionId: use.transactionId } : {}),
+        ...(use.staffId ? { staffId: use.staffId } : {}),
+        at: use.at,
+      };
+    });
+    if (outcome.outcome === 'redeemed') this.outbox.nudge();
+    return outcome;
+  }
+}
