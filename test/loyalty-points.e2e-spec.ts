@@ -444,7 +444,8 @@ it('earns by the rule in force when a sale was made; a rule change is never retr
     (await system.api('POST', '/api/v1/loyalty/earning-rules', rule, ['store_manager'])).status,
   ).toBe(403);
 
-  const takesEffect = new Date(Date.now() + 3000);
+  // Far enough ahead that a slow request still arrives before it (a past start is refused).
+  const takesEffect = new Date(Date.now() + 10_000);
   const created = await system.api(
     'POST',
     '/api/v1/loyalty/earning-rules',
