@@ -36,7 +36,6 @@ import { AutomaticCoupons } from './coupons/automatic-coupons';
 import { BirthdayCoupons } from './coupons/birthday-coupons';
 import { CompensateWithCoupon } from './coupons/compensate-with-coupon.handler';
 import { CouponDefinitionsRepository } from './coupons/coupon-definitions.repository';
-import { CouponTriggersConsumer } from './coupons/coupon-triggers.kafka.consumer';
 import { CouponsNatsController } from './coupons/coupons.nats.controller';
 import { CouponsRepository } from './coupons/coupons.repository';
 import { CreateCouponDefinition } from './coupons/create-coupon-definition.handler';
@@ -104,7 +103,6 @@ export class LoyaltyModule {
         CompensateWithCoupon,
         AutomaticCoupons,
         BirthdayCoupons,
-        CouponTriggersConsumer,
       ],
     };
   }

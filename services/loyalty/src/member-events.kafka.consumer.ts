@@ -13,6 +13,7 @@ import { type DecodedMessage, EnvelopeRouter, type MessageHandler } from '@crm/m
 import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
 import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
+import { AutomaticCoupons } from './coupons/automatic-coupons';
 import { CountPurchases } from './purchases/count-purchases.handler';
 
 export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
@@ -20,11 +21,13 @@ export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
 const RUN_SIZE = 5000;
 
 /**
- * members.events.v1 → loyalty: accounts for new members, points and tier spend for their
- * purchases, merged accounts for merged members. One group reads the topic once; the events
- * are keyed by member, so each member's arrive in order. Purchases are counted in runs (one
- * write per member per run rather than per sale); the other events between them one by one,
- * in their place.
+ * members.events.v1 → loyalty: accounts and welcome coupons for new members, points, tier
+ * spend, coupons used at the till and referral rewards for their purchases, accounts and
+ * coupons moved for merged members. One group reads the topic once (decoding it costs about
+ * as much as counting it); the events are keyed by member, so each member's arrive in order.
+ * Purchases are counted in runs (one write per member per run rather than per sale); the other
+ * events between them one by one, in their place. Every effect is keyed by its cause, so a
+ * redelivered run changes nothing twice.
  */
 @Injectable()
 export class MemberEventsConsumer extends ConsumerHost {
@@ -35,22 +38,29 @@ export class MemberEventsConsumer extends ConsumerHost {
     openAccount: OpenPointsAccount,
     countPurchases: CountPurchases,
     mergeAccounts: MergeAccounts,
+    coupons: AutomaticCoupons,
   ) {
     super();
+    const countRun = async (purchases: PurchaseRecordedPayload[]) => {
+      await countPurchases.execute(purchases);
+      for (const purchase of purchases) await coupons.purchaseRecorded(purchase);
+    };
     const router = new EnvelopeRouter()
-      .on(MEMBER_REGISTERED, MemberRegisteredPayload, (payload, envelope) =>
-        openAccount.execute(payload, envelope),
-      )
-      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) =>
-        countPurchases.execute([payload]),
-      )
-      .on(MEMBER_MERGED, MemberMergedPayload, (payload) => mergeAccounts.execute(payload));
+      .on(MEMBER_REGISTERED, MemberRegisteredPayload, async (payload, envelope) => {
+        await openAccount.execute(payload, envelope);
+        await coupons.memberRegistered(payload);
+      })
+      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) => countRun([payload]))
+      .on(MEMBER_MERGED, MemberMergedPayload, async (payload) => {
+        await mergeAccounts.execute(payload);
+        await coupons.memberMerged(payload);
+      });
     const handler: MessageHandler<EventEnvelope> = {
       decode: (message) => router.decode(message),
       apply: (message) => router.apply(message),
       applyBatch: (messages) =>
         inRuns(messages, PURCHASE_RECORDED, router, (payloads) =>
-          countPurchases.execute(payloads as PurchaseRecordedPayload[]),
+          countRun(payloads as PurchaseRecordedPayload[]),
         ),
     };
     this.consumer = consumers.create(LOYALTY_MEMBER_EVENTS_GROUP, [Topics.membersEvents], handler, {
