@@ -196,7 +196,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         return rejected;
       }
       const accepted = { ...entry, balanceAfter: balance + entry.points };
-      await this.postUnlocked(accepted, ...events);
+      await this.postUnlocked(accepted, account, ...events);
       return { ...accepted, postedAt };
     });
   }
@@ -225,7 +225,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         buckets: unspentByMonth(bookOf(account)),
         at,
       };
-      await this.postUnlocked(doc);
+      await this.postUnlocked(doc, account);
       await dbSpan(ACCOUNTS, 'update', () =>
         this.accounts.updateOne({ _id: mergedId }, { $set: { mergedInto: survivorId } }),
       );
@@ -262,7 +262,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         lines: [],
         at,
       };
-      const posted = await this.postUnlocked(expiry, pointsEvent(POINTS_EXPIRED, expiry));
+      const posted = await this.postUnlocked(expiry, account, pointsEvent(POINTS_EXPIRED, expiry));
       return posted ? due : 0;
     });
   }
@@ -505,15 +505,23 @@ export class PointsLedgerRepository implements OnModuleInit {
     this.cached.delete(memberId);
   }
 
-  /** Steps 1–4 in the member's write turn; false if the entry was on file already. */
-  private async postUnlocked(entry: NewEntry, ...events: OutboxEntry[]): Promise<boolean> {
+  /**
+   * Steps 1–4 in the member's write turn, with the account as the caller read it in this turn;
+   * false if the entry was on file already.
+   */
+  private async postUnlocked(
+    entry: NewEntry,
+    account: PointsAccount | null,
+    ...events: OutboxEntry[]
+  ): Promise<boolean> {
     const doc: PointsEntry = withOutbox(
       { ...entry, postedAt: new Date(), pending: true },
       ...events,
     );
     if (!(await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc)))))
       return false;
-    await this.applyUnlocked(doc);
+    // Just inserted in this turn: pending, and the account as read; no need to read either again.
+    await this.applyUnlocked(doc, { account });
     return true;
   }
 
@@ -521,13 +529,18 @@ export class PointsLedgerRepository implements OnModuleInit {
     return this.writes.run(entry.memberId, () => this.applyUnlocked(entry));
   }
 
-  /** Steps 2–4, in the member's write turn. */
-  private async applyUnlocked(entry: PointsEntry): Promise<void> {
-    // Another delivery of the same entry may have applied it while this one waited.
-    const current = await this.entry(entry._id);
-    if (!current?.pending) return;
+  /** Steps 2–4, in the member's write turn; `known`: the account as read in this turn. */
+  private async applyUnlocked(
+    entry: PointsEntry,
+    known?: { account: PointsAccount | null },
+  ): Promise<void> {
+    if (!known) {
+      // Another delivery of the same entry may have applied it while this one waited.
+      const current = await this.entry(entry._id);
+      if (!current?.pending) return;
+    }
     // Read, then written whole: this process is the account's only writer (its write turn).
-    const account = await this.account(entry.memberId);
+    const account = known ? known.account : await this.account(entry.memberId);
     if (!account) await this.openUnlocked(entry.memberId, entry.at);
     const locked = locksAfter(account?.locked ?? [], entry, new Date());
     const { expiring, debited } = bookAfter(bookOf(account), entry);
