@@ -5,3 +5,4 @@ export * from './bootstrap';
 export * from './domain-service.module';
 export * from './ensure-indexes';
 export * from './consumers';
+export * from './periodic-job';

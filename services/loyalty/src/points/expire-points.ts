@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { POINTS_EXPIRING, type PointsExpiringPayload, Topics } from '@crm/contracts';
 import { eventIdFor, insertOnce, newEnvelope, withOutbox, type WithOutbox } from '@crm/messaging';
-import { InjectMongo } from '@crm/service-kit';
+import { InjectMongo, PeriodicJob } from '@crm/service-kit';
 import { localMonth } from '../tiers/rolling-spend';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS } from './earning-settings';
@@ -28,10 +28,8 @@ export const EXPIRY_NOTICES = 'points_expiry_notices';
  * members of points that expire at the end of this month: at start-up and every hour after.
  */
 @Injectable()
-export class ExpirePoints implements OnApplicationBootstrap, OnModuleDestroy {
+export class ExpirePoints extends PeriodicJob {
   readonly notices: mongo.Collection<ExpiryNotice>;
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
 
   constructor(
     private readonly ledger: PointsLedgerRepository,
@@ -39,21 +37,9 @@ export class ExpirePoints implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectMongo() connection: Connection,
     private readonly logger: PinoLogger,
   ) {
+    super(CHECK_EVERY_MS);
     logger.setContext(ExpirePoints.name);
     this.notices = connection.db!.collection<ExpiryNotice>(EXPIRY_NOTICES);
-  }
-
-  onApplicationBootstrap(): void {
-    this.round = this.runSafely();
-    this.timer = setInterval(() => {
-      this.round = this.runSafely();
-    }, CHECK_EVERY_MS);
-    this.timer.unref();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.round;
   }
 
   /** One pass over every account at `now`; returns the points expired and the notices sent. */
@@ -90,7 +76,7 @@ export class ExpirePoints implements OnApplicationBootstrap, OnModuleDestroy {
     return insertOnce(() => this.notices.insertOne(notice));
   }
 
-  private async runSafely(): Promise<void> {
+  protected async runSafely(): Promise<void> {
     try {
       const { expired, noticed } = await this.run();
       if (expired > 0 || noticed > 0) this.logger.info({ expired, noticed }, 'points expiry pass');

@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { PeriodicJob } from '@crm/service-kit';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import { MemberTierRepository } from './member-tier.repository';
 import { reviewUnderWay, TIER_REVIEW_SETTINGS, type TierReviewSettings } from './tier-review';
@@ -22,30 +23,15 @@ export interface TierReviewPass {
  * earns, once per member and year, at start-up and every hour after.
  */
 @Injectable()
-export class YearlyTierReview implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-
+export class YearlyTierReview extends PeriodicJob {
   constructor(
     private readonly tiers: MemberTierRepository,
     private readonly outbox: LoyaltyOutbox,
     @Inject(TIER_REVIEW_SETTINGS) private readonly settings: TierReviewSettings,
     private readonly logger: PinoLogger,
   ) {
+    super(CHECK_EVERY_MS);
     logger.setContext(YearlyTierReview.name);
-  }
-
-  onApplicationBootstrap(): void {
-    this.round = this.runSafely();
-    this.timer = setInterval(() => {
-      this.round = this.runSafely();
-    }, CHECK_EVERY_MS);
-    this.timer.unref();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.round;
   }
 
   /** One pass at `now`: every member not yet reviewed this year, if a review is under way. */
@@ -64,7 +50,7 @@ export class YearlyTierReview implements OnApplicationBootstrap, OnModuleDestroy
     return pass;
   }
 
-  private async runSafely(): Promise<void> {
+  protected async runSafely(): Promise<void> {
     try {
       const pass = await this.run();
       if (pass.reviewed > 0) this.logger.info(pass, 'yearly tier review pass');
