@@ -9,7 +9,12 @@ import {
   PurchaseRecordedPayload,
   Topics,
 } from '@crm/contracts';
-import { type DecodedMessage, EnvelopeRouter, type MessageHandler } from '@crm/messaging';
+import {
+  type DecodedMessage,
+  EnvelopeRouter,
+  inMessageSpan,
+  type MessageHandler,
+} from '@crm/messaging';
 import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
 import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
@@ -86,7 +91,8 @@ async function inRuns(
     }
     if (stretch.length > 0) await run(stretch);
     stretch = [];
-    await router.apply(message);
+    // On its own, so in its own trace (the registration's HTTP request, for one).
+    await inMessageSpan(Topics.membersEvents, message, () => router.apply(message));
   }
   if (stretch.length > 0) await run(stretch);
 }

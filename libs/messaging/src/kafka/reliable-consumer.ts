@@ -179,20 +179,10 @@ export class ReliableConsumer<T> {
     message: KafkaMessage,
     decoded: DecodedMessage<T>,
   ): Promise<boolean> {
-    const parent = contextFromTraceparent(
-      decoded.traceparent ?? header(message.headers, 'traceparent'),
-    );
+    const traceparent = decoded.traceparent ?? header(message.headers, 'traceparent');
     for (let attempt = 1; ; attempt++) {
       try {
-        await inSpan(`${topic} process`, () => this.handler.apply(decoded), {
-          kind: SpanKind.CONSUMER,
-          parent,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.destination.name': topic,
-            'messaging.message.id': decoded.id,
-          },
-        });
+        await inMessageSpan(topic, { ...decoded, traceparent }, () => this.handler.apply(decoded));
         return true;
       } catch (error) {
         const final = error instanceof PoisonMessageError || attempt >= this.options.maxAttempts;
@@ -326,6 +316,27 @@ export class ReliableConsumer<T> {
     );
     count(topic, 'dead_lettered');
   }
+}
+
+/**
+ * Runs `work` for one message in a consumer span that continues the message's trace: what a
+ * batch handler calls for a message it applies on its own, as the consumer does for each
+ * message of a handler without batches.
+ */
+export function inMessageSpan<T>(
+  topic: string,
+  message: Pick<DecodedMessage<unknown>, 'id' | 'traceparent'>,
+  work: () => Promise<T>,
+): Promise<T> {
+  return inSpan(`${topic} process`, work, {
+    kind: SpanKind.CONSUMER,
+    parent: contextFromTraceparent(message.traceparent),
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': topic,
+      'messaging.message.id': message.id,
+    },
+  });
 }
 
 /**
