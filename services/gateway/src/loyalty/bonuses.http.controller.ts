@@ -11,6 +11,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
 @ApiBearerAuth()
@@ -38,10 +39,12 @@ export class BonusesHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<BonusView> {
-    const command = validatePayload(GrantBonusCommand, {
-      ...(body && typeof body === 'object' ? body : {}),
-      id,
-    });
+    const command = validatePayload(
+      GrantBonusCommand,
+      commandFrom(body, {
+        id,
+      }),
+    );
     return this.rpc.request(Subjects.loyalty.bonus, command, staff);
   }
 }

@@ -21,6 +21,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
 @ApiBearerAuth()
@@ -76,11 +77,13 @@ export class CouponDefinitionsHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<IssueCouponsView> {
-    const command = validatePayload(IssueCouponsCommand, {
-      ...(body && typeof body === 'object' ? body : {}),
-      definitionId,
-      idempotencyKey: idempotencyKey ?? '',
-    });
+    const command = validatePayload(
+      IssueCouponsCommand,
+      commandFrom(body, {
+        definitionId,
+        idempotencyKey: idempotencyKey ?? '',
+      }),
+    );
     return this.rpc.request(Subjects.loyalty.coupons.issue, command, staff);
   }
 }

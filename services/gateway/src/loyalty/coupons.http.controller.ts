@@ -23,6 +23,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
 @ApiBearerAuth()
@@ -61,12 +62,14 @@ export class CouponsHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<CouponRedemptionView> {
-    const command = validatePayload(RedeemCouponCommand, {
-      ...(body && typeof body === 'object' ? body : {}),
-      id,
-      code,
-      idempotencyKey: idempotencyKey ?? '',
-    });
+    const command = validatePayload(
+      RedeemCouponCommand,
+      commandFrom(body, {
+        id,
+        code,
+        idempotencyKey: idempotencyKey ?? '',
+      }),
+    );
     return this.rpc.request(Subjects.loyalty.coupons.redeem, command, staff);
   }
 
@@ -88,10 +91,12 @@ export class CouponsHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<CouponView> {
-    const command = validatePayload(CompensateWithCouponCommand, {
-      ...(body && typeof body === 'object' ? body : {}),
-      id,
-    });
+    const command = validatePayload(
+      CompensateWithCouponCommand,
+      commandFrom(body, {
+        id,
+      }),
+    );
     return this.rpc.request(Subjects.loyalty.coupons.compensate, command, staff);
   }
 }

@@ -24,6 +24,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
 @ApiBearerAuth()
@@ -66,7 +67,10 @@ export class PointsHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<RedemptionView> {
-    const request = validatePayload(RedeemPointsCommand, keyed(body, id, idempotencyKey));
+    const request = validatePayload(
+      RedeemPointsCommand,
+      commandFrom(body, { id, idempotencyKey: idempotencyKey ?? '' }),
+    );
     return this.rpc.request(Subjects.loyalty.redeem, request, staff);
   }
 
@@ -87,16 +91,10 @@ export class PointsHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<PointsEntryView> {
-    const request = validatePayload(AdjustPointsCommand, keyed(body, id, idempotencyKey));
+    const request = validatePayload(
+      AdjustPointsCommand,
+      commandFrom(body, { id, idempotencyKey: idempotencyKey ?? '' }),
+    );
     return this.rpc.request(Subjects.loyalty.adjust, request, staff);
   }
-}
-
-/** A command from a request's body, its member and its `Idempotency-Key` header. */
-function keyed(body: unknown, id: string, idempotencyKey: string | undefined) {
-  return {
-    ...(body && typeof body === 'object' ? body : {}),
-    id,
-    idempotencyKey: idempotencyKey ?? '',
-  };
 }

@@ -12,6 +12,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
 @ApiBearerAuth()
@@ -49,10 +50,12 @@ export class RewardsHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<RewardView> {
-    const request = validatePayload(RewardRequest, {
-      ...(body && typeof body === 'object' ? body : {}),
-      rewardId,
-    });
+    const request = validatePayload(
+      RewardRequest,
+      commandFrom(body, {
+        rewardId,
+      }),
+    );
     return this.rpc.request(Subjects.loyalty.rewards.update, request, staff);
   }
 

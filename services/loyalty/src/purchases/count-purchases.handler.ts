@@ -95,11 +95,11 @@ export class CountPurchases {
       onFile,
     );
     const reversalsOf = new Map<string, PointsEntry[]>();
-    for (const reversal of reversals)
-      reversalsOf.set(reversal.originalTransactionId!, [
-        ...(reversalsOf.get(reversal.originalTransactionId!) ?? []),
-        reversal,
-      ]);
+    const addReversal = (reversal: PointsEntry) => {
+      const sale = reversal.originalTransactionId!;
+      reversalsOf.set(sale, [...(reversalsOf.get(sale) ?? []), reversal]);
+    };
+    reversals.forEach(addReversal);
     const window = monthsInWindow(new Date(), this.settings.utcOffsetMinutes);
     const entries: NewEntry[] = [];
     for (const purchase of purchases) {
@@ -109,11 +109,7 @@ export class CountPurchases {
         if (entry) {
           entries.push(entry);
           known.set(entry._id, entry);
-          if (entry.originalTransactionId)
-            reversalsOf.set(entry.originalTransactionId, [
-              ...(reversalsOf.get(entry.originalTransactionId) ?? []),
-              entry as PointsEntry,
-            ]);
+          if (entry.originalTransactionId) addReversal(entry as PointsEntry);
         }
       }
       const cents = purchase.type === 'refund' ? -purchase.totalCents : purchase.totalCents;
