@@ -9,7 +9,7 @@ import { ExpirePoints } from './points/expire-points';
 import { MemberTierRepository } from './tiers/member-tier.repository';
 import { CouponsRepository } from './coupons/coupons.repository';
 
-/** Relays the events queued on ledger entries and runs, member tiers, expiry notices and coupons to loyalty.events.v1. */
+/** Relays the events queued on ledger entries, member tiers, expiry notices and coupons to loyalty.events.v1. */
 @Injectable()
 export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: OutboxRelay;
@@ -27,7 +27,6 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     this.relay = new OutboxRelay(
       [
         ledger.entries as never,
-        ledger.runs as never,
         tiers.collection as never,
         expiry.notices as never,
         coupons.collection as never,
@@ -39,8 +38,7 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
         serialize: (collection, id, write) =>
           collection === tiers.collection.collectionName
             ? tiers.serialize(String(id), write)
-            : collection === expiry.notices.collectionName ||
-                collection === ledger.runs.collectionName
+            : collection === expiry.notices.collectionName
               ? write() // events queued by its last write; only the relay writes after it
               : collection === coupons.collection.collectionName
                 ? coupons.serialize(String(id), write)

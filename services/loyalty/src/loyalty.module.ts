@@ -3,6 +3,7 @@ import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
 import { LoyaltyConfig } from './loyalty.config';
 import { MemberEventsConsumer } from './member-events.kafka.consumer';
+import { RunSettlement } from './purchases/run-settlement';
 import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { AdjustPoints } from './points/adjust-points.handler';
@@ -77,6 +78,7 @@ export class LoyaltyModule {
         OpenPointsAccount,
         MergeAccounts,
         CountPurchases,
+        RunSettlement,
         GetPoints,
         AdjustPoints,
         RedeemPoints,

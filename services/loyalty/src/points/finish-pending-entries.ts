@@ -6,7 +6,7 @@ import { PointsLedgerRepository } from './points-ledger.repository';
 const STALE_AFTER_MS = 30_000;
 
 /**
- * Finishes ledger entries, and runs of them, a crash left half-applied: at start-up (every pending entry is then
+ * Finishes ledger entries a crash left half-applied (runs of purchases: RunSettlement): at start-up (every pending entry is then
  * a dead process's) and every STALE_AFTER_MS after.
  */
 @Injectable()
@@ -37,9 +37,7 @@ export class FinishPendingEntries implements OnApplicationBootstrap, OnModuleDes
   private async finish(postedBefore: Date): Promise<void> {
     try {
       const finished = await this.ledger.applyPending(postedBefore);
-      const runs = await this.ledger.finishOpenRuns(postedBefore);
-      if (finished + runs > 0)
-        this.logger.warn({ finished, runs }, 'finished points entries and runs left pending');
+      if (finished > 0) this.logger.warn({ finished }, 'finished points entries left pending');
     } catch (error) {
       this.logger.warn({ err: error }, 'finishing pending points entries failed; will retry');
     }

@@ -11,14 +11,14 @@ import {
   KeyedLock,
   OUTBOX_INDEX,
   type OutboxEntry,
-  queueEvents,
   withOutbox,
   type WithOutbox,
 } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import type { TransactionSpend } from '../tiers/rolling-spend';
 import type { EarnedLine } from './earning';
-import { pointsEvent, runEntryEvent } from './points-event';
+import { pointsEvent } from './points-event';
 import { bookAfter, dueBefore, type ExpiryBook, unspentByMonth } from './points-expiry';
 import { availablePoints, locksAfter, type PointsLock } from './points-locks';
 
@@ -89,22 +89,24 @@ export type NewEntry = Omit<
   'postedAt' | 'pending' | 'outbox' | 'outboxPending' | 'balanceAfter' | 'rejected'
 >;
 
-/** A run of entries posted together (`postRun`); its events leave with its last write. */
-interface PointsRun extends WithOutbox {
+/** A run of purchases counted together (see `RunSettlement`). */
+export interface PointsRun {
   _id: string;
+  /** Open until every account and tier it changed is written. */
   state: 'open' | 'applied';
   startedAt: Date;
+  /** Each purchase's spend, in order: what a crash's tier counts are redone from. */
+  spend: TransactionSpend[];
 }
 
 const ENTRIES = 'points_entries';
 const ACCOUNTS = 'points_accounts';
 const RUNS = 'points_runs';
-/** Account writes of a run in flight at once: overlap for the store's round trips. */
-const ACCOUNT_WRITES_IN_FLIGHT = 8;
 /** Queries of one run in flight at once. */
 const READS_IN_FLIGHT = 8;
 /** Accounts kept in memory for the runs (a few hundred bytes each). */
 const CACHED_ACCOUNTS = 200_000;
+const APPLIED_RUNS_KEPT = 10_000;
 
 /**
  * The points ledger. FerretDB has no multi-document transactions, so an entry reaches the
@@ -117,6 +119,10 @@ const CACHED_ACCOUNTS = 200_000;
  * equals the sum of the entries that are not pending (plus those listed in flight). Writes to
  * one account, and to one entry, go one at a time in this process: FerretDB applies an update
  * as read, change, write back, so two writers of one document could undo each other.
+ *
+ * Purchases take a cheaper path (`RunSettlement`): a run's entries are inserted at once and
+ * added to the accounts in memory, and `settle` writes each account later with all the runs
+ * it took meanwhile, guarded by the runs it lists. Every other write settles the member first.
  */
 @Injectable()
 export class PointsLedgerRepository implements OnModuleInit {
@@ -130,8 +136,15 @@ export class PointsLedgerRepository implements OnModuleInit {
    * writer (see the write turns).
    */
   private readonly cached = new BoundedMap<string, PointsAccount>(CACHED_ACCOUNTS);
-  /** Runs this process is posting: not a crash's leftovers, whatever their age. */
+  /**
+   * Accounts runs changed that are not written yet, with those runs: the state the ledger
+   * answers from until `settle` writes it. Never evicted, unlike `cached`.
+   */
+  private readonly unsettled = new Map<string, { account: PointsAccount; runs: string[] }>();
+  /** Runs this process is counting or settling: not a crash's leftovers, whatever their age. */
   private readonly liveRuns = new Set<string>();
+  /** Runs known to be marked applied: dropped from accounts' lists of runs in flight. */
+  private readonly appliedHere = new BoundedMap<string, true>(APPLIED_RUNS_KEPT);
   /** A member's account writes, one at a time (FerretDB applies an update as read, change, write). */
   private readonly writes = new KeyedLock();
   /** An entry's writes, one at a time: the ledger's and the outbox relay's. */
@@ -151,7 +164,7 @@ export class PointsLedgerRepository implements OnModuleInit {
       { key: { run: 1 }, name: 'run', sparse: true },
       OUTBOX_INDEX,
     ]);
-    await ensureIndexes(this.runs as never, [{ key: { state: 1 }, name: 'state' }, OUTBOX_INDEX]);
+    await ensureIndexes(this.runs as never, [{ key: { state: 1 }, name: 'state' }]);
   }
 
   /** Posts an entry once and adds it to the balance; returns the entry as stored. */
@@ -176,6 +189,7 @@ export class PointsLedgerRepository implements OnModuleInit {
    */
   spend(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
     return this.writes.run(entry.memberId, async () => {
+      await this.settleUnlocked(entry.memberId);
       const existing = await this.entry(entry._id);
       if (existing) {
         if (existing.pending) await this.applyUnlocked(existing);
@@ -208,6 +222,7 @@ export class PointsLedgerRepository implements OnModuleInit {
    */
   async mergeInto(mergedId: string, survivorId: string, at: Date): Promise<number> {
     const outgoing = await this.writes.run(mergedId, async () => {
+      await this.settleUnlocked(mergedId);
       const id = `merge-out:${mergedId}`;
       const existing = await this.entry(id);
       if (existing) {
@@ -251,6 +266,7 @@ export class PointsLedgerRepository implements OnModuleInit {
    */
   expireDue(memberId: string, currentMonth: string, at: Date): Promise<number> {
     return this.writes.run(memberId, async () => {
+      await this.settleUnlocked(memberId);
       const account = await this.account(memberId);
       const due = dueBefore(bookOf(account), currentMonth);
       if (due <= 0 || account?.mergedInto) return 0;
@@ -268,51 +284,124 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   /**
-   * Posts many entries at once, for throughput: one insert for all of them and one write per
-   * member, instead of four single-document steps per entry. FerretDB charges per document
-   * touched (an update costs about 13 inserted documents), so an entry is written once and never
-   * updated: whether it is in the balance follows from its run, which is applied once per
-   * account (guarded by the run id on the account) and then marked applied, carrying the
-   * entries' events. An entry already on file (a redelivery) is left to the run that posted it.
-   * A crash leaves the run open; `finishOpenRuns` applies what it did not. Returns the entries
-   * that were new.
+   * Opens a run of purchases (see `RunSettlement`): its document records each purchase's spend,
+   * so a crash's tier counts can be redone from it; its entries are found by their `run`.
    */
-  async postRun(entries: NewEntry[]): Promise<PointsEntry[]> {
-    if (entries.length === 0) return [];
+  async openRun(spend: TransactionSpend[]): Promise<string> {
     const runId = randomUUID();
     this.liveRuns.add(runId);
-    try {
-      const postedAt = new Date();
-      await dbSpan(RUNS, 'insert', () =>
-        this.runs.insertOne({ _id: runId, state: 'open', startedAt: postedAt }),
-      );
-      const docs: PointsEntry[] = entries.map((entry) => ({ ...entry, run: runId, postedAt }));
-      const taken = await insertManyOnce(() =>
-        dbSpan(ENTRIES, 'insert', () => this.entries.insertMany(docs, { ordered: false })),
-      );
-      const posted = docs.filter((_, index) => !taken.has(index));
-      await this.applyRun(runId, posted);
-      return posted;
-    } finally {
-      this.liveRuns.delete(runId);
-    }
+    await dbSpan(RUNS, 'insert', () =>
+      this.runs.insertOne({ _id: runId, state: 'open', startedAt: new Date(), spend }),
+    );
+    return runId;
   }
 
-  /** Applies the runs a crash left open (older than `startedBefore`); returns how many. */
-  async finishOpenRuns(startedBefore: Date): Promise<number> {
-    const open = await dbSpan(RUNS, 'find', () =>
-      this.runs.find({ state: 'open' }, { projection: { outbox: 0 } }).toArray(),
+  /**
+   * Inserts a run's entries at once (one unordered insert): an entry is written once and never
+   * updated, since FerretDB charges an update about 13 inserted documents. An entry already on
+   * file (a redelivery) is left to the run that posted it. Returns the entries that were new.
+   */
+  async insertRun(runId: string, entries: NewEntry[]): Promise<PointsEntry[]> {
+    if (entries.length === 0) return [];
+    const postedAt = new Date();
+    const docs: PointsEntry[] = entries.map((entry) => ({ ...entry, run: runId, postedAt }));
+    const taken = await insertManyOnce(() =>
+      dbSpan(ENTRIES, 'insert', () => this.entries.insertMany(docs, { ordered: false })),
     );
-    const stale = open.filter(
-      (run) => run.startedAt < startedBefore && !this.liveRuns.has(run._id),
+    return docs.filter((_, index) => !taken.has(index));
+  }
+
+  /**
+   * Adds each member's share of a run to its account in memory, once (an account that holds
+   * the run, written or not, is skipped); `settle` writes it. Returns the members it changed.
+   */
+  async keepRun(runId: string, entries: PointsEntry[]): Promise<string[]> {
+    const byMember = groupBy(entries, (entry) => entry.memberId);
+    const changed: string[] = [];
+    await this.writes.runAll(byMember.keys(), async () => {
+      // Read in the members' write turns: what a redemption changed a moment ago counts.
+      const accounts = await this.accountsById(byMember.keys());
+      const now = new Date();
+      for (const [memberId, own] of byMember) {
+        const account = accounts.get(memberId) ?? null;
+        const unsettled = this.unsettled.get(memberId);
+        if (account?.inFlightRuns?.includes(runId) || unsettled?.runs.includes(runId)) continue;
+        this.unsettled.set(memberId, {
+          account: accountAfter(account, memberId, own, now),
+          runs: [...(unsettled?.runs ?? []), runId],
+        });
+        changed.push(memberId);
+      }
+    });
+    return changed;
+  }
+
+  /** The entries of a run, for finishing it after a crash. */
+  entriesOfRun(runId: string): Promise<PointsEntry[]> {
+    return dbSpan(ENTRIES, 'find', () =>
+      this.entries.find({ run: runId }, { projection: { outbox: 0 } }).toArray(),
     );
-    for (const run of stale) {
-      const entries = await dbSpan(ENTRIES, 'find', () =>
-        this.entries.find({ run: run._id }, { projection: { outbox: 0 } }).toArray(),
-      );
-      await this.applyRun(run._id, entries);
-    }
-    return stale.length;
+  }
+
+  /** Runs a crash (or a failed run) left open, oldest first: not this process's live ones. */
+  async openRuns(startedBefore: Date): Promise<PointsRun[]> {
+    const open = await dbSpan(RUNS, 'find', () => this.runs.find({ state: 'open' }).toArray());
+    return open
+      .filter((run) => run.startedAt < startedBefore && !this.liveRuns.has(run._id))
+      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  }
+
+  /** Takes a run back under this process's care (finishing a crash's run). */
+  adoptRun(runId: string): void {
+    this.liveRuns.add(runId);
+  }
+
+  /** A run that failed before its effects were kept: left for `openRuns` to find. */
+  abandonRun(runId: string): void {
+    this.liveRuns.delete(runId);
+  }
+
+  /** Marks a run applied: every account and tier it changed is written. */
+  async markRunApplied(runId: string): Promise<void> {
+    await dbSpan(RUNS, 'update', () =>
+      this.runs.updateOne({ _id: runId }, { $set: { state: 'applied' } }),
+    );
+    this.appliedHere.set(runId, true);
+    this.liveRuns.delete(runId);
+  }
+
+  /** Members whose accounts hold runs not written yet. */
+  unsettledMembers(): string[] {
+    return [...this.unsettled.keys()];
+  }
+
+  /** Writes the member's account as runs left it in memory, if they did; in its write turn. */
+  settle(memberId: string): Promise<void> {
+    return this.writes.run(memberId, () => this.settleUnlocked(memberId));
+  }
+
+  private async settleUnlocked(memberId: string): Promise<void> {
+    const unsettled = this.unsettled.get(memberId);
+    if (!unsettled) return;
+    const { account, runs } = unsettled;
+    // The runs it lists that were marked applied are done with; these are its new ones.
+    const inFlightRuns = [
+      ...(account.inFlightRuns ?? []).filter((id) => !this.appliedHere.has(id)),
+      ...runs,
+    ];
+    const { balance, locked, expiring, debited, openedAt } = account;
+    await dbSpan(ACCOUNTS, 'update', () =>
+      this.accounts.updateOne(
+        { _id: memberId },
+        {
+          $set: { balance, locked, expiring, debited, inFlightRuns },
+          $setOnInsert: { openedAt },
+        },
+        { upsert: true },
+      ),
+    );
+    this.unsettled.delete(memberId);
+    this.cached.set(memberId, { ...account, inFlightRuns });
   }
 
   /** Entries on file among `ids`, by id. */
@@ -349,88 +438,24 @@ export class PointsLedgerRepository implements OnModuleInit {
     return new Map(memberIds.map((id) => [id, accounts.get(id)?.mergedInto ?? id]));
   }
 
-  /** Adds each member's share of a run to its account once, then marks the run applied. */
-  private async applyRun(runId: string, entries: PointsEntry[]): Promise<void> {
-    const byMember = new Map<string, PointsEntry[]>();
-    for (const entry of entries)
-      byMember.set(entry.memberId, [...(byMember.get(entry.memberId) ?? []), entry]);
-    await this.writes.runAll(byMember.keys(), async () => {
-      // Read in the members' write turns: what a redemption changed a moment ago counts.
-      const accounts = await this.accountsById(byMember.keys());
-      const applied = await this.appliedRuns(
-        [...accounts.values()].flatMap((a) => a.inFlightRuns ?? []),
-      );
-      await forEachConcurrently([...byMember], ACCOUNT_WRITES_IN_FLIGHT, ([memberId, own]) =>
-        this.applyShare(runId, memberId, own, accounts.get(memberId) ?? null, applied),
-      );
-    });
-    const queued = entries.length > 0 ? queueEvents(...entries.map(runEntryEvent)) : undefined;
-    await dbSpan(RUNS, 'update', () =>
-      this.runs.updateOne({ _id: runId }, {
-        // One $set: the state and the outbox flag together.
-        $set: { state: 'applied', ...queued?.$set },
-        ...(queued ? { $push: queued.$push } : {}),
-      } as never),
-    );
-  }
-
-  /** One member's entries of a run, added to its account in one write unless already there. */
-  private async applyShare(
-    runId: string,
-    memberId: string,
-    entries: PointsEntry[],
-    account: PointsAccount | null,
-    appliedRuns: Set<string>,
-  ): Promise<void> {
-    if (account?.inFlightRuns?.includes(runId)) return;
-    const now = new Date();
-    let locked = account?.locked ?? [];
-    let book = bookOf(account);
-    let points = 0;
-    for (const entry of entries) {
-      locked = locksAfter(locked, entry, now);
-      book = bookAfter(book, entry);
-      points += entry.points;
-    }
-    // Runs marked applied since they were listed here are done with.
-    const inFlightRuns = [
-      ...(account?.inFlightRuns ?? []).filter((id) => !appliedRuns.has(id)),
-      runId,
-    ];
-    const state = { locked, expiring: book.expiring, debited: book.debited, inFlightRuns };
-    if (!account) {
-      const opened: PointsAccount = {
-        _id: memberId,
-        balance: points,
-        openedAt: entries[0]!.at,
-        ...state,
-      };
-      await dbSpan(ACCOUNTS, 'insert', () => this.accounts.insertOne(opened));
-      this.cached.set(memberId, opened);
-      return;
-    }
-    const { matchedCount } = await dbSpan(ACCOUNTS, 'update', () =>
-      this.accounts.updateOne(
-        { _id: memberId, inFlightRuns: { $ne: runId } },
-        { $inc: { balance: points }, $set: state },
-      ),
-    );
-    if (matchedCount === 1)
-      this.cached.set(memberId, { ...account, balance: account.balance + points, ...state });
-    else this.cached.delete(memberId);
-  }
-
-  /** Accounts by id, from memory where a run left them. */
+  /**
+   * Accounts by id: as runs left them in memory (written or not), else from the store. Runs an
+   * account read from the store lists that were marked applied are dropped from its list here.
+   */
   private async accountsById(ids: Iterable<string>): Promise<Map<string, PointsAccount>> {
     const found = new Map<string, PointsAccount>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      const hit = this.cached.get(id);
+      const hit = this.unsettled.get(id)?.account ?? this.cached.get(id);
       if (hit) found.set(id, hit);
       else missing.push(id);
     }
     const read = await dbSpan(ACCOUNTS, 'find', () => findByIds(this.accounts, missing));
-    for (const [id, account] of read) {
+    const applied = await this.appliedRuns([...read.values()].flatMap((a) => a.inFlightRuns ?? []));
+    for (const [id, stored] of read) {
+      const account = stored.inFlightRuns
+        ? { ...stored, inFlightRuns: stored.inFlightRuns.filter((run) => !applied.has(run)) }
+        : stored;
       found.set(id, account);
       this.cached.set(id, account);
     }
@@ -438,10 +463,13 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   private async appliedRuns(runIds: string[]): Promise<Set<string>> {
+    const unknown = runIds.filter((id) => !this.appliedHere.has(id) && !this.liveRuns.has(id));
     const runs = await dbSpan(RUNS, 'find', () =>
-      findByIds(this.runs, runIds, { projection: { state: 1 } }),
+      findByIds(this.runs, unknown, { projection: { state: 1 } }),
     );
-    return new Set([...runs.values()].filter((run) => run.state === 'applied').map((r) => r._id));
+    for (const run of runs.values())
+      if (run.state === 'applied') this.appliedHere.set(run._id, true);
+    return new Set(runIds.filter((id) => this.appliedHere.has(id)));
   }
 
   /** Every account's expiry book (a daily scan). */
@@ -467,8 +495,12 @@ export class PointsLedgerRepository implements OnModuleInit {
     return stale.length;
   }
 
-  account(memberId: string): Promise<PointsAccount | null> {
-    return dbSpan(ACCOUNTS, 'find', () => this.accounts.findOne({ _id: memberId }));
+  /** The account as the ledger holds it: with what runs added that is not written yet. */
+  async account(memberId: string): Promise<PointsAccount | null> {
+    return (
+      this.unsettled.get(memberId)?.account ??
+      dbSpan(ACCOUNTS, 'find', () => this.accounts.findOne({ _id: memberId }))
+    );
   }
 
   /** The member's newest entries in the balance, newest first. */
@@ -495,6 +527,7 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   private async openUnlocked(memberId: string, at: Date, openedByEvent?: string): Promise<void> {
+    await this.settleUnlocked(memberId);
     await dbSpan(ACCOUNTS, 'update', () =>
       this.accounts.updateOne(
         { _id: memberId },
@@ -526,7 +559,10 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   private apply(entry: PointsEntry): Promise<void> {
-    return this.writes.run(entry.memberId, () => this.applyUnlocked(entry));
+    return this.writes.run(entry.memberId, async () => {
+      await this.settleUnlocked(entry.memberId);
+      await this.applyUnlocked(entry);
+    });
   }
 
   /** Steps 2–4, in the member's write turn; `known`: the account as read in this turn. */
@@ -583,4 +619,38 @@ export class PointsLedgerRepository implements OnModuleInit {
 
 export function bookOf(account: Pick<PointsAccount, 'expiring' | 'debited'> | null): ExpiryBook {
   return { expiring: account?.expiring ?? {}, debited: account?.debited ?? 0 };
+}
+
+/** The account after a run's entries for its member: balance, return-window locks, expiry book. */
+function accountAfter(
+  account: PointsAccount | null,
+  memberId: string,
+  entries: PointsEntry[],
+  now: Date,
+): PointsAccount {
+  let locked = account?.locked ?? [];
+  let book = bookOf(account);
+  let points = 0;
+  for (const entry of entries) {
+    locked = locksAfter(locked, entry, now);
+    book = bookAfter(book, entry);
+    points += entry.points;
+  }
+  return {
+    ...(account ?? { _id: memberId, balance: 0, openedAt: entries[0]!.at }),
+    balance: (account?.balance ?? 0) + points,
+    locked,
+    expiring: book.expiring,
+    debited: book.debited,
+  };
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
 }

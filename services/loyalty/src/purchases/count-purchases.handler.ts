@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
 import type { PurchaseRecordedPayload, Tier } from '@crm/contracts';
-import { forEachConcurrently } from '@crm/messaging';
+import { sendEvents } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { InjectProducer } from '@crm/service-kit';
 import { EarningRules } from '../earning-rules/earning-rules';
-import { LoyaltyOutbox } from '../loyalty-outbox';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS } from '../points/earning-settings';
+import { runEntryEvent } from '../points/points-event';
 import {
   type NewEntry,
   type PointsEntry,
@@ -13,21 +15,19 @@ import {
 } from '../points/points-ledger.repository';
 import { refundEntry, saleEntry } from '../points/purchase-entries';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
-import { countedSpend, localMonth, monthsInWindow, type SpendBook } from '../tiers/rolling-spend';
-
-/** Tier documents written at once: overlap for the store's round trips. */
-const TIER_WRITES_IN_FLIGHT = 8;
-
-interface MemberInRun {
-  book: SpendBook;
-  changes: { from: Tier; to: Tier; transactionId: string }[];
-  counted: boolean;
-}
+import {
+  type BookInRun,
+  countInRun,
+  localMonth,
+  monthsInWindow,
+  type TransactionSpend,
+} from '../tiers/rolling-spend';
+import { RunSettlement } from './run-settlement';
 
 /**
  * A run of `purchase.recorded` events, in their order → points and tier spend: a few queries
- * for the whole run, one insert for its ledger entries and one write per member for each of
- * the balance and the tier. Each purchase is worked out as if alone, in order: a sale earns
+ * for the whole run and one insert for its ledger entries; balances and tiers change in memory
+ * and are written later, once for many runs (RunSettlement). Each purchase is worked out as if alone, in order: a sale earns
  * with the tier its member held when it was counted, its spend may then raise the tier; a
  * refund takes back its sale's share. Everything is keyed by transaction, so a redelivered run
  * changes nothing twice.
@@ -38,7 +38,8 @@ export class CountPurchases {
     private readonly ledger: PointsLedgerRepository,
     private readonly tiers: MemberTierRepository,
     private readonly rules: EarningRules,
-    private readonly outbox: LoyaltyOutbox,
+    private readonly settlement: RunSettlement,
+    @InjectProducer() private readonly producer: Producer,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
 
@@ -62,35 +63,44 @@ export class CountPurchases {
       ]);
       const counted = purchases.map((p) => ({ ...p, memberId: holders.get(p.memberId)! }));
       const memberIds = new Set(counted.map((p) => p.memberId));
-      await this.tiers.serializeAll(memberIds, async () => {
+      const { runId, changed } = await this.tiers.serializeAll(memberIds, async () => {
         const held = await this.tiers.booksOf([...memberIds]);
-        const members = new Map<string, MemberInRun>(
+        const members = new Map<string, BookInRun>(
           [...memberIds].map((id) => [id, { book: held.get(id)!, changes: [], counted: false }]),
         );
-        const entries = this.entriesOf(counted, members, onFile, reversals, holders);
-        // Entries before tiers: once a tier write holds this run's raises, every entry of the run
-        // is on file, so a replay's entries (worked out under those raises) are all refused.
-        await this.ledger.postRun(entries);
-        const now = new Date();
-        await forEachConcurrently(
-          [...members].filter(([, member]) => member.counted),
-          TIER_WRITES_IN_FLIGHT,
-          ([memberId, member]) =>
-            this.tiers.saveUnlocked(memberId, member.book, member.changes, now),
-        );
+        const { entries, spend } = this.walk(counted, members, onFile, reversals, holders);
+        // The entries go on file, with their events sent, before anything is kept in memory:
+        // after a crash the open run is finished from them (RunSettlement).
+        const runId = await this.ledger.openRun(spend);
+        try {
+          const posted = await this.ledger.insertRun(runId, entries);
+          await sendEvents(this.producer, posted.map(runEntryEvent));
+          const accounts = await this.ledger.keepRun(runId, posted);
+          const books = [...members].filter(([, member]) => member.counted);
+          for (const [memberId, member] of books)
+            this.tiers.keepUnlocked(memberId, member.book, member.changes);
+          return { runId, changed: [...accounts, ...books.map(([memberId]) => memberId)] };
+        } catch (error) {
+          this.ledger.abandonRun(runId);
+          throw error;
+        }
       });
-      this.outbox.nudge();
+      // Out of the members' turns: it may write them.
+      await this.settlement.track(runId, changed);
     });
   }
 
-  /** Walks the run in order: the new entries, and each member's spend book as it goes. */
-  private entriesOf(
+  /**
+   * Walks the run in order: the new entries, each member's spend book as it goes (a raise
+   * counts for the member's next sale), and every purchase's spend for the run's record.
+   */
+  private walk(
     purchases: PurchaseRecordedPayload[],
-    members: Map<string, MemberInRun>,
+    members: Map<string, BookInRun>,
     onFile: Map<string, PointsEntry>,
     reversals: PointsEntry[],
     holders: Map<string, string>,
-  ): NewEntry[] {
+  ): { entries: NewEntry[]; spend: TransactionSpend[] } {
     const known = new Map<string, Pick<PointsEntry, '_id' | 'memberId' | 'lines' | 'expiresAfter'>>(
       onFile,
     );
@@ -100,8 +110,10 @@ export class CountPurchases {
       reversalsOf.set(sale, [...(reversalsOf.get(sale) ?? []), reversal]);
     };
     reversals.forEach(addReversal);
-    const window = monthsInWindow(new Date(), this.settings.utcOffsetMinutes);
+    const now = new Date();
+    const window = monthsInWindow(now, this.settings.utcOffsetMinutes);
     const entries: NewEntry[] = [];
+    const spend: TransactionSpend[] = [];
     for (const purchase of purchases) {
       const member = members.get(purchase.memberId)!;
       if (!known.has(entryIdOf(purchase))) {
@@ -112,20 +124,16 @@ export class CountPurchases {
           if (entry.originalTransactionId) addReversal(entry as PointsEntry);
         }
       }
-      const cents = purchase.type === 'refund' ? -purchase.totalCents : purchase.totalCents;
-      const month = localMonth(new Date(purchase.occurredAt), this.settings.utcOffsetMinutes);
-      const book = countedSpend(member.book, purchase.transactionId, month, cents, window);
-      if (!book) continue;
-      if (book.tier !== member.book.tier)
-        member.changes.push({
-          from: member.book.tier,
-          to: book.tier,
-          transactionId: purchase.transactionId,
-        });
-      member.book = book;
-      member.counted = true;
+      const one: TransactionSpend = {
+        memberId: purchase.memberId,
+        transactionId: purchase.transactionId,
+        month: localMonth(new Date(purchase.occurredAt), this.settings.utcOffsetMinutes),
+        cents: purchase.type === 'refund' ? -purchase.totalCents : purchase.totalCents,
+      };
+      spend.push(one);
+      countInRun(member, one, window, now);
     }
-    return entries;
+    return { entries, spend };
   }
 
   private entryFor(

@@ -13,7 +13,7 @@ import {
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 import { higher, tierAfterSpend } from './tier-table';
-import { monthsInWindow, type SpendBook, spendIn } from './rolling-spend';
+import { monthsInWindow, type SpendBook, spendIn, type TierChange } from './rolling-spend';
 import { reviewedTier } from './tier-review';
 
 /** A member's tier and the spend it is measured on, month by month (chain's local months). */
@@ -46,19 +46,28 @@ export class MemberTierRepository {
   private readonly writes = new KeyedLock();
   /** Spend books as runs last wrote them (see `booksOf`); sound with one writer process. */
   private readonly books = new BoundedMap<string, SpendBook>(CACHED_BOOKS);
+  /**
+   * Books runs changed that are not written yet, with the tier changes they made: what the
+   * tier is until `settle` writes it. Never evicted, unlike `books`.
+   */
+  private readonly unsettled = new Map<string, { book: SpendBook; changes: TierChange[] }>();
 
   constructor(@InjectMongo() connection: Connection) {
     this.collection = connection.db!.collection<MemberTierDocument>(COLLECTION);
   }
 
-  find(memberId: string): Promise<MemberTierDocument | null> {
+  /** The member's tier document, with what runs counted meanwhile written first. */
+  async find(memberId: string): Promise<MemberTierDocument | null> {
+    if (this.unsettled.has(memberId)) await this.settle(memberId);
     return dbSpan(COLLECTION, 'find', () =>
       this.collection.findOne({ _id: memberId }, { projection: { outbox: 0 } }),
     );
   }
 
+  /** Runs a write to the member's document in its turn, after what runs counted is written. */
   serialize<T>(memberId: string, write: () => Promise<T>): Promise<T> {
     return this.writes.run(memberId, async () => {
+      await this.settleUnlocked(memberId);
       try {
         return await write();
       } finally {
@@ -71,7 +80,8 @@ export class MemberTierRepository {
    * Adds a merged member's spend, and the transactions it counted, to the survivor's, once; the
    * survivor keeps the higher of the two tiers until the yearly review.
    */
-  mergeInto(mergedId: string, survivorId: string, now: Date, utcOffsetMinutes: number) {
+  async mergeInto(mergedId: string, survivorId: string, now: Date, utcOffsetMinutes: number) {
+    await this.settle(mergedId);
     return this.serialize(survivorId, async () => {
       const [merged, survivor] = await Promise.all([this.find(mergedId), this.find(survivorId)]);
       if (!merged || survivor?.mergedFrom?.includes(mergedId)) return;
@@ -104,7 +114,7 @@ export class MemberTierRepository {
   async booksOf(memberIds: string[]): Promise<Map<string, SpendBook>> {
     const found = new Map<string, SpendBook>();
     const missing = memberIds.filter((id) => {
-      const hit = this.books.get(id);
+      const hit = this.unsettled.get(id)?.book ?? this.books.get(id);
       if (hit) found.set(id, hit);
       return !hit;
     });
@@ -125,31 +135,56 @@ export class MemberTierRepository {
   }
 
   /**
-   * Writes a member's counted spend and tier, in the caller's turn for the member, with a
-   * `tier.changed` for each change (keyed by the transaction that made it) in the same write.
+   * Keeps a member's book as a run counted it, in the caller's turn for the member; `settle`
+   * writes it with the run's tier changes.
    */
-  async saveUnlocked(
+  keepUnlocked(memberId: string, book: SpendBook, changes: TierChange[]): void {
+    const earlier = this.unsettled.get(memberId)?.changes ?? [];
+    this.unsettled.set(memberId, { book, changes: [...earlier, ...changes] });
+  }
+
+  /** Members whose books hold counts not written yet. */
+  unsettledMembers(): string[] {
+    return [...this.unsettled.keys()];
+  }
+
+  /** Writes what runs counted for the member, if they did; in its turn. */
+  settle(memberId: string): Promise<void> {
+    return this.writes.run(memberId, () => this.settleUnlocked(memberId));
+  }
+
+  private async settleUnlocked(memberId: string): Promise<void> {
+    const unsettled = this.unsettled.get(memberId);
+    if (!unsettled) return;
+    await this.saveUnlocked(memberId, unsettled.book, unsettled.changes);
+    this.unsettled.delete(memberId);
+  }
+
+  /**
+   * Writes a member's counted spend and tier with a `tier.changed` for each change (keyed by
+   * the transaction that made it) in the same write.
+   */
+  private async saveUnlocked(
     memberId: string,
     book: SpendBook,
-    changes: { from: Tier; to: Tier; transactionId: string }[],
-    now: Date,
+    changes: TierChange[],
   ): Promise<void> {
     const set: Record<string, unknown> = { months: book.months, tier: book.tier };
     let push: Record<string, unknown> | undefined;
     if (changes.length > 0) {
       const queued = queueEvents(
-        ...changes.map(({ from, to, transactionId }) => ({
+        ...changes.map(({ from, to, transactionId, at }) => ({
           topic: Topics.loyaltyEvents,
           envelope: newEnvelope<TierChangedPayload>({
             id: eventIdFor(TIER_CHANGED, memberId, transactionId),
             type: TIER_CHANGED,
             source: 'loyalty',
             key: memberId,
-            payload: { memberId, from, to, at: now.toISOString() },
+            payload: { memberId, from, to, at: at.toISOString() },
           }),
         })),
       );
-      Object.assign(set, { changedAt: now }, queued.$set);
+      Object.assign(set, { changedAt: changes.at(-1)!.at }, queued.$set);
       push = queued.$push;
     }
     await dbSpan(COLLECTION, 'update', () =>

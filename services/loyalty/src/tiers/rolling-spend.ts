@@ -49,3 +49,45 @@ export function countedSpend(
   months[month] = { cents: bucket.cents + cents, tx: [...bucket.tx, transactionId] };
   return { months, tier: tierAfterSpend(book.tier, spendIn(months, window)) };
 }
+
+/** A transaction's spend as a run counts it. */
+export interface TransactionSpend {
+  memberId: string;
+  transactionId: string;
+  /** Local `YYYY-MM`. */
+  month: string;
+  /** Negative for a refund. */
+  cents: number;
+}
+
+/** A raise of a member's tier by a counted transaction, at the moment it was counted. */
+export interface TierChange {
+  from: Tier;
+  to: Tier;
+  transactionId: string;
+  at: Date;
+}
+
+/** A member's book while a run counts its transactions in order, with the raises on the way. */
+export interface BookInRun {
+  book: SpendBook;
+  changes: TierChange[];
+  /** Whether anything was counted (else the book needs no write). */
+  counted: boolean;
+}
+
+/** Counts one transaction into the member's book in a run (nothing if counted before). */
+export function countInRun(
+  member: BookInRun,
+  spend: TransactionSpend,
+  window: string[],
+  at: Date,
+): void {
+  const { transactionId, month, cents } = spend;
+  const book = countedSpend(member.book, transactionId, month, cents, window);
+  if (!book) return;
+  if (book.tier !== member.book.tier)
+    member.changes.push({ from: member.book.tier, to: book.tier, transactionId, at });
+  member.book = book;
+  member.counted = true;
+}

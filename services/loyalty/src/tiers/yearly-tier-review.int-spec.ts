@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import type { LoyaltyOutbox } from '../loyalty-outbox';
 import { MemberTierRepository, spendBookOf } from './member-tier.repository';
-import { countedSpend, monthsInWindow } from './rolling-spend';
+import { type BookInRun, countInRun, monthsInWindow } from './rolling-spend';
 import { YearlyTierReview } from './yearly-tier-review';
 
 const settings = { monthDay: '01-01', utcOffsetMinutes: 480 };
@@ -43,12 +43,16 @@ describe('yearly tier review', () => {
     // Gold since a ¥9,000 purchase in January 2026, which leaves the window in January 2027.
     const bought = async (transactionId: string, cents: number, month: string, at: string) => {
       const memberId = transactionId.split('-')[0]!;
-      const held = spendBookOf(await tiers.find(memberId));
+      const member: BookInRun = {
+        book: spendBookOf(await tiers.find(memberId)),
+        changes: [],
+        counted: false,
+      };
       const window = monthsInWindow(new Date(at), 480);
-      const book = countedSpend(held, transactionId, month, cents, window)!;
-      const changes =
-        book.tier === held.tier ? [] : [{ from: held.tier, to: book.tier, transactionId }];
-      await tiers.saveUnlocked(memberId, book, changes, new Date(at));
+      countInRun(member, { memberId, transactionId, month, cents }, window, new Date(at));
+      // As a run keeps it, and the run's settlement writes it.
+      tiers.keepUnlocked(memberId, member.book, member.changes);
+      await tiers.settle(memberId);
     };
     await bought('fell-1', 900_000, '2026-01', '2026-01-10T02:00:00Z');
     await bought('fell-2', 100_000, '2026-09', '2026-09-10T02:00:00Z');
