@@ -13,7 +13,6 @@ import { EarningRules } from './earning-rules/earning-rules';
 import { EarningRulesNatsController } from './earning-rules/earning-rules.nats.controller';
 import { EarningRulesRepository } from './earning-rules/earning-rules.repository';
 import { ExpirePoints } from './points/expire-points';
-import { FinishPendingEntries } from './points/finish-pending-entries';
 import { GetPoints } from './points/get-points.handler';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { PointsNatsController } from './points/points.nats.controller';
@@ -73,7 +72,6 @@ export class LoyaltyModule {
         { provide: TIER_REVIEW_SETTINGS, useValue: tierReviewSettings(config) },
         PointsLedgerRepository,
         LoyaltyOutbox,
-        FinishPendingEntries,
         ExpirePoints,
         OpenPointsAccount,
         MergeAccounts,

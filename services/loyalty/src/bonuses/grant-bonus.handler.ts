@@ -34,7 +34,7 @@ export class GrantBonus {
       const id = bonusEntryId(command.kind, memberId, command.reference);
       return this.grants.run(id, async () => {
         const existing = await this.ledger.entry(id);
-        if (existing && !existing.pending) return { ...entryView(existing), created: false };
+        if (existing) return { ...entryView(existing), created: false };
         const at = new Date();
         const bonus: NewEntry = {
           _id: id,

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection, mongo } from 'mongoose';
 import { POINTS_EXPIRED, type PointsEntryKind } from '@crm/contracts';
 import {
@@ -52,9 +53,7 @@ export interface PointsEntry extends WithOutbox {
   /** When the cause happened (the sale's time). */
   at: Date;
   postedAt: Date;
-  /** Set until the entry is in the balance; cleared once it is (see `post`). */
-  pending?: true;
-  /** Posted in a run (`postRun`): in the balance once the run is applied, not by a flag of its own. */
+  /** The run it was posted in: in the balance once the account lists the run, or the run is applied. */
   run?: string;
   /** On spending entries: the balance right after it, decided when it was accepted. */
   balanceAfter?: number;
@@ -65,12 +64,7 @@ export interface PointsEntry extends WithOutbox {
 export interface PointsAccount {
   _id: string; // the member id
   balance: number;
-  /**
-   * Entries added to the balance whose own record does not say so yet: what makes adding an
-   * entry once survive a crash between the two writes. Holds only entries in flight.
-   */
-  inFlight?: string[];
-  /** The same for runs (`postRun`): the runs applied here that were not yet marked applied. */
+  /** The runs whose entries this account holds that were not yet marked applied. */
   inFlightRuns?: string[];
   /** Earnings still inside their return window (points-locks.ts). */
   locked?: PointsLock[];
@@ -86,7 +80,7 @@ export interface PointsAccount {
 
 export type NewEntry = Omit<
   PointsEntry,
-  'postedAt' | 'pending' | 'outbox' | 'outboxPending' | 'balanceAfter' | 'rejected'
+  'postedAt' | 'outbox' | 'outboxPending' | 'balanceAfter' | 'rejected'
 >;
 
 /** A run of purchases counted together (see `RunSettlement`). */
@@ -97,6 +91,20 @@ export interface PointsRun {
   startedAt: Date;
   /** Each purchase's spend, in order: what a crash's tier counts are redone from. */
   spend: TransactionSpend[];
+  /** A run of single entries: each carries its own events (outbox), none to send again. */
+  entriesQueueEvents?: true;
+}
+
+/** The run single entries are posted in, between two rounds of `settle`. */
+interface SinglesRun {
+  id: Promise<string>;
+  /** Once opened. */
+  runId?: string;
+  /** Members with entries in it. */
+  members: Set<string>;
+  /** Entries being posted in it; `whenIdle` is called when the last is done. */
+  busy: number;
+  whenIdle?: () => void;
 }
 
 const ENTRIES = 'points_entries';
@@ -107,22 +115,25 @@ const READS_IN_FLIGHT = 8;
 /** Accounts kept in memory for the runs (a few hundred bytes each). */
 const CACHED_ACCOUNTS = 200_000;
 const APPLIED_RUNS_KEPT = 10_000;
+/** Attempts at a single entry's insert (about 15 s in all) before the process stops. */
+const INSERT_ATTEMPTS = 6;
+const INSERT_RETRY_MS = 1000;
 
 /**
- * The points ledger. FerretDB has no multi-document transactions, so an entry reaches the
- * balance in steps that are each a single-document write and each safe to repeat:
- *   1. insert the entry, `pending`, with its events (outbox), keyed by its cause;
- *   2. add it to the account unless the account lists it in `inFlight`, listing it there;
- *   3. clear the entry's `pending`;
- *   4. take it off `inFlight`, with any id a crash left there after step 3.
- * A crash anywhere leaves a pending entry that `applyPending` finishes; the balance always
- * equals the sum of the entries that are not pending (plus those listed in flight). Writes to
- * one account, and to one entry, go one at a time in this process: FerretDB applies an update
- * as read, change, write back, so two writers of one document could undo each other.
+ * The points ledger. Entries are the truth; an account (balance, return-window locks, expiry
+ * book) is what they add up to, kept in memory and written later. FerretDB has no
+ * multi-document transactions and charges an update about 13 inserted documents, so an entry
+ * is inserted once, keyed by its cause, and never updated; accounts are written in rounds
+ * (`settle`, driven by `RunSettlement`), each once for all it took since the last round.
  *
- * Purchases take a cheaper path (`RunSettlement`): a run's entries are inserted at once and
- * added to the accounts in memory, and `settle` writes each account later with all the runs
- * it took meanwhile, guarded by the runs it lists. Every other write settles the member first.
+ * Every entry belongs to a run: a run of purchases, or the run of single entries (bonuses,
+ * adjustments, redemptions, expiry, merges) open between two rounds. An account written in a
+ * round lists the runs it holds; a run is marked applied once every account (and tier) it
+ * changed is written. After a crash, an open run's entries are added to each account that
+ * does not list it (`keepRun`), so each is in its balance once.
+ *
+ * A member's writes go one at a time in this process (its write turn), which also makes the
+ * memory the one view of the account: this process is its only writer.
  */
 @Injectable()
 export class PointsLedgerRepository implements OnModuleInit {
@@ -145,6 +156,7 @@ export class PointsLedgerRepository implements OnModuleInit {
   private readonly liveRuns = new Set<string>();
   /** Runs known to be marked applied: dropped from accounts' lists of runs in flight. */
   private readonly appliedHere = new BoundedMap<string, true>(APPLIED_RUNS_KEPT);
+  private singles?: SinglesRun;
   /** A member's account writes, one at a time (FerretDB applies an update as read, change, write). */
   private readonly writes = new KeyedLock();
   /** An entry's writes, one at a time: the ledger's and the outbox relay's. */
@@ -160,7 +172,6 @@ export class PointsLedgerRepository implements OnModuleInit {
     await ensureIndexes(this.entries as never, [
       { key: { memberId: 1, at: -1 }, name: 'member_recent' },
       { key: { originalTransactionId: 1 }, name: 'reversals_of_sale', sparse: true },
-      { key: { pending: 1 }, name: 'pending_flag', sparse: true },
       { key: { run: 1 }, name: 'run', sparse: true },
       OUTBOX_INDEX,
     ]);
@@ -168,18 +179,11 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   /** Posts an entry once and adds it to the balance; returns the entry as stored. */
-  async post(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
-    const doc: PointsEntry = withOutbox(
-      { ...entry, postedAt: new Date(), pending: true },
-      ...events,
-    );
-    const created = await insertOnce(() =>
-      dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc)),
-    );
-    const stored = created ? doc : await this.entry(entry._id);
-    if (!stored) throw new Error(`points entry ${entry._id} vanished after a duplicate insert`);
-    if (stored.pending) await this.apply(stored);
-    return { ...stored, pending: undefined };
+  post(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
+    return this.writes.run(entry.memberId, async () => {
+      const account = await this.heldAccount(entry.memberId);
+      return (await this.postUnlocked(entry, account, ...events)).stored;
+    });
   }
 
   /**
@@ -189,29 +193,20 @@ export class PointsLedgerRepository implements OnModuleInit {
    */
   spend(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
     return this.writes.run(entry.memberId, async () => {
-      await this.settleUnlocked(entry.memberId);
-      const existing = await this.entry(entry._id);
-      if (existing) {
-        if (existing.pending) await this.applyUnlocked(existing);
-        return { ...existing, pending: undefined };
-      }
-      const account = await this.account(entry.memberId);
+      const account = await this.heldAccount(entry.memberId);
       const balance = account?.balance ?? 0;
       const postedAt = new Date();
       const available = availablePoints(balance, account?.locked ?? [], postedAt);
       if (available + entry.points < 0) {
-        const rejected: PointsEntry = {
-          ...entry,
-          points: 0,
-          postedAt,
+        // Kept (0 points, in no run) so a retry gets the same answer; the first answer if on file.
+        const rejected = { ...entry, points: 0, postedAt };
+        return this.insertSurely({
+          ...rejected,
           rejected: { requestedPoints: -entry.points, balance, available },
-        };
-        await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(rejected)));
-        return rejected;
+        });
       }
       const accepted = { ...entry, balanceAfter: balance + entry.points };
-      await this.postUnlocked(accepted, account, ...events);
-      return { ...accepted, postedAt };
+      return (await this.postUnlocked(accepted, account, ...events)).stored;
     });
   }
 
@@ -222,16 +217,9 @@ export class PointsLedgerRepository implements OnModuleInit {
    */
   async mergeInto(mergedId: string, survivorId: string, at: Date): Promise<number> {
     const outgoing = await this.writes.run(mergedId, async () => {
-      await this.settleUnlocked(mergedId);
-      const id = `merge-out:${mergedId}`;
-      const existing = await this.entry(id);
-      if (existing) {
-        if (existing.pending) await this.applyUnlocked(existing);
-        return existing;
-      }
-      const account = await this.account(mergedId);
+      const account = await this.heldAccount(mergedId);
       const doc: NewEntry = {
-        _id: id,
+        _id: `merge-out:${mergedId}`,
         memberId: mergedId,
         kind: 'merge',
         points: -(account?.balance ?? 0),
@@ -240,12 +228,17 @@ export class PointsLedgerRepository implements OnModuleInit {
         buckets: unspentByMonth(bookOf(account)),
         at,
       };
-      await this.postUnlocked(doc, account);
-      await dbSpan(ACCOUNTS, 'update', () =>
-        this.accounts.updateOne({ _id: mergedId }, { $set: { mergedInto: survivorId } }),
-      );
-      this.cached.delete(mergedId);
-      return doc;
+      const { stored } = await this.postUnlocked(doc, account);
+      // Later entries for the duplicate go to the survivor: known at once, written with the rest.
+      const held = this.unsettled.get(mergedId);
+      if (held) held.account = { ...held.account, mergedInto: survivorId };
+      else {
+        await dbSpan(ACCOUNTS, 'update', () =>
+          this.accounts.updateOne({ _id: mergedId }, { $set: { mergedInto: survivorId } }),
+        );
+        this.cached.delete(mergedId);
+      }
+      return stored;
     });
     await this.post({
       _id: `merge-in:${mergedId}`,
@@ -266,8 +259,7 @@ export class PointsLedgerRepository implements OnModuleInit {
    */
   expireDue(memberId: string, currentMonth: string, at: Date): Promise<number> {
     return this.writes.run(memberId, async () => {
-      await this.settleUnlocked(memberId);
-      const account = await this.account(memberId);
+      const account = await this.heldAccount(memberId);
       const due = dueBefore(bookOf(account), currentMonth);
       if (due <= 0 || account?.mergedInto) return 0;
       const expiry: NewEntry = {
@@ -278,20 +270,125 @@ export class PointsLedgerRepository implements OnModuleInit {
         lines: [],
         at,
       };
-      const posted = await this.postUnlocked(expiry, account, pointsEvent(POINTS_EXPIRED, expiry));
-      return posted ? due : 0;
+      const { created } = await this.postUnlocked(
+        expiry,
+        account,
+        pointsEvent(POINTS_EXPIRED, expiry),
+      );
+      return created ? due : 0;
     });
+  }
+
+  /**
+   * An entry on its own (a bonus, an adjustment, a redemption, an expiry, a merge), in the
+   * member's write turn with its account as read in it: inserted with its events under the
+   * current run of single entries, then added to the balance in memory; `settle` writes it.
+   * An entry on file already is returned as stored and changes nothing.
+   */
+  private async postUnlocked(
+    entry: NewEntry,
+    account: PointsAccount | null,
+    ...events: OutboxEntry[]
+  ): Promise<{ stored: PointsEntry; created: boolean }> {
+    const run = this.singlesRun();
+    run.busy++;
+    try {
+      const runId = await run.id;
+      const doc: PointsEntry = withOutbox(
+        { ...entry, run: runId, postedAt: new Date() },
+        ...events,
+      );
+      const stored = await this.insertSurely(doc);
+      if (stored !== doc) return { stored, created: false };
+      run.members.add(entry.memberId);
+      const held = this.unsettled.get(entry.memberId);
+      this.unsettled.set(entry.memberId, {
+        account: accountAfter(account, entry.memberId, [doc], new Date()),
+        runs: held?.runs.includes(runId) ? held.runs : [...(held?.runs ?? []), runId],
+      });
+      return { stored: doc, created: true };
+    } finally {
+      if (--run.busy === 0) run.whenIdle?.();
+    }
+  }
+
+  /** The run single entries go in until `sealSingles`: opened at the first of them. */
+  private singlesRun(): SinglesRun {
+    if (!this.singles) {
+      const run: SinglesRun = { id: this.openRun([], true), members: new Set(), busy: 0 };
+      run.id.then(
+        (runId) => (run.runId = runId),
+        () => {
+          if (this.singles === run) this.singles = undefined; // the next entry opens another
+        },
+      );
+      this.singles = run;
+    }
+    return this.singles;
+  }
+
+  /**
+   * Closes the run of single entries, once its entries in hand are kept: later ones go to a new
+   * run. Done before a round of `settle`, so an account written in the round that lists the
+   * run holds every entry of the run for its member — what `keepRun` relies on after a crash.
+   */
+  async sealSingles(): Promise<{ runId: string; members: string[] } | null> {
+    const run = this.singles;
+    this.singles = undefined;
+    if (!run) return null;
+    if (run.busy > 0) await new Promise<void>((resolve) => (run.whenIdle = resolve));
+    const runId = await run.id.catch(() => null);
+    return runId ? { runId, members: [...run.members] } : null;
+  }
+
+  /**
+   * Inserts an entry whose outcome must be known before memory changes: retried while the
+   * store fails, and a duplicate told apart from an earlier attempt of this very insert (same
+   * run and moment). Returns `doc` if it went in now, else the entry as first stored.
+   */
+  private async insertSurely(doc: PointsEntry): Promise<PointsEntry> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc))))
+          return doc;
+        const stored = await this.entry(doc._id);
+        if (!stored) throw new Error(`points entry ${doc._id} vanished after a duplicate insert`);
+        const ours = stored.run === doc.run && stored.postedAt.getTime() === doc.postedAt.getTime();
+        return ours && doc.run ? doc : stored;
+      } catch (error) {
+        if (attempt >= INSERT_ATTEMPTS) this.failStop(doc, error);
+        await sleep(INSERT_RETRY_MS * attempt);
+      }
+    }
+  }
+
+  /**
+   * An entry's insert whose outcome stays unknown: memory can no longer be trusted to match the
+   * store, so the process stops at once (no shutdown writes) and the next start rebuilds the
+   * balances from the open runs' entries.
+   */
+  private failStop(doc: PointsEntry, error: unknown): never {
+    process.stderr.write(
+      `loyalty: stopping: the insert of points entry ${doc._id} failed ${INSERT_ATTEMPTS} times and its outcome is unknown (${String(error)}); the balances are rebuilt from the store at the next start\n`,
+    );
+    process.exit(70);
+  }
+
+  /** The member's account: as runs left it in memory, else as stored. */
+  private async heldAccount(memberId: string): Promise<PointsAccount | null> {
+    return (await this.accountsById([memberId])).get(memberId) ?? null;
   }
 
   /**
    * Opens a run of purchases (see `RunSettlement`): its document records each purchase's spend,
    * so a crash's tier counts can be redone from it; its entries are found by their `run`.
    */
-  async openRun(spend: TransactionSpend[]): Promise<string> {
+  async openRun(spend: TransactionSpend[], singles = false): Promise<string> {
     const runId = randomUUID();
     this.liveRuns.add(runId);
+    const run: PointsRun = { _id: runId, state: 'open', startedAt: new Date(), spend };
     await dbSpan(RUNS, 'insert', () =>
-      this.runs.insertOne({ _id: runId, state: 'open', startedAt: new Date(), spend }),
+      this.runs.insertOne(singles ? { ...run, entriesQueueEvents: true } : run),
     );
     return runId;
   }
@@ -375,14 +472,20 @@ export class PointsLedgerRepository implements OnModuleInit {
     return [...this.unsettled.keys()];
   }
 
-  /** Writes the member's account as runs left it in memory, if they did; in its write turn. */
-  settle(memberId: string): Promise<void> {
+  /**
+   * Writes the member's account as runs left it in memory, in its write turn; false if it
+   * holds an entry of the run of single entries still open, whose later entries an account
+   * listing the run would not show to be missing after a crash: the next round writes it.
+   */
+  settle(memberId: string): Promise<boolean> {
     return this.writes.run(memberId, () => this.settleUnlocked(memberId));
   }
 
-  private async settleUnlocked(memberId: string): Promise<void> {
+  private async settleUnlocked(memberId: string): Promise<boolean> {
     const unsettled = this.unsettled.get(memberId);
-    if (!unsettled) return;
+    if (!unsettled) return true;
+    const openSingles = this.singles?.runId;
+    if (openSingles && unsettled.runs.includes(openSingles)) return false;
     const { account, runs } = unsettled;
     // The runs it lists that were marked applied are done with; these are its new ones.
     const inFlightRuns = [
@@ -402,6 +505,7 @@ export class PointsLedgerRepository implements OnModuleInit {
     );
     this.unsettled.delete(memberId);
     this.cached.set(memberId, { ...account, inFlightRuns });
+    return true;
   }
 
   /** Entries on file among `ids`, by id. */
@@ -473,26 +577,19 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   /** Every account's expiry book (a daily scan). */
-  books(): Promise<Pick<PointsAccount, '_id' | 'expiring' | 'debited' | 'mergedInto'>[]> {
-    return dbSpan(ACCOUNTS, 'find', () =>
+  async books(): Promise<Pick<PointsAccount, '_id' | 'expiring' | 'debited' | 'mergedInto'>[]> {
+    const stored = await dbSpan(ACCOUNTS, 'find', () =>
       this.accounts.find({}, { projection: { expiring: 1, debited: 1, mergedInto: 1 } }).toArray(),
     );
+    // Where memory holds more than the store, memory's.
+    const held = stored.filter((book) => !this.unsettled.has(book._id));
+    return [...held, ...[...this.unsettled.values()].map(({ account }) => account)];
   }
 
   entry(id: string): Promise<PointsEntry | null> {
     return dbSpan(ENTRIES, 'find', () =>
       this.entries.findOne({ _id: id }, { projection: { outbox: 0 } }),
     );
-  }
-
-  /** Finishes entries a crash left pending (steps 2–4); returns how many. */
-  async applyPending(postedBefore: Date): Promise<number> {
-    const pending = await dbSpan(ENTRIES, 'find', () =>
-      this.entries.find({ pending: true }, { projection: { outbox: 0 } }).toArray(),
-    );
-    const stale = pending.filter((entry) => entry.postedAt < postedBefore);
-    for (const entry of stale) await this.apply(entry);
-    return stale.length;
   }
 
   /** The account as the ledger holds it: with what runs added that is not written yet. */
@@ -508,8 +605,8 @@ export class PointsLedgerRepository implements OnModuleInit {
     return dbSpan(ENTRIES, 'find', () =>
       this.entries
         .find(
-          // What the balance holds: not refusals, not entries still on their way to it.
-          { memberId, rejected: { $exists: false }, pending: { $exists: false } },
+          // What the balance holds: not refusals.
+          { memberId, rejected: { $exists: false } },
           { projection: { outbox: 0 }, sort: { at: -1, postedAt: -1 }, limit },
         )
         .toArray(),
@@ -527,7 +624,6 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   private async openUnlocked(memberId: string, at: Date, openedByEvent?: string): Promise<void> {
-    await this.settleUnlocked(memberId);
     await dbSpan(ACCOUNTS, 'update', () =>
       this.accounts.updateOne(
         { _id: memberId },
@@ -536,84 +632,6 @@ export class PointsLedgerRepository implements OnModuleInit {
       ),
     );
     this.cached.delete(memberId);
-  }
-
-  /**
-   * Steps 1–4 in the member's write turn, with the account as the caller read it in this turn;
-   * false if the entry was on file already.
-   */
-  private async postUnlocked(
-    entry: NewEntry,
-    account: PointsAccount | null,
-    ...events: OutboxEntry[]
-  ): Promise<boolean> {
-    const doc: PointsEntry = withOutbox(
-      { ...entry, postedAt: new Date(), pending: true },
-      ...events,
-    );
-    if (!(await insertOnce(() => dbSpan(ENTRIES, 'insert', () => this.entries.insertOne(doc)))))
-      return false;
-    // Just inserted in this turn: pending, and the account as read; no need to read either again.
-    await this.applyUnlocked(doc, { account });
-    return true;
-  }
-
-  private apply(entry: PointsEntry): Promise<void> {
-    return this.writes.run(entry.memberId, async () => {
-      await this.settleUnlocked(entry.memberId);
-      await this.applyUnlocked(entry);
-    });
-  }
-
-  /** Steps 2–4, in the member's write turn; `known`: the account as read in this turn. */
-  private async applyUnlocked(
-    entry: PointsEntry,
-    known?: { account: PointsAccount | null },
-  ): Promise<void> {
-    if (!known) {
-      // Another delivery of the same entry may have applied it while this one waited.
-      const current = await this.entry(entry._id);
-      if (!current?.pending) return;
-    }
-    // Read, then written whole: this process is the account's only writer (its write turn).
-    const account = known ? known.account : await this.account(entry.memberId);
-    if (!account) await this.openUnlocked(entry.memberId, entry.at);
-    const locked = locksAfter(account?.locked ?? [], entry, new Date());
-    const { expiring, debited } = bookAfter(bookOf(account), entry);
-    await dbSpan(ACCOUNTS, 'update', () =>
-      this.accounts.updateOne(
-        { _id: entry.memberId, inFlight: { $ne: entry._id } },
-        {
-          $inc: { balance: entry.points },
-          $push: { inFlight: entry._id },
-          $set: { locked, expiring, debited },
-        },
-      ),
-    );
-    this.cached.delete(entry.memberId);
-    await this.serializeEntry(entry._id, () =>
-      dbSpan(ENTRIES, 'update', () =>
-        this.entries.updateOne({ _id: entry._id }, { $unset: { pending: '' } }),
-      ),
-    );
-    // Also drops ids a crash left between steps 3 and 4: no apply of this member runs but this
-    // one, so an id whose entry is no longer pending is done with.
-    const stale: string[] = [];
-    for (const id of account?.inFlight ?? [])
-      if (id !== entry._id && !(await this.entry(id))?.pending) stale.push(id);
-    await dbSpan(ACCOUNTS, 'update', () =>
-      this.accounts.updateOne(
-        { _id: entry.memberId },
-        {
-          $set: {
-            inFlight: (account?.inFlight ?? []).filter(
-              (id) => id !== entry._id && !stale.includes(id),
-            ),
-          },
-        },
-      ),
-    );
-    this.cached.delete(entry.memberId);
   }
 }
 

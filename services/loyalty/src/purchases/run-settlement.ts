@@ -27,15 +27,16 @@ const MOST_UNSETTLED = 50_000;
 const WRITES_IN_FLIGHT = 8;
 
 /**
- * When the accounts and tiers that runs of purchases changed are written. A run's entries are
- * on file (and its events sent) before its effects are kept in memory, so memory holds nothing
- * the ledger could not rebuild; each member's account and tier are then written once for every
- * run that touched it meanwhile: when loyalty has caught up, or every POINTS_SETTLE_EVERY_MS
- * while it is behind. FerretDB charges about 1.7 ms of CPU per document updated, so a member
- * buying twenty times a minute costs one write, not twenty. A run is marked applied once
- * every member it changed is written. A crash leaves runs open: they are finished at start
- * (and any left by a failure every 30 s) from their entries and the spend their document
- * records, each share once — an account lists the runs it holds, a tier the sales it counted.
+ * When the accounts and tiers that runs of entries changed are written. A run's entries are on
+ * file (and its events sent or queued) before its effects are kept in memory, so memory holds
+ * nothing the ledger could not rebuild; each member's account and tier are then written once
+ * for every run that touched it meanwhile: when loyalty has caught up with the purchases, every
+ * POINTS_SETTLE_EVERY_MS while it is behind, and every 30 s for single entries (redemptions,
+ * bonuses, …). FerretDB charges about 1.7 ms of CPU per document updated, so a member buying
+ * twenty times a minute costs one write, not twenty. A run is marked applied once every member
+ * it changed is written. A crash leaves runs open: they are finished at start (and any left by
+ * a failure every 30 s) from their entries and the spend their document records, each share
+ * once — an account lists the runs it holds, a tier the sales it counted.
  */
 @Injectable()
 export class RunSettlement extends PeriodicJob {
@@ -67,11 +68,7 @@ export class RunSettlement extends PeriodicJob {
    * written. Waits for a write of everything when too much has waited.
    */
   async track(runId: string, memberIds: Iterable<string>): Promise<void> {
-    const members = new Set(memberIds);
-    if (members.size === 0) return this.ledger.markRunApplied(runId);
-    this.membersLeft.set(runId, members);
-    for (const memberId of members)
-      this.runsOf.set(memberId, [...(this.runsOf.get(memberId) ?? []), runId]);
+    if (!(await this.register(runId, memberIds))) return;
     this.oldestKept ??= Date.now();
     if (
       this.runsOf.size >= MOST_UNSETTLED ||
@@ -86,7 +83,23 @@ export class RunSettlement extends PeriodicJob {
     this.idleTimer.unref();
   }
 
-  /** Writes every account and tier runs changed, one round at a time. */
+  /** Records what a run waits for; false if nothing (it is marked applied at once). */
+  private async register(runId: string, memberIds: Iterable<string>): Promise<boolean> {
+    const members = new Set(memberIds);
+    if (members.size === 0) {
+      await this.ledger.markRunApplied(runId);
+      return false;
+    }
+    this.membersLeft.set(runId, members);
+    for (const memberId of members)
+      this.runsOf.set(memberId, [...(this.runsOf.get(memberId) ?? []), runId]);
+    return true;
+  }
+
+  /**
+   * Writes every account and tier runs changed, one round at a time; the run of single entries
+   * open until then is closed first and waits for the round too.
+   */
   settle(): Promise<void> {
     const round = this.settling.catch(() => undefined).then(() => this.settleAll());
     this.settling = round;
@@ -99,8 +112,9 @@ export class RunSettlement extends PeriodicJob {
     this.started = true;
     try {
       const finished = await this.finishOpenRuns(startedBefore);
-      if (finished > 0)
-        this.logger.warn({ runs: finished }, 'finished runs of purchases left open');
+      if (finished > 0) this.logger.warn({ runs: finished }, 'finished runs of entries left open');
+      // Single entries (redemptions, bonuses, …) wait for a round at most this long.
+      await this.settle();
     } catch (error) {
       this.logFailure(error);
     }
@@ -124,7 +138,7 @@ export class RunSettlement extends PeriodicJob {
       this.ledger.adoptRun(run._id);
       try {
         const entries = await this.ledger.entriesOfRun(run._id);
-        await sendEvents(this.producer, entries.map(runEntryEvent));
+        if (!run.entriesQueueEvents) await sendEvents(this.producer, entries.map(runEntryEvent));
         const accounts = await this.ledger.keepRun(run._id, entries);
         const tiers = await this.recount(run.spend);
         await this.track(run._id, [...accounts, ...tiers]);
@@ -158,6 +172,8 @@ export class RunSettlement extends PeriodicJob {
   private async settleAll(): Promise<void> {
     clearTimeout(this.idleTimer);
     this.oldestKept = undefined;
+    const singles = await this.ledger.sealSingles();
+    if (singles) await this.register(singles.runId, singles.members);
     const members = new Set([
       ...this.runsOf.keys(),
       ...this.ledger.unsettledMembers(),
@@ -174,7 +190,7 @@ export class RunSettlement extends PeriodicJob {
     // Taken before the writes: these runs' effects are all in memory, so the writes hold them.
     const runs = this.runsOf.get(memberId) ?? [];
     await this.tiers.settle(memberId);
-    await this.ledger.settle(memberId);
+    if (!(await this.ledger.settle(memberId))) return; // the next round
     const now = this.runsOf.get(memberId) ?? [];
     if (now.length > runs.length) this.runsOf.set(memberId, now.slice(runs.length));
     else this.runsOf.delete(memberId);
