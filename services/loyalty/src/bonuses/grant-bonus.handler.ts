@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type BonusView, type GrantBonusCommand, POINTS_BONUS } from '@crm/contracts';
+import { type BonusView, type GrantBonusCommand } from '@crm/contracts';
 import { KeyedLock } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS, expiryMonth } from '../points/earning-settings';
 import { entryView } from '../points/get-points.handler';
-import { pointsEvent } from '../points/points-event';
 import { type NewEntry, PointsLedgerRepository } from '../points/points-ledger.repository';
-import { LoyaltyOutbox } from '../loyalty-outbox';
 import { BONUS_AMOUNTS, type BonusAmounts, bonusEntryId, bonusReason } from './bonus-amounts';
 
 /**
@@ -22,7 +20,6 @@ export class GrantBonus {
 
   constructor(
     private readonly ledger: PointsLedgerRepository,
-    private readonly outbox: LoyaltyOutbox,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     @Inject(BONUS_AMOUNTS) private readonly amounts: BonusAmounts,
   ) {}
@@ -48,9 +45,7 @@ export class GrantBonus {
           ...(staffId ? { staffId } : {}),
           at,
         };
-        // Also finishes an entry a crash left pending; `post` never applies one twice.
-        const entry = await this.ledger.post(bonus, pointsEvent(POINTS_BONUS, bonus));
-        this.outbox.nudge();
+        const entry = await this.ledger.post(bonus);
         return { ...entryView(entry), created: !existing };
       });
     });

@@ -1,10 +1,13 @@
 /**
- * Bonuses against the real MongoDB-wire server: a double click gives one entry, the second
- * answer is the first entry with `created: false`, and the balance is the sum of the entries.
+ * Bonuses against the real MongoDB-wire server and Kafka: a double click gives one entry, the
+ * second answer is the first entry with `created: false`, the balance is the sum of the
+ * entries, and each entry is announced on loyalty.events.v1.
  */
 import { randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
 import mongoose from 'mongoose';
-import type { LoyaltyOutbox } from '../loyalty-outbox';
+import { Topics } from '@crm/contracts';
+import { readTopic, testKafka } from '@crm/testing';
 import type { EarningSettings } from '../points/earning';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { GrantBonus } from './grant-bonus.handler';
@@ -17,6 +20,8 @@ describe('one-off bonuses', () => {
   let connection: mongoose.Connection;
   let ledger: PointsLedgerRepository;
   let grant: GrantBonus;
+  let producer: Producer;
+  const startedAt = new Date();
 
   beforeAll(async () => {
     connection = await mongoose
@@ -24,15 +29,17 @@ describe('one-off bonuses', () => {
         dbName: `test_bonuses_${randomUUID().slice(0, 8)}`,
       })
       .asPromise();
-    ledger = new PointsLedgerRepository(connection);
+    producer = testKafka().producer();
+    await producer.connect();
+    ledger = new PointsLedgerRepository(connection, producer);
     await ledger.onModuleInit();
-    const outbox = { nudge: () => undefined } as unknown as LoyaltyOutbox;
-    grant = new GrantBonus(ledger, outbox, settings, amounts);
+    grant = new GrantBonus(ledger, settings, amounts);
   });
 
   afterAll(async () => {
     await connection.db!.dropDatabase();
     await connection.close();
+    await producer.disconnect();
   });
 
   it('gives each bonus once, however often it is asked for', async () => {
@@ -61,7 +68,21 @@ describe('one-off bonuses', () => {
       `bonus:survey:${member}:S-1`,
       `bonus:survey:${member}:S-2`,
     ]);
-    expect(entries[0]!.outbox?.[0]?.envelope.type).toBe('points.bonus');
     expect((await ledger.account(member))?.balance).toBe(300);
+    // Each announced once, straight from the grant (no relay in this test).
+    const ours = (messages: { key: string | null; value: string | null }[]) =>
+      messages
+        .filter((m) => m.key === member)
+        .map((m) => JSON.parse(m.value!) as { type: string; payload: { entryId: string } })
+        .filter((e) => e.payload.entryId.startsWith(`bonus:`));
+    const read = await readTopic(
+      Topics.loyaltyEvents,
+      (messages) => ours(messages).length >= 3,
+      20000,
+      startedAt,
+    );
+    expect(ours(read).map((e) => [e.type, e.payload.entryId])).toEqual(
+      expect.arrayContaining(entries.map((e) => ['points.bonus', e._id])),
+    );
   });
 });

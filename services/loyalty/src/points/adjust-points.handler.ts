@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AdjustPointsCommand, POINTS_ADJUSTED, type PointsEntryView } from '@crm/contracts';
+import { type AdjustPointsCommand, type PointsEntryView } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
-import { pointsEvent } from './points-event';
 import { type NewEntry, PointsLedgerRepository } from './points-ledger.repository';
-import { LoyaltyOutbox } from '../loyalty-outbox';
 import { entryView } from './get-points.handler';
 
 /**
@@ -17,7 +15,6 @@ import { entryView } from './get-points.handler';
 export class AdjustPoints {
   constructor(
     private readonly ledger: PointsLedgerRepository,
-    private readonly outbox: LoyaltyOutbox,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
 
@@ -37,8 +34,7 @@ export class AdjustPoints {
         ...(staffId ? { staffId } : {}),
         at,
       };
-      const entry = await this.ledger.post(adjustment, pointsEvent(POINTS_ADJUSTED, adjustment));
-      this.outbox.nudge();
+      const entry = await this.ledger.post(adjustment);
       return entryView(entry);
     });
   }

@@ -1,9 +1,19 @@
-import { POINTS_EARNED, POINTS_REVERSED, type PointsChangedPayload, Topics } from '@crm/contracts';
+import {
+  POINTS_ADJUSTED,
+  POINTS_BONUS,
+  POINTS_EARNED,
+  POINTS_EXPIRED,
+  POINTS_REDEEMED,
+  POINTS_REVERSED,
+  type PointsChangedPayload,
+  type PointsEntryKind,
+  Topics,
+} from '@crm/contracts';
 import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
 import type { PointsEntry } from './points-ledger.repository';
 
 /** The `points.*` event that announces a ledger entry: keyed by member, its id by the entry's. */
-export function pointsEvent(
+function pointsEvent(
   type: string,
   entry: Pick<
     PointsEntry,
@@ -30,12 +40,24 @@ export function pointsEvent(
   };
 }
 
-/** The event of an entry posted in a run (purchases): earned or reversed. */
-export function runEntryEvent(
+/** The event each kind of entry announces itself with; a merge's two entries announce nothing. */
+const EVENT_OF_KIND: Record<PointsEntryKind, string | null> = {
+  earn: POINTS_EARNED,
+  reverse: POINTS_REVERSED,
+  redeem: POINTS_REDEEMED,
+  adjust: POINTS_ADJUSTED,
+  expire: POINTS_EXPIRED,
+  bonus: POINTS_BONUS,
+  merge: null,
+};
+
+/** The event that announces an entry, by its kind (none for a merge or a refusal). */
+export function entryEvent(
   entry: Pick<
     PointsEntry,
-    '_id' | 'memberId' | 'kind' | 'points' | 'transactionId' | 'reward' | 'at'
+    '_id' | 'memberId' | 'kind' | 'points' | 'transactionId' | 'reward' | 'at' | 'rejected'
   >,
-): OutboxEntry {
-  return pointsEvent(entry.kind === 'reverse' ? POINTS_REVERSED : POINTS_EARNED, entry);
+): OutboxEntry[] {
+  const type = EVENT_OF_KIND[entry.kind];
+  return type && !entry.rejected ? [pointsEvent(type, entry)] : [];
 }

@@ -1,8 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection, mongo } from 'mongoose';
-import { POINTS_EXPIRED, type PointsEntryKind } from '@crm/contracts';
+import type { PointsEntryKind } from '@crm/contracts';
 import {
   BoundedMap,
   findByIds,
@@ -11,15 +12,15 @@ import {
   insertOnce,
   KeyedLock,
   OUTBOX_INDEX,
-  type OutboxEntry,
-  withOutbox,
+  queueEvents,
+  sendEvents,
   type WithOutbox,
 } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
-import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import { ensureIndexes, InjectMongo, InjectProducer } from '@crm/service-kit';
 import type { TransactionSpend } from '../tiers/rolling-spend';
 import type { EarnedLine } from './earning';
-import { pointsEvent } from './points-event';
+import { entryEvent } from './points-event';
 import { bookAfter, dueBefore, type ExpiryBook, unspentByMonth } from './points-expiry';
 import { availablePoints, locksAfter, type PointsLock } from './points-locks';
 
@@ -91,8 +92,6 @@ export interface PointsRun {
   startedAt: Date;
   /** Each purchase's spend, in order: what a crash's tier counts are redone from. */
   spend: TransactionSpend[];
-  /** A run of single entries: each carries its own events (outbox), none to send again. */
-  entriesQueueEvents?: true;
 }
 
 /** The run single entries are posted in, between two rounds of `settle`. */
@@ -162,7 +161,11 @@ export class PointsLedgerRepository implements OnModuleInit {
   /** An entry's writes, one at a time: the ledger's and the outbox relay's. */
   private readonly entryWrites = new KeyedLock();
 
-  constructor(@InjectMongo() connection: Connection) {
+  /** Without one (tests of the ledger alone), single entries announce nothing. */
+  constructor(
+    @InjectMongo() connection: Connection,
+    @Optional() @InjectProducer() private readonly producer?: Producer,
+  ) {
     this.entries = connection.db!.collection<PointsEntry>(ENTRIES);
     this.accounts = connection.db!.collection<PointsAccount>(ACCOUNTS);
     this.runs = connection.db!.collection<PointsRun>(RUNS);
@@ -179,10 +182,10 @@ export class PointsLedgerRepository implements OnModuleInit {
   }
 
   /** Posts an entry once and adds it to the balance; returns the entry as stored. */
-  post(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
+  post(entry: NewEntry): Promise<PointsEntry> {
     return this.writes.run(entry.memberId, async () => {
       const account = await this.heldAccount(entry.memberId);
-      return (await this.postUnlocked(entry, account, ...events)).stored;
+      return (await this.postUnlocked(entry, account)).stored;
     });
   }
 
@@ -191,7 +194,7 @@ export class PointsLedgerRepository implements OnModuleInit {
    * member's write turn so concurrent spends cannot overdraw. The same id again returns the
    * first outcome, accepted or rejected.
    */
-  spend(entry: NewEntry, ...events: OutboxEntry[]): Promise<PointsEntry> {
+  spend(entry: NewEntry): Promise<PointsEntry> {
     return this.writes.run(entry.memberId, async () => {
       const account = await this.heldAccount(entry.memberId);
       const balance = account?.balance ?? 0;
@@ -206,7 +209,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         });
       }
       const accepted = { ...entry, balanceAfter: balance + entry.points };
-      return (await this.postUnlocked(accepted, account, ...events)).stored;
+      return (await this.postUnlocked(accepted, account)).stored;
     });
   }
 
@@ -270,34 +273,26 @@ export class PointsLedgerRepository implements OnModuleInit {
         lines: [],
         at,
       };
-      const { created } = await this.postUnlocked(
-        expiry,
-        account,
-        pointsEvent(POINTS_EXPIRED, expiry),
-      );
+      const { created } = await this.postUnlocked(expiry, account);
       return created ? due : 0;
     });
   }
 
   /**
    * An entry on its own (a bonus, an adjustment, a redemption, an expiry, a merge), in the
-   * member's write turn with its account as read in it: inserted with its events under the
-   * current run of single entries, then added to the balance in memory; `settle` writes it.
-   * An entry on file already is returned as stored and changes nothing.
+   * member's write turn with its account as read in it: inserted under the current run of
+   * single entries, added to the balance in memory (`settle` writes it), then announced. An
+   * entry on file already is returned as stored and changes nothing.
    */
   private async postUnlocked(
     entry: NewEntry,
     account: PointsAccount | null,
-    ...events: OutboxEntry[]
   ): Promise<{ stored: PointsEntry; created: boolean }> {
     const run = this.singlesRun();
     run.busy++;
     try {
       const runId = await run.id;
-      const doc: PointsEntry = withOutbox(
-        { ...entry, run: runId, postedAt: new Date() },
-        ...events,
-      );
+      const doc: PointsEntry = { ...entry, run: runId, postedAt: new Date() };
       const stored = await this.insertSurely(doc);
       if (stored !== doc) return { stored, created: false };
       run.members.add(entry.memberId);
@@ -306,16 +301,35 @@ export class PointsLedgerRepository implements OnModuleInit {
         account: accountAfter(account, entry.memberId, [doc], new Date()),
         runs: held?.runs.includes(runId) ? held.runs : [...(held?.runs ?? []), runId],
       });
+      await this.announce(doc);
       return { stored: doc, created: true };
     } finally {
       if (--run.busy === 0) run.whenIdle?.();
     }
   }
 
+  /**
+   * Sends a single entry's event straight to Kafka (a crash before it: the open run's events
+   * are sent again at start). If Kafka refuses, the event is queued on the entry for the relay.
+   */
+  private async announce(doc: PointsEntry): Promise<void> {
+    const events = entryEvent(doc);
+    if (events.length === 0 || !this.producer) return;
+    try {
+      await sendEvents(this.producer, events);
+    } catch {
+      await this.serializeEntry(doc._id, () =>
+        dbSpan(ENTRIES, 'update', () =>
+          this.entries.updateOne({ _id: doc._id }, queueEvents(...events) as never),
+        ),
+      );
+    }
+  }
+
   /** The run single entries go in until `sealSingles`: opened at the first of them. */
   private singlesRun(): SinglesRun {
     if (!this.singles) {
-      const run: SinglesRun = { id: this.openRun([], true), members: new Set(), busy: 0 };
+      const run: SinglesRun = { id: this.openRun([]), members: new Set(), busy: 0 };
       run.id.then(
         (runId) => (run.runId = runId),
         () => {
@@ -383,13 +397,11 @@ export class PointsLedgerRepository implements OnModuleInit {
    * Opens a run of purchases (see `RunSettlement`): its document records each purchase's spend,
    * so a crash's tier counts can be redone from it; its entries are found by their `run`.
    */
-  async openRun(spend: TransactionSpend[], singles = false): Promise<string> {
+  async openRun(spend: TransactionSpend[]): Promise<string> {
     const runId = randomUUID();
     this.liveRuns.add(runId);
     const run: PointsRun = { _id: runId, state: 'open', startedAt: new Date(), spend };
-    await dbSpan(RUNS, 'insert', () =>
-      this.runs.insertOne(singles ? { ...run, entriesQueueEvents: true } : run),
-    );
+    await dbSpan(RUNS, 'insert', () => this.runs.insertOne(run));
     return runId;
   }
 

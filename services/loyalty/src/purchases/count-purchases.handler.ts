@@ -7,7 +7,7 @@ import { InjectProducer } from '@crm/service-kit';
 import { EarningRules } from '../earning-rules/earning-rules';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS } from '../points/earning-settings';
-import { runEntryEvent } from '../points/points-event';
+import { entryEvent } from '../points/points-event';
 import {
   type NewEntry,
   type PointsEntry,
@@ -74,7 +74,7 @@ export class CountPurchases {
         const runId = await this.ledger.openRun(spend);
         try {
           const posted = await this.ledger.insertRun(runId, entries);
-          await sendEvents(this.producer, posted.map(runEntryEvent));
+          await sendEvents(this.producer, posted.flatMap(entryEvent));
           const accounts = await this.ledger.keepRun(runId, posted);
           const books = [...members].filter(([, member]) => member.counted);
           for (const [memberId, member] of books)

@@ -7,7 +7,7 @@ import { LoyaltyConfig } from '../loyalty.config';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS } from '../points/earning-settings';
-import { runEntryEvent } from '../points/points-event';
+import { entryEvent } from '../points/points-event';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
 import {
@@ -25,6 +25,11 @@ const SETTLE_WHEN_IDLE_MS = 1_000;
 const MOST_UNSETTLED = 50_000;
 /** Members written at once: overlap for the store's round trips. */
 const WRITES_IN_FLIGHT = 8;
+/**
+ * Members written at once by the periodic round (single entries: redemptions, bonuses, …):
+ * few, so it does not crowd out the requests being answered meanwhile.
+ */
+const QUIET_WRITES_IN_FLIGHT = 2;
 
 /**
  * When the accounts and tiers that runs of entries changed are written. A run's entries are on
@@ -100,8 +105,8 @@ export class RunSettlement extends PeriodicJob {
    * Writes every account and tier runs changed, one round at a time; the run of single entries
    * open until then is closed first and waits for the round too.
    */
-  settle(): Promise<void> {
-    const round = this.settling.catch(() => undefined).then(() => this.settleAll());
+  settle(inFlight = WRITES_IN_FLIGHT): Promise<void> {
+    const round = this.settling.catch(() => undefined).then(() => this.settleAll(inFlight));
     this.settling = round;
     return round;
   }
@@ -114,7 +119,7 @@ export class RunSettlement extends PeriodicJob {
       const finished = await this.finishOpenRuns(startedBefore);
       if (finished > 0) this.logger.warn({ runs: finished }, 'finished runs of entries left open');
       // Single entries (redemptions, bonuses, …) wait for a round at most this long.
-      await this.settle();
+      await this.settle(QUIET_WRITES_IN_FLIGHT);
     } catch (error) {
       this.logFailure(error);
     }
@@ -138,7 +143,7 @@ export class RunSettlement extends PeriodicJob {
       this.ledger.adoptRun(run._id);
       try {
         const entries = await this.ledger.entriesOfRun(run._id);
-        if (!run.entriesQueueEvents) await sendEvents(this.producer, entries.map(runEntryEvent));
+        await sendEvents(this.producer, entries.flatMap(entryEvent));
         const accounts = await this.ledger.keepRun(run._id, entries);
         const tiers = await this.recount(run.spend);
         await this.track(run._id, [...accounts, ...tiers]);
@@ -169,7 +174,7 @@ export class RunSettlement extends PeriodicJob {
     });
   }
 
-  private async settleAll(): Promise<void> {
+  private async settleAll(inFlight: number): Promise<void> {
     clearTimeout(this.idleTimer);
     this.oldestKept = undefined;
     const singles = await this.ledger.sealSingles();
@@ -179,9 +184,7 @@ export class RunSettlement extends PeriodicJob {
       ...this.ledger.unsettledMembers(),
       ...this.tiers.unsettledMembers(),
     ]);
-    await forEachConcurrently([...members], WRITES_IN_FLIGHT, (memberId) =>
-      this.settleMember(memberId),
-    );
+    await forEachConcurrently([...members], inFlight, (memberId) => this.settleMember(memberId));
     this.outbox.nudge(); // the tier changes' events
   }
 

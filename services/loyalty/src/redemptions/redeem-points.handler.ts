@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AppError,
-  ErrorCode,
-  POINTS_REDEEMED,
-  type RedeemPointsCommand,
-  type RedemptionView,
-} from '@crm/contracts';
+import { AppError, ErrorCode, type RedeemPointsCommand, type RedemptionView } from '@crm/contracts';
 import { KeyedLock } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
-import { pointsEvent } from '../points/points-event';
 import {
   type NewEntry,
   type PointsEntry,
   PointsLedgerRepository,
 } from '../points/points-ledger.repository';
-import { LoyaltyOutbox } from '../loyalty-outbox';
 import { outOfStock, RewardCatalogue } from '../rewards/reward-catalogue';
 import type { RewardDocument } from '../rewards/rewards.repository';
 import { RewardsRepository } from '../rewards/rewards.repository';
@@ -33,7 +25,6 @@ export class RedeemPoints {
 
   constructor(
     private readonly ledger: PointsLedgerRepository,
-    private readonly outbox: LoyaltyOutbox,
     private readonly catalogue: RewardCatalogue,
     private readonly rewards: RewardsRepository,
   ) {}
@@ -61,16 +52,14 @@ export class RedeemPoints {
         ...(staffId ? { staffId } : {}),
         at: new Date(),
       };
-      const event = pointsEvent(POINTS_REDEEMED, redemption);
-      if (reward.stock === undefined)
-        return this.answer(await this.ledger.spend(redemption, event));
+      if (reward.stock === undefined) return this.answer(await this.ledger.spend(redemption));
       return this.requests.run(id, async () => {
         const earlier = await this.ledger.entry(id);
         if (earlier) return this.answer(await this.ledger.spend(earlier));
         if (!(await this.rewards.takeStock(reward._id, quantity))) throw outOfStock(reward._id);
         // A spend that throws may still have gone in: its stock stays taken (under-counted,
         // never oversold).
-        const entry = await this.ledger.spend(redemption, event);
+        const entry = await this.ledger.spend(redemption);
         if (entry.rejected) await this.rewards.returnStock(reward._id, quantity);
         return this.answer(entry);
       });
@@ -79,7 +68,6 @@ export class RedeemPoints {
 
   private answer(entry: PointsEntry): RedemptionView {
     if (entry.rejected) throw insufficient(entry);
-    this.outbox.nudge();
     return {
       redemptionId: entry._id,
       memberId: entry.memberId,

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
-import type { LoyaltyOutbox } from '../loyalty-outbox';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { RedeemPoints } from '../redemptions/redeem-points.handler';
 import { RewardCatalogue } from './reward-catalogue';
@@ -37,8 +36,7 @@ describe('reward catalogue', () => {
     catalogue = new RewardCatalogue(rewards, logger);
     await catalogue.refresh();
     save = new SaveReward(rewards, catalogue);
-    const outbox = { nudge: () => undefined } as unknown as LoyaltyOutbox;
-    redeem = new RedeemPoints(ledger, outbox, catalogue, rewards);
+    redeem = new RedeemPoints(ledger, catalogue, rewards);
     await ledger.post({
       _id: 'adjust:seed',
       memberId: member,
