@@ -3,7 +3,10 @@
 // Each rep, on fresh databases and the same registered members:
 //   1. members alone drain `sales` sales (set A): the members-only rate, by committed offsets;
 //   2. members and loyalty start together on `sales` new sales (set B): the end-to-end rate,
-//      until every sale's ledger entry is on file and no run of entries is left open.
+//      until every sale's ledger entry is on file and no run of entries is left open;
+//   3. members and the floor consumer (floor-consumer.mjs: read each sale's event, insert one
+//      entry, nothing else) on `sales` new sales (set C): what any exactly-once design must
+//      at least do here, so the ratio no loyalty could beat on this machine and store.
 // Then checks: every B sale earned exactly once, each balance equals the sum of its entries
 // and the expected points, every sale's spend counted once on its member's tier.
 //   npm run build && node bench/points-throughput/run.mjs [sales=100000] [members=2000] [reps=3]
@@ -13,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { cpuPerUnit, cpuSnapshot } from '../pos-ingestion/cpu-meter.mjs';
+import { FLOOR_GROUP, startFloor } from './floor-consumer.mjs';
 import {
   log,
   makeSales,
@@ -32,7 +36,10 @@ const MEMBERS_GROUPS = [
   [POS_GROUP, POS_TOPIC],
   ['members.link-purchases', 'members.events.v1'],
 ];
-const LOYALTY_GROUPS = [['loyalty.member-events', 'members.events.v1']];
+const LOYALTY_GROUPS = [
+  ['loyalty.member-events', 'members.events.v1'],
+  [FLOOR_GROUP, 'members.events.v1'],
+];
 // Every bench sale is one ¥29.90 line at 1 point per yuan (the default rule): 29 points, double
 // on the member day; its 30-day spread holds one member day. No member reaches ¥2,000 of spend
 // unless a rep gives each more than 66 sales, which would raise tiers: checked below.
@@ -68,7 +75,9 @@ async function once(rep) {
   const endsA = await preload(POS_TOPIC, makeSales(`PA${runId}`, phones, sales));
   const startedA = Date.now();
   await members.start();
+  const cpuAtStartA = cpuSnapshot({ [members.pid]: 'members' });
   const membersSeconds = await waitDrained(POS_GROUP, POS_TOPIC, endsA, startedA, 'members');
+  const cpuA = cpuPerUnit(cpuAtStartA, cpuSnapshot({ [members.pid]: 'members' }), sales);
   await members.stop();
   // Its purchase.recorded events are not the loyalty part's work.
   await skipToEnd([...MEMBERS_GROUPS, ...LOYALTY_GROUPS]);
@@ -133,12 +142,31 @@ async function once(rep) {
     0,
   );
   const raised = tiers.filter((t) => t.tier !== 'regular').length;
+
+  // 3. The floor.
+  await skipToEnd([...MEMBERS_GROUPS, ...LOYALTY_GROUPS]);
+  log(`rep ${rep + 1}: members and the floor consumer on ${sales} new sales`);
+  await preload(POS_TOPIC, makeSales(`PC${runId}`, phones, sales));
+  const floorEntries = mongo.db(`test_bench_floor_${runId}`).collection('points_entries');
+  const startedC = Date.now();
+  const [stopFloor] = await Promise.all([startFloor(floorEntries), members.start()]);
+  const cpuAtStartC = cpuSnapshot({ [members.pid]: 'members', [process.pid]: 'floor' });
+  while ((await floorEntries.countDocuments({})) < sales) await sleep(250);
+  const floorSeconds = (Date.now() - startedC) / 1000;
+  const cpuC = cpuPerUnit(
+    cpuAtStartC,
+    cpuSnapshot({ [members.pid]: 'members', [process.pid]: 'floor' }),
+    sales,
+  );
+  await Promise.all([stopFloor(), members.stop()]);
+  await mongo.db(`test_bench_floor_${runId}`).dropDatabase();
   await mongo.close();
 
   const result = {
     rep: rep + 1,
     membersOnly: Math.round(sales / membersSeconds),
     endToEnd: Math.round(sales / endToEndSeconds),
+    floor: Math.round(sales / floorSeconds),
     earnedEntries,
     wrongBalance,
     notSumOfEntries,
@@ -146,6 +174,8 @@ async function once(rep) {
     tiersRaised: raised,
     exact: earnedEntries === sales && wrongBalance === 0 && notSumOfEntries === 0 && raised === 0,
     cpuPerSale: cpu,
+    cpuPerSaleMembersOnly: cpuA,
+    cpuPerSaleFloor: cpuC,
   };
   console.log(JSON.stringify(result));
   return result;
@@ -156,13 +186,16 @@ console.log(
 );
 const results = [];
 for (let rep = 0; rep < reps; rep++) results.push(await once(rep));
+const ratio = (key) =>
+  (median(results.map((r) => r[key])) / median(results.map((r) => r.membersOnly))).toFixed(2);
 const figure = (key) => {
   const xs = results.map((r) => r[key]);
   return `${median(xs)} (${Math.min(...xs)}–${Math.max(...xs)})`;
 };
 console.log(`members only  ${figure('membersOnly')} sales/s (POS offsets committed)`);
 console.log(`end to end    ${figure('endToEnd')} sales/s (every sale's points posted and applied)`);
+console.log(`floor         ${figure('floor')} sales/s (members + one entry inserted per sale)`);
 console.log(
-  `ratio end to end / members only ${(median(results.map((r) => r.endToEnd)) / median(results.map((r) => r.membersOnly))).toFixed(2)}; exact: ${results.every((r) => r.exact && r.spendCountedOnce)}`,
+  `ratio end to end / members only ${ratio('endToEnd')}; floor / members only ${ratio('floor')}; end to end / floor ${(median(results.map((r) => r.endToEnd)) / median(results.map((r) => r.floor))).toFixed(2)}; exact: ${results.every((r) => r.exact && r.spendCountedOnce)}`,
 );
 if (!results.every((r) => r.exact && r.spendCountedOnce)) process.exit(1);

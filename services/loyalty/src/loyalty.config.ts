@@ -34,7 +34,7 @@ export class LoyaltyConfig extends ServiceConfig {
    * Longest a counted purchase's account and tier change waits in memory, while loyalty is
    * behind, before it is written (caught up, it is written within a second).
    */
-  @IsInt() @Min(1000) @Max(600_000) POINTS_SETTLE_EVERY_MS: number = 30_000;
+  @IsInt() @Min(1000) @Max(600_000) POINTS_SETTLE_EVERY_MS: number = 60_000;
   /** How often birthday coupons are issued to the members born this local month (and at start). */
   @IsInt() @Min(1000) @Max(86_400_000) BIRTHDAY_COUPONS_EVERY_MS: number = 3_600_000;
 }

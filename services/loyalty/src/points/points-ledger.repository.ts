@@ -101,7 +101,7 @@ interface SinglesRun {
   runId?: string;
   /** Members with entries in it. */
   members: Set<string>;
-  /** Entries being posted in it; `whenIdle` is called when the last is done. */
+  /** Entries being posted or announced in it; `whenIdle` is called when the last is done. */
   busy: number;
   whenIdle?: () => void;
 }
@@ -156,6 +156,8 @@ export class PointsLedgerRepository implements OnModuleInit {
   /** Runs known to be marked applied: dropped from accounts' lists of runs in flight. */
   private readonly appliedHere = new BoundedMap<string, true>(APPLIED_RUNS_KEPT);
   private singles?: SinglesRun;
+  /** Runs of single entries with an event neither sent nor queued. */
+  private readonly owingEvents = new Set<string>();
   /** A member's account writes, one at a time (FerretDB applies an update as read, change, write). */
   private readonly writes = new KeyedLock();
   /** An entry's writes, one at a time: the ledger's and the outbox relay's. */
@@ -301,28 +303,36 @@ export class PointsLedgerRepository implements OnModuleInit {
         account: accountAfter(account, entry.memberId, [doc], new Date()),
         runs: held?.runs.includes(runId) ? held.runs : [...(held?.runs ?? []), runId],
       });
-      await this.announce(doc);
+      // Announced after the answer: the run stays open (busy) until the event is sent, and an
+      // open run's events are sent again after a crash.
+      run.busy++;
+      void this.announce(doc, run).finally(() => release(run));
       return { stored: doc, created: true };
     } finally {
-      if (--run.busy === 0) run.whenIdle?.();
+      release(run);
     }
   }
 
   /**
-   * Sends a single entry's event straight to Kafka (a crash before it: the open run's events
-   * are sent again at start). If Kafka refuses, the event is queued on the entry for the relay.
+   * Sends a single entry's event straight to Kafka. If Kafka refuses, the event is queued on
+   * the entry for the relay; if that fails too, the run is left open for `RunSettlement` to
+   * finish as a crash's, which sends its events again.
    */
-  private async announce(doc: PointsEntry): Promise<void> {
+  private async announce(doc: PointsEntry, run: SinglesRun): Promise<void> {
     const events = entryEvent(doc);
     if (events.length === 0 || !this.producer) return;
     try {
       await sendEvents(this.producer, events);
     } catch {
-      await this.serializeEntry(doc._id, () =>
-        dbSpan(ENTRIES, 'update', () =>
-          this.entries.updateOne({ _id: doc._id }, queueEvents(...events) as never),
-        ),
-      );
+      try {
+        await this.serializeEntry(doc._id, () =>
+          dbSpan(ENTRIES, 'update', () =>
+            this.entries.updateOne({ _id: doc._id }, queueEvents(...events) as never),
+          ),
+        );
+      } catch {
+        if (run.runId) this.owingEvents.add(run.runId);
+      }
     }
   }
 
@@ -470,8 +480,12 @@ export class PointsLedgerRepository implements OnModuleInit {
     this.liveRuns.delete(runId);
   }
 
-  /** Marks a run applied: every account and tier it changed is written. */
+  /**
+   * Marks a run applied: every account and tier it changed is written. A run whose events
+   * could not all be sent is left open instead, to be finished (and announced) again.
+   */
   async markRunApplied(runId: string): Promise<void> {
+    if (this.owingEvents.delete(runId)) return this.abandonRun(runId);
     await dbSpan(RUNS, 'update', () =>
       this.runs.updateOne({ _id: runId }, { $set: { state: 'applied' } }),
     );
@@ -673,6 +687,11 @@ function accountAfter(
     expiring: book.expiring,
     debited: book.debited,
   };
+}
+
+/** An entry of the run of single entries is done with (kept, and announced or queued). */
+function release(run: SinglesRun): void {
+  if (--run.busy === 0) run.whenIdle?.();
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
