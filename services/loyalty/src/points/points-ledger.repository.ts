@@ -140,9 +140,9 @@ export class PointsLedgerRepository implements OnModuleInit {
   readonly accounts: mongo.Collection<PointsAccount>;
   readonly runs: mongo.Collection<PointsRun>;
   /**
-   * Accounts as the runs last wrote them: a run reads each of its members' accounts, and a read
-   * costs the store about as much as the write. Only the run path fills it; every other write
-   * to an account drops the member from it. Sound because this process is the accounts' only
+   * Accounts as last read or written: every entry reads its member's account, and a read costs
+   * the store about as much as a write. Reads and `settle` fill it; the other writes (opening,
+   * marking a merge) drop the member from it. Sound because this process is the accounts' only
    * writer (see the write turns).
    */
   private readonly cached = new BoundedMap<string, PointsAccount>(CACHED_ACCOUNTS);
@@ -155,6 +155,7 @@ export class PointsLedgerRepository implements OnModuleInit {
   private readonly liveRuns = new Set<string>();
   /** Runs known to be marked applied: dropped from accounts' lists of runs in flight. */
   private readonly appliedHere = new BoundedMap<string, true>(APPLIED_RUNS_KEPT);
+  /** The run of single entries open now (see `postUnlocked`). */
   private singles?: SinglesRun;
   /** Runs of single entries with an event neither sent nor queued. */
   private readonly owingEvents = new Set<string>();

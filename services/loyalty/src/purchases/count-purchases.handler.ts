@@ -27,10 +27,10 @@ import { RunSettlement } from './run-settlement';
 /**
  * A run of `purchase.recorded` events, in their order → points and tier spend: a few queries
  * for the whole run and one insert for its ledger entries; balances and tiers change in memory
- * and are written later, once for many runs (RunSettlement). Each purchase is worked out as if alone, in order: a sale earns
- * with the tier its member held when it was counted, its spend may then raise the tier; a
- * refund takes back its sale's share. Everything is keyed by transaction, so a redelivered run
- * changes nothing twice.
+ * and are written later, once for many runs (RunSettlement). Each purchase is worked out as if
+ * alone, in order: a sale earns with the tier its member held when it was counted, its spend
+ * may then raise the tier; a refund takes back its sale's share. Everything is keyed by
+ * transaction, so a redelivered run changes nothing twice.
  */
 @Injectable()
 export class CountPurchases {
