@@ -436,6 +436,8 @@ export class PointsLedgerRepository implements OnModuleInit {
    * the run, written or not, is skipped); `settle` writes it. Returns the members it changed.
    */
   async keepRun(runId: string, entries: PointsEntry[]): Promise<string[]> {
+    // Applied: every account holds it, though an account's list may have dropped it since.
+    if (this.appliedHere.has(runId)) return [];
     const byMember = groupBy(entries, (entry) => entry.memberId);
     const changed: string[] = [];
     await this.writes.runAll(byMember.keys(), async () => {
@@ -463,11 +465,16 @@ export class PointsLedgerRepository implements OnModuleInit {
     );
   }
 
-  /** Runs a crash (or a failed run) left open, oldest first: not this process's live ones. */
+  /**
+   * Runs a crash (or a failed run) left open, oldest first: not this process's live ones, nor
+   * those it marked applied while the query ran (a run leaves `liveRuns` only once it is in
+   * `appliedHere`, so the two together cover every run of this process).
+   */
   async openRuns(startedBefore: Date): Promise<PointsRun[]> {
     const open = await dbSpan(RUNS, 'find', () => this.runs.find({ state: 'open' }).toArray());
     return open
-      .filter((run) => run.startedAt < startedBefore && !this.liveRuns.has(run._id))
+      .filter((run) => run.startedAt < startedBefore)
+      .filter((run) => !this.liveRuns.has(run._id) && !this.appliedHere.has(run._id))
       .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
   }
 
@@ -519,12 +526,20 @@ export class PointsLedgerRepository implements OnModuleInit {
       ...(account.inFlightRuns ?? []).filter((id) => !this.appliedHere.has(id)),
       ...runs,
     ];
-    const { balance, locked, expiring, debited, openedAt } = account;
+    const { balance, locked, expiring, debited, openedAt, mergedInto } = account;
     await dbSpan(ACCOUNTS, 'update', () =>
       this.accounts.updateOne(
         { _id: memberId },
         {
-          $set: { balance, locked, expiring, debited, inFlightRuns },
+          // A merge marked while the account was held in memory is written with it.
+          $set: {
+            balance,
+            locked,
+            expiring,
+            debited,
+            inFlightRuns,
+            ...(mergedInto ? { mergedInto } : {}),
+          },
           $setOnInsert: { openedAt },
         },
         { upsert: true },
