@@ -155,6 +155,8 @@ export class PointsLedgerRepository implements OnModuleInit {
   private readonly liveRuns = new Set<string>();
   /** Runs known to be marked applied: dropped from accounts' lists of runs in flight. */
   private readonly appliedHere = new BoundedMap<string, true>(APPLIED_RUNS_KEPT);
+  /** What single entries wait for before they read an account (see `writeAfter`). */
+  private recovered: Promise<void> = Promise.resolve();
   /** The run of single entries open now (see `postUnlocked`). */
   private singles?: SinglesRun;
   /** Runs of single entries with an event neither sent nor queued. */
@@ -184,8 +186,14 @@ export class PointsLedgerRepository implements OnModuleInit {
     await ensureIndexes(this.runs as never, [{ key: { state: 1 }, name: 'state' }]);
   }
 
+  /** Single entries wait for `recovered` (a crash's open runs finished) before anything else. */
+  writeAfter(recovered: Promise<void>): void {
+    this.recovered = recovered;
+  }
+
   /** Posts an entry once and adds it to the balance; returns the entry as stored. */
-  post(entry: NewEntry): Promise<PointsEntry> {
+  async post(entry: NewEntry): Promise<PointsEntry> {
+    await this.recovered; // before the turn: the recovery takes the members' turns
     return this.writes.run(entry.memberId, async () => {
       const account = await this.heldAccount(entry.memberId);
       return (await this.postUnlocked(entry, account)).stored;
@@ -197,7 +205,8 @@ export class PointsLedgerRepository implements OnModuleInit {
    * member's write turn so concurrent spends cannot overdraw. The same id again returns the
    * first outcome, accepted or rejected.
    */
-  spend(entry: NewEntry): Promise<PointsEntry> {
+  async spend(entry: NewEntry): Promise<PointsEntry> {
+    await this.recovered;
     return this.writes.run(entry.memberId, async () => {
       const account = await this.heldAccount(entry.memberId);
       const balance = account?.balance ?? 0;
@@ -222,6 +231,7 @@ export class PointsLedgerRepository implements OnModuleInit {
    * same amount on the survivor. Both keyed by the duplicate, so a redelivery moves nothing more.
    */
   async mergeInto(mergedId: string, survivorId: string, at: Date): Promise<number> {
+    await this.recovered;
     const outgoing = await this.writes.run(mergedId, async () => {
       const account = await this.heldAccount(mergedId);
       const doc: NewEntry = {
@@ -263,7 +273,8 @@ export class PointsLedgerRepository implements OnModuleInit {
    * Expires what is left of the credits whose month ended before `currentMonth`, oldest first,
    * decided in the member's write turn; once per member and month. Returns the points expired.
    */
-  expireDue(memberId: string, currentMonth: string, at: Date): Promise<number> {
+  async expireDue(memberId: string, currentMonth: string, at: Date): Promise<number> {
+    await this.recovered;
     return this.writes.run(memberId, async () => {
       const account = await this.heldAccount(memberId);
       const due = dueBefore(bookOf(account), currentMonth);
@@ -350,6 +361,11 @@ export class PointsLedgerRepository implements OnModuleInit {
       this.singles = run;
     }
     return this.singles;
+  }
+
+  /** Whether single entries were posted since the run of them was last closed. */
+  holdsSingles(): boolean {
+    return this.singles !== undefined;
   }
 
   /**

@@ -45,6 +45,7 @@ export class CountPurchases {
 
   execute(purchases: PurchaseRecordedPayload[]): Promise<void> {
     return inSpan('loyalty.purchases.count', async () => {
+      await this.settlement.recovered;
       // What refunds take back: their sales' entries as stored, and earlier reversals. A sale or
       // refund already on file (a redelivery) is worked out again, and its insert then refused.
       const originals = purchases

@@ -53,7 +53,16 @@ export class RunSettlement extends PeriodicJob {
   private idleTimer?: NodeJS.Timeout;
   /** When the oldest change not written yet was kept. */
   private oldestKept?: number;
+  /** When the last run was tracked. */
+  private lastTracked = 0;
   private started = false;
+  /**
+   * Settled once a crash's open runs are finished (the first round that succeeds): until then
+   * a balance or tier in the store may lack them, so no purchase is counted and no single
+   * entry decided on it.
+   */
+  readonly recovered: Promise<void>;
+  private markRecovered!: () => void;
 
   constructor(
     private readonly ledger: PointsLedgerRepository,
@@ -66,6 +75,8 @@ export class RunSettlement extends PeriodicJob {
   ) {
     super(STALE_AFTER_MS);
     logger.setContext(RunSettlement.name);
+    this.recovered = new Promise((resolve) => (this.markRecovered = resolve));
+    ledger.writeAfter(this.recovered);
   }
 
   /**
@@ -73,6 +84,7 @@ export class RunSettlement extends PeriodicJob {
    * written. Waits for a write of everything when too much has waited.
    */
   async track(runId: string, memberIds: Iterable<string>): Promise<void> {
+    this.lastTracked = Date.now();
     if (!(await this.register(runId, memberIds))) return;
     this.oldestKept ??= Date.now();
     if (
@@ -117,9 +129,14 @@ export class RunSettlement extends PeriodicJob {
     this.started = true;
     try {
       const finished = await this.finishOpenRuns(startedBefore);
+      this.markRecovered();
       if (finished > 0) this.logger.warn({ runs: finished }, 'finished runs of entries left open');
-      // Single entries (redemptions, bonuses, …) wait for a round at most this long.
-      await this.settle(QUIET_WRITES_IN_FLIGHT);
+      // Single entries (redemptions, bonuses, …) wait for a round at most this long, as does
+      // what a failed round left once purchases stopped coming. While they come, their runs
+      // start the rounds (every POINTS_SETTLE_EVERY_MS).
+      const purchasesStopped = Date.now() - this.lastTracked > SETTLE_WHEN_IDLE_MS;
+      if (this.ledger.holdsSingles() || (this.runsOf.size > 0 && purchasesStopped))
+        await this.settle(QUIET_WRITES_IN_FLIGHT);
     } catch (error) {
       this.logFailure(error);
     }
