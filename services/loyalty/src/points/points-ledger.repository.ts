@@ -155,6 +155,8 @@ export class PointsLedgerRepository implements OnModuleInit {
   private readonly liveRuns = new Set<string>();
   /** Runs known to be marked applied: dropped from accounts' lists of runs in flight. */
   private readonly appliedHere = new BoundedMap<string, true>(APPLIED_RUNS_KEPT);
+  /** How many accounts writes dropped from `cached` (see `accountsById`). */
+  private forgets = 0;
   /** What single entries wait for before they read an account (see `writeAfter`). */
   private recovered: Promise<void> = Promise.resolve();
   /** The run of single entries open now (see `postUnlocked`). */
@@ -195,7 +197,7 @@ export class PointsLedgerRepository implements OnModuleInit {
   async post(entry: NewEntry): Promise<PointsEntry> {
     await this.recovered; // before the turn: the recovery takes the members' turns
     return this.writes.run(entry.memberId, async () => {
-      const account = await this.heldAccount(entry.memberId);
+      const account = await this.account(entry.memberId);
       return (await this.postUnlocked(entry, account)).stored;
     });
   }
@@ -208,7 +210,7 @@ export class PointsLedgerRepository implements OnModuleInit {
   async spend(entry: NewEntry): Promise<PointsEntry> {
     await this.recovered;
     return this.writes.run(entry.memberId, async () => {
-      const account = await this.heldAccount(entry.memberId);
+      const account = await this.account(entry.memberId);
       const balance = account?.balance ?? 0;
       const postedAt = new Date();
       const available = availablePoints(balance, account?.locked ?? [], postedAt);
@@ -233,7 +235,7 @@ export class PointsLedgerRepository implements OnModuleInit {
   async mergeInto(mergedId: string, survivorId: string, at: Date): Promise<number> {
     await this.recovered;
     const outgoing = await this.writes.run(mergedId, async () => {
-      const account = await this.heldAccount(mergedId);
+      const account = await this.account(mergedId);
       const doc: NewEntry = {
         _id: `merge-out:${mergedId}`,
         memberId: mergedId,
@@ -252,7 +254,7 @@ export class PointsLedgerRepository implements OnModuleInit {
         await dbSpan(ACCOUNTS, 'update', () =>
           this.accounts.updateOne({ _id: mergedId }, { $set: { mergedInto: survivorId } }),
         );
-        this.cached.delete(mergedId);
+        this.forget(mergedId);
       }
       return stored;
     });
@@ -276,7 +278,7 @@ export class PointsLedgerRepository implements OnModuleInit {
   async expireDue(memberId: string, currentMonth: string, at: Date): Promise<number> {
     await this.recovered;
     return this.writes.run(memberId, async () => {
-      const account = await this.heldAccount(memberId);
+      const account = await this.account(memberId);
       const due = dueBefore(bookOf(account), currentMonth);
       if (due <= 0 || account?.mergedInto) return 0;
       const expiry: NewEntry = {
@@ -415,11 +417,6 @@ export class PointsLedgerRepository implements OnModuleInit {
     process.exit(70);
   }
 
-  /** The member's account: as runs left it in memory, else as stored. */
-  private async heldAccount(memberId: string): Promise<PointsAccount | null> {
-    return (await this.accountsById([memberId])).get(memberId) ?? null;
-  }
-
   /**
    * Opens a run of purchases (see `RunSettlement`): its document records each purchase's spend,
    * so a crash's tier counts can be redone from it; its entries are found by their `run`.
@@ -487,11 +484,21 @@ export class PointsLedgerRepository implements OnModuleInit {
    * `appliedHere`, so the two together cover every run of this process).
    */
   async openRuns(startedBefore: Date): Promise<PointsRun[]> {
-    const open = await dbSpan(RUNS, 'find', () => this.runs.find({ state: 'open' }).toArray());
-    return open
+    // Asked every 30 s, when the open runs are nearly always live ones: their spend (a few
+    // hundred kilobytes each) is read only for those to finish.
+    const open = await dbSpan(RUNS, 'find', () =>
+      this.runs.find({ state: 'open' }, { projection: { spend: 0 } }).toArray(),
+    );
+    const left = open
       .filter((run) => run.startedAt < startedBefore)
       .filter((run) => !this.liveRuns.has(run._id) && !this.appliedHere.has(run._id))
       .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    const runs: PointsRun[] = [];
+    for (const { _id } of left) {
+      const run = await dbSpan(RUNS, 'find', () => this.runs.findOne({ _id }));
+      if (run) runs.push(run);
+    }
+    return runs;
   }
 
   /** Takes a run back under this process's care (finishing a crash's run). */
@@ -612,14 +619,20 @@ export class PointsLedgerRepository implements OnModuleInit {
       if (hit) found.set(id, hit);
       else missing.push(id);
     }
+    const forgetsBefore = this.forgets;
     const read = await dbSpan(ACCOUNTS, 'find', () => findByIds(this.accounts, missing));
     const applied = await this.appliedRuns([...read.values()].flatMap((a) => a.inFlightRuns ?? []));
     for (const [id, stored] of read) {
-      const account = stored.inFlightRuns
-        ? { ...stored, inFlightRuns: stored.inFlightRuns.filter((run) => !applied.has(run)) }
-        : stored;
+      // A read outside the member's turn may be overtaken: what memory learnt meanwhile wins,
+      // and a read older than a write that dropped an account from memory is not kept.
+      const newer = this.unsettled.get(id)?.account ?? this.cached.get(id);
+      const account =
+        newer ??
+        (stored.inFlightRuns
+          ? { ...stored, inFlightRuns: stored.inFlightRuns.filter((run) => !applied.has(run)) }
+          : stored);
       found.set(id, account);
-      this.cached.set(id, account);
+      if (!newer && this.forgets === forgetsBefore) this.cached.set(id, account);
     }
     return found;
   }
@@ -650,12 +663,9 @@ export class PointsLedgerRepository implements OnModuleInit {
     );
   }
 
-  /** The account as the ledger holds it: with what runs added that is not written yet. */
+  /** The account as the ledger holds it: as runs left it in memory, else as stored. */
   async account(memberId: string): Promise<PointsAccount | null> {
-    return (
-      this.unsettled.get(memberId)?.account ??
-      dbSpan(ACCOUNTS, 'find', () => this.accounts.findOne({ _id: memberId }))
-    );
+    return (await this.accountsById([memberId])).get(memberId) ?? null;
   }
 
   /** The member's newest entries in the balance, newest first. */
@@ -689,7 +699,13 @@ export class PointsLedgerRepository implements OnModuleInit {
         { upsert: true },
       ),
     );
+    this.forget(memberId);
+  }
+
+  /** Drops an account from memory after a write the memory does not follow. */
+  private forget(memberId: string): void {
     this.cached.delete(memberId);
+    this.forgets++;
   }
 }
 

@@ -65,10 +65,7 @@ export class CountPurchases {
       const counted = purchases.map((p) => ({ ...p, memberId: holders.get(p.memberId)! }));
       const memberIds = new Set(counted.map((p) => p.memberId));
       const { runId, changed } = await this.tiers.serializeAll(memberIds, async () => {
-        const held = await this.tiers.booksOf([...memberIds]);
-        const members = new Map<string, BookInRun>(
-          [...memberIds].map((id) => [id, { book: held.get(id)!, changes: [], counted: false }]),
-        );
+        const members = await this.tiers.booksInRun([...memberIds]);
         const { entries, spend } = this.walk(counted, members, onFile, reversals, holders);
         // The entries go on file, with their events sent, before anything is kept in memory:
         // after a crash the open run is finished from them (RunSettlement).
@@ -77,10 +74,7 @@ export class CountPurchases {
           const posted = await this.ledger.insertRun(runId, entries);
           await sendEvents(this.producer, posted.flatMap(entryEvent));
           const accounts = await this.ledger.keepRun(runId, posted);
-          const books = [...members].filter(([, member]) => member.counted);
-          for (const [memberId, member] of books)
-            this.tiers.keepUnlocked(memberId, member.book, member.changes);
-          return { runId, changed: [...accounts, ...books.map(([memberId]) => memberId)] };
+          return { runId, changed: [...accounts, ...this.tiers.keepCounted(members)] };
         } catch (error) {
           this.ledger.abandonRun(runId);
           throw error;

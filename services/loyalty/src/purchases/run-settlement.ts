@@ -10,12 +10,7 @@ import { EARNING_SETTINGS } from '../points/earning-settings';
 import { entryEvent } from '../points/points-event';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
-import {
-  type BookInRun,
-  countInRun,
-  monthsInWindow,
-  type TransactionSpend,
-} from '../tiers/rolling-spend';
+import { countInRun, monthsInWindow, type TransactionSpend } from '../tiers/rolling-spend';
 
 /** A run left open this long was left by a crash or a failure, not one in progress. */
 const STALE_AFTER_MS = 30_000;
@@ -177,17 +172,11 @@ export class RunSettlement extends PeriodicJob {
   private recount(spend: TransactionSpend[]): Promise<string[]> {
     const memberIds = [...new Set(spend.map((s) => s.memberId))];
     return this.tiers.serializeAll(memberIds, async () => {
-      const held = await this.tiers.booksOf(memberIds);
+      const members = await this.tiers.booksInRun(memberIds);
       const now = new Date();
       const window = monthsInWindow(now, this.settings.utcOffsetMinutes);
-      const members = new Map<string, BookInRun>(
-        memberIds.map((id) => [id, { book: held.get(id)!, changes: [], counted: false }]),
-      );
       for (const one of spend) countInRun(members.get(one.memberId)!, one, window, now);
-      const counted = [...members].filter(([, member]) => member.counted);
-      for (const [memberId, member] of counted)
-        this.tiers.keepUnlocked(memberId, member.book, member.changes);
-      return counted.map(([memberId]) => memberId);
+      return this.tiers.keepCounted(members);
     });
   }
 

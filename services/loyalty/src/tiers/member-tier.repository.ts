@@ -13,7 +13,13 @@ import {
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 import { higher, tierAfterSpend } from './tier-table';
-import { monthsInWindow, type SpendBook, spendIn, type TierChange } from './rolling-spend';
+import {
+  type BookInRun,
+  monthsInWindow,
+  type SpendBook,
+  spendIn,
+  type TierChange,
+} from './rolling-spend';
 import { reviewedTier } from './tier-review';
 
 /** A member's tier and the spend it is measured on, month by month (chain's local months). */
@@ -111,7 +117,7 @@ export class MemberTierRepository {
    * members' books, and a read costs the store about as much as the write. Only runs fill the
    * memory; any other write drops the member from it (`serialize`).
    */
-  async booksOf(memberIds: string[]): Promise<Map<string, SpendBook>> {
+  private async booksOf(memberIds: string[]): Promise<Map<string, SpendBook>> {
     const found = new Map<string, SpendBook>();
     const missing = memberIds.filter((id) => {
       const hit = this.unsettled.get(id)?.book ?? this.books.get(id);
@@ -127,6 +133,22 @@ export class MemberTierRepository {
       this.books.set(id, book);
     }
     return found;
+  }
+
+  /** These members' books, ready for a run to count into (`countInRun`), in their turns. */
+  async booksInRun(memberIds: string[]): Promise<Map<string, BookInRun>> {
+    const held = await this.booksOf(memberIds);
+    return new Map(
+      memberIds.map((id) => [id, { book: held.get(id)!, changes: [], counted: false }]),
+    );
+  }
+
+  /** Keeps the books a run counted into (see `keepUnlocked`); returns their members. */
+  keepCounted(members: Map<string, BookInRun>): string[] {
+    const counted = [...members].filter(([, member]) => member.counted);
+    for (const [memberId, member] of counted)
+      this.keepUnlocked(memberId, member.book, member.changes);
+    return counted.map(([memberId]) => memberId);
   }
 
   /** Runs `write` holding the turns of all these members' documents. */
