@@ -13,6 +13,13 @@ import { GatewayConfig } from '../services/gateway/src/gateway.config';
 import { LoyaltyConfig } from '../services/loyalty/src/loyalty.config';
 import { MembersConfig } from '../services/members/src/members.config';
 import { NotificationsConfig } from '../services/notifications/src/notifications.config';
+import {
+  autoscalerProblems,
+  composeProblems,
+  deploymentRolloutProblems,
+  overlayProblems,
+  singleWriterServices,
+} from './support/single-writer-rollout';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML is untyped by nature */
 type Doc = any;
@@ -580,6 +587,34 @@ describe('deployment manifests', () => {
       expect(kafka.spec.template.spec.enableServiceLinks).toBe(false);
     });
 
+    it('rolls single-writer services out one pod at a time: Recreate, 1 replica, no HPA', () => {
+      const singleWriters = singleWriterServices(ROOT, SERVICE_NAMES);
+      expect(singleWriters.sort()).toEqual(['loyalty', 'members']);
+      const problems: string[] = [];
+      for (const name of singleWriters) {
+        const deployment = byKind(docsUnder(`base/${name}/`), 'Deployment')[0];
+        problems.push(...deploymentRolloutProblems(name, deployment));
+      }
+      problems.push(
+        ...autoscalerProblems(
+          singleWriters,
+          k8s.flatMap((f) => f.docs),
+        ),
+      );
+      for (const k of kustomizations) {
+        const dir = dirname(k.path);
+        const patchDocs = (k.docs[0].patches ?? [])
+          .filter((p: Doc) => p.path)
+          .flatMap((p: Doc) => k8s.find((f) => f.path === join(dir, p.path))?.docs ?? []);
+        problems.push(...overlayProblems(singleWriters, k.path, k.docs[0], patchDocs));
+      }
+      problems.push(...composeProblems(singleWriters, compose));
+      expect(problems).toEqual([]);
+      // The gateway keeps rolling updates and may scale.
+      const gateway = byKind(docsUnder('base/gateway/'), 'Deployment')[0];
+      expect(gateway.spec.strategy.type).toBe('RollingUpdate');
+    });
+
     it('keeps the JWT secret out of the repository and pins images in the overlays', () => {
       const all = k8s.flatMap((f) => f.docs);
       expect(byKind(all, 'Secret')).toEqual([]);
@@ -613,6 +648,56 @@ describe('deployment manifests', () => {
 // --- the checkers can fail ---------------------------------------------------------------------
 
 describe('deployment checkers on bad fixtures', () => {
+  it('reports a single-writer service rolled out with overlap, scaled or autoscaled', () => {
+    const rolling = parse(`
+spec:
+  replicas: 2
+  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+`);
+    expect(deploymentRolloutProblems('loyalty', rolling)).toEqual([
+      'deployment loyalty: replicas must be 1, not 2',
+      'deployment loyalty: strategy must be Recreate, not RollingUpdate',
+      'deployment loyalty: Recreate takes no rollingUpdate',
+    ]);
+    expect(
+      deploymentRolloutProblems('loyalty', {
+        spec: { replicas: 1, strategy: { type: 'Recreate' } },
+      }),
+    ).toEqual([]);
+    const hpa = {
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'loyalty' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'loyalty' } },
+    };
+    expect(autoscalerProblems(['loyalty'], [hpa])).toEqual([
+      'HorizontalPodAutoscaler loyalty scales loyalty',
+    ]);
+    const overlay = {
+      patches: [
+        {
+          target: { kind: 'Deployment', name: 'members' },
+          patch: '- op: replace\n  path: /spec/replicas\n  value: 3',
+        },
+        {
+          target: { kind: 'Deployment', name: 'gateway' },
+          patch: '- op: replace\n  path: /spec/replicas\n  value: 2',
+        },
+      ],
+    };
+    const merge = { kind: 'Deployment', metadata: { name: 'loyalty' }, spec: { replicas: 2 } };
+    expect(
+      overlayProblems(['members', 'loyalty'], 'overlays/prod/kustomization.yaml', overlay, [merge]),
+    ).toEqual([
+      'overlays/prod/kustomization.yaml: patches /spec/replicas of members',
+      'overlays/prod/kustomization.yaml: patches the rollout of loyalty',
+    ]);
+    expect(
+      composeProblems(['members', 'loyalty'], {
+        services: { members: { deploy: { replicas: 2 } }, loyalty: { scale: 1 } },
+      }),
+    ).toEqual(['compose members: 2 replicas, must be 1']);
+  });
+
   const badCompose = parse(`
 services:
   kafka:

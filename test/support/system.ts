@@ -24,7 +24,14 @@ export interface TestSystem {
     as?: string[] | { token: string | null },
     headers?: Record<string, string>,
   ): Promise<ApiResponse>;
+  /** Registers a member through the gateway; anything but a 201 fails the test, with the answer. */
+  registerMember(body: Record<string, unknown>): Promise<{ id: string; phone: string }>;
   stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  /** Variables for every service of the system (e.g. a shorter WRITER_LEASE_MS). */
+  env?: Record<string, string>;
 }
 
 export interface ApiResponse {
@@ -35,7 +42,10 @@ export interface ApiResponse {
 }
 
 /** Starts `services` (the gateway last) with fresh databases named after this run. */
-export async function startSystem(services: ServiceName[]): Promise<TestSystem> {
+export async function startSystem(
+  services: ServiceName[],
+  options: SystemOptions = {},
+): Promise<TestSystem> {
   const runId = randomUUID().slice(0, 8);
   const startedAt = new Date(Date.now() - 1000).toISOString();
   const dbOf = (service: string) => `test_${service.replace('-', '_')}_${runId}`;
@@ -56,6 +66,7 @@ export async function startSystem(services: ServiceName[]): Promise<TestSystem> 
           // Consumer groups of this run only, starting at what this run produces.
           CONSUMER_GROUP_SUFFIX: `.test-${runId}`,
           CONSUMER_NEW_GROUP_START: startedAt,
+          ...options.env,
         }),
       );
     const started = await Promise.allSettled(
@@ -77,12 +88,20 @@ export async function startSystem(services: ServiceName[]): Promise<TestSystem> 
     if (!tokens.has(key)) tokens.set(key, await staffToken(roles, { storeId: 'S001' }));
     return tokens.get(key)!;
   };
-  return {
+  const system: TestSystem = {
     runId,
     mongo,
     gatewayUrl: gateway?.url ?? '',
     processes,
     dbOf,
+    async registerMember(body) {
+      const created = await system.api('POST', '/api/v1/members', body);
+      if (created.status !== 201)
+        throw new Error(
+          `registering ${JSON.stringify(body)} answered ${created.status}: ${JSON.stringify(created.body)}`,
+        );
+      return { id: created.body.id as string, phone: body.phone as string };
+    },
     async api(method, path, body, as = ['desk_agent'], headers = {}) {
       const token = Array.isArray(as) ? await tokenFor(as) : as.token;
       const response = await fetch(`${gateway!.url}${path}`, {
@@ -104,6 +123,20 @@ export async function startSystem(services: ServiceName[]): Promise<TestSystem> 
     },
     stop,
   };
+  return system;
+}
+
+/** `promise`, or a failure naming `what` if it has not settled within `timeoutMs`. */
+export async function within<T>(what: string, promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Polls `probe` until it returns something truthy; fails naming `what` after `timeoutMs`. */

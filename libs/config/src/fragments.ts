@@ -9,7 +9,9 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
 } from 'class-validator';
+import { FAILPOINT_PATTERN } from './failpoints';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const TRACE_EXPORTERS = ['none', 'console', 'otlp'] as const;
@@ -32,6 +34,31 @@ export class BaseConfig {
 
   /** Grace period for in-flight work on SIGTERM. */
   @IsInt() @Min(0) SHUTDOWN_GRACE_MS: number = 10000;
+
+  /**
+   * A prefix on every NATS subject and Kafka topic (`onTheBus` in the contracts). Empty in
+   * deployments; each test run sets its own so it shares brokers with a running system safely.
+   */
+  @Matches(/^([a-z0-9][a-z0-9-]*)?$/, {
+    message: 'BUS_NAMESPACE may hold lower-case letters, digits and -',
+  })
+  BUS_NAMESPACE: string = '';
+
+  /** Fault tests' crash points (failpoints.ts): refused outside NODE_ENV=test. */
+  @IsOptional()
+  @Matches(FAILPOINT_PATTERN, { message: 'FAILPOINTS must be name[@n][,name[@n]…]' })
+  @OnlyInTests()
+  FAILPOINTS?: string;
+}
+
+function OnlyInTests() {
+  return ValidateBy({
+    name: 'onlyInTests',
+    validator: {
+      validate: () => process.env.NODE_ENV === 'test',
+      defaultMessage: () => 'is honoured only in tests (NODE_ENV=test); unset it',
+    },
+  });
 }
 
 /** A domain service also owns a MongoDB database and talks to Kafka. */
@@ -72,6 +99,12 @@ export class ServiceConfig extends BaseConfig {
       'CONSUMER_NEW_GROUP_START must be earliest or an ISO time such as 2026-11-22T10:00:00Z',
   })
   CONSUMER_NEW_GROUP_START: string = 'earliest';
+
+  /**
+   * How long a single-writer service's lease term lasts unrenewed (renewed every third of
+   * it): the longest a successor waits after the writer dies without a goodbye.
+   */
+  @IsInt() @Min(1000) @Max(300_000) WRITER_LEASE_MS: number = 10000;
 }
 
 export function kafkaBrokers(config: ServiceConfig): string[] {

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './validation';
+export * from './bus-namespace';
 export * from './subjects';
 export * from './topics';
 export * from './envelope';

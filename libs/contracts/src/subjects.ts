@@ -1,5 +1,10 @@
-/** NATS request/reply subjects, versioned. Internal to the platform, but one list keeps them honest. */
-export const Subjects = {
+import { namesOnTheBus } from './bus-namespace';
+
+/**
+ * NATS request/reply subjects, versioned. Internal to the platform, but one list keeps them
+ * honest. Each is used as `namesOnTheBus` spells it (a test run's namespace first).
+ */
+export const Subjects = namesOnTheBus({
   members: {
     register: 'members.v1.register',
     get: 'members.v1.get',
@@ -54,7 +59,7 @@ export const Subjects = {
       compensate: 'loyalty.v1.coupons.compensate',
     },
   },
-} as const;
+} as const);
 
 /** NATS header names the platform sets on every request. */
 export const NatsHeader = {

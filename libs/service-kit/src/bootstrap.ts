@@ -2,19 +2,25 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { natsServers, type BaseConfig } from '@crm/config';
+import { natsServers, type BaseConfig, type ServiceConfig } from '@crm/config';
 import {
   collectProcessMetrics,
   createLogger,
   httpRequestDuration,
   ReadinessProbes,
 } from '@crm/observability';
+import { becomeTheWriter, SingleWriterModule } from './writer-lease/single-writer';
 
 export interface ServiceBootOptions {
   /** NATS queue group: replicas of one service share its requests. */
   natsQueue?: string;
   /** Extra set-up on the HTTP app before it listens (gateway: swagger, prefixes). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
+  /**
+   * The service is correct only as its database's one writer: nothing of it starts until the
+   * process holds the writer lease (writer-lease/), and it stops if it loses it.
+   */
+  singleWriter?: boolean;
 }
 
 /**
@@ -29,8 +35,12 @@ export async function bootService(
   options: ServiceBootOptions = {},
 ): Promise<NestFastifyApplication> {
   collectProcessMetrics(service);
+  const writer = options.singleWriter
+    ? await becomeTheWriter(service, config as ServiceConfig)
+    : undefined;
   const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 10 * 1024 * 1024 });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+  const root = writer ? SingleWriterModule.around(module, writer) : module;
+  const app = await NestFactory.create<NestFastifyApplication>(root as never, adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
@@ -50,6 +60,7 @@ export async function bootService(
   await options.configure?.(app);
 
   const probes = app.get(ReadinessProbes);
+  if (writer) probes.register('writer-lease', () => writer.lease.term !== undefined);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

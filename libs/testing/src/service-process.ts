@@ -17,6 +17,23 @@ export type ServiceName = (typeof SERVICES)[number];
 
 const LOG_DIR = join(REPO_ROOT, '.run', 'test-logs');
 
+/** Distinguishes the log files of several processes of one service in one test process. */
+let instances = 0;
+
+export interface StartOptions {
+  /** Variables for this start only, e.g. FAILPOINTS to crash it at an exact point. */
+  env?: Record<string, string>;
+  /** Wait until /health/ready answers 200 (default), or return once spawned. */
+  waitReady?: boolean;
+  timeoutMs?: number;
+}
+
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /** Children still running: a test or bench that dies takes them with it, not leaves them on. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -50,7 +67,9 @@ export async function freePort(): Promise<number> {
  */
 export class ServiceProcess {
   private child?: ChildProcess;
+  private exit?: Promise<Exit>;
   private starts = 0;
+  private readonly instance = ++instances;
   readonly logFiles: string[] = [];
 
   constructor(
@@ -72,9 +91,18 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(timeoutMs = 60000): Promise<void> {
+  /** Another process of the same service on the same database, brokers and groups. */
+  async sibling(): Promise<ServiceProcess> {
+    return ServiceProcess.create(this.name, this.env);
+  }
+
+  async start(options: StartOptions = {}): Promise<void> {
+    const { env = {}, waitReady = true, timeoutMs = 60000 } = options;
     mkdirSync(LOG_DIR, { recursive: true });
-    const logFile = join(LOG_DIR, `${this.name}-${process.pid}-${++this.starts}.log`);
+    const logFile = join(
+      LOG_DIR,
+      `${this.name}-${process.pid}-${this.instance}-${++this.starts}.log`,
+    );
     this.logFiles.push(logFile);
     const out = createWriteStream(logFile);
     const child = spawn(
@@ -86,6 +114,7 @@ export class ServiceProcess {
           ...devEnv(),
           NODE_ENV: 'test',
           ...this.env,
+          ...env,
           HTTP_PORT: String(this.port),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,10 +125,29 @@ export class ServiceProcess {
     running.add(child);
     child.once('exit', () => running.delete(child));
     this.child = child;
-    await this.waitReady(timeoutMs, logFile);
+    this.exit = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    if (waitReady) await this.waitReady(timeoutMs);
   }
 
-  private async waitReady(timeoutMs: number, logFile: string): Promise<void> {
+  /** Resolves when the process started last ends (at once if it has). */
+  exited(): Promise<Exit> {
+    if (!this.exit) throw new Error(`${this.name} was never started`);
+    return this.exit;
+  }
+
+  /** The HTTP status of /health/ready now (0: not listening). */
+  async readiness(): Promise<number> {
+    try {
+      return (await fetch(`${this.url}/health/ready`)).status;
+    } catch {
+      return 0;
+    }
+  }
+
+  async waitReady(timeoutMs = 60000): Promise<void> {
+    const logFile = this.logFiles.at(-1)!;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child && hasExited(this.child)) {
@@ -108,12 +156,7 @@ export class ServiceProcess {
           `${this.name} exited (${how}) while starting; see ${logFile}:\n${tail(logFile)}`,
         );
       }
-      try {
-        const response = await fetch(`${this.url}/health/ready`);
-        if (response.ok) return;
-      } catch {
-        // not listening yet
-      }
+      if ((await this.readiness()) === 200) return;
       await sleep(200);
     }
     throw new Error(

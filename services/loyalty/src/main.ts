@@ -6,5 +6,10 @@ import { LoyaltyModule } from './loyalty.module';
 
 runMain('loyalty', async () => {
   const config = loadConfig(LoyaltyConfig);
-  await bootService('loyalty', LoyaltyModule.forRoot(config), config, { natsQueue: 'loyalty' });
+  // One writer: balances and tier spend live in memory between rounds, and a start adopts
+  // every open run as a crash's (README: replicas).
+  await bootService('loyalty', LoyaltyModule.forRoot(config), config, {
+    natsQueue: 'loyalty',
+    singleWriter: true,
+  });
 });

@@ -4,7 +4,7 @@ import {
   TimeoutError,
   type NatsConnection,
 } from '@nats-io/transport-node';
-import { AppError, ErrorCode, isErrorPayload, NatsHeader } from '@crm/contracts';
+import { AppError, ErrorCode, isErrorPayload, NatsHeader, withoutNamespace } from '@crm/contracts';
 import { currentTraceparent } from '@crm/observability';
 
 export interface RpcActor {
@@ -62,7 +62,7 @@ export class NatsRpcClient {
 }
 
 function toAppError(subject: string, error: unknown): AppError {
-  const service = subject.split('.')[0];
+  const service = withoutNamespace(subject).split('.')[0];
   if (error instanceof AppError) return error;
   if (isErrorPayload(error))
     return new AppError(error.code as ErrorCode, error.message, error.details ?? []);

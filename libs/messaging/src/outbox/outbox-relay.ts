@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import type { mongo } from 'mongoose';
 import type { Logger } from 'pino';
+import { failpoint } from '@crm/config';
 import { outboxRelayed } from '@crm/observability';
 import { sendEvents } from '../kafka/envelope';
 import { forEachConcurrently } from '../concurrency';
@@ -65,6 +66,7 @@ export class OutboxRelay {
         .toArray();
       if (docs.length === 0) continue;
       sent += await this.publish(docs.flatMap((doc) => doc.outbox ?? []));
+      failpoint('outbox.published'); // sent, not yet taken out: a crash here sends them again
       await this.removeSent(collection, docs);
     }
     return sent;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
+import { failpoint } from '@crm/config';
 import type { PurchaseRecordedPayload, Tier } from '@crm/contracts';
 import { sendEvents } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
@@ -73,6 +74,7 @@ export class CountPurchases {
         try {
           const posted = await this.ledger.insertRun(runId, entries);
           await sendEvents(this.producer, posted.flatMap(entryEvent));
+          failpoint('loyalty.purchases.run-posted'); // entries on file, balances not yet kept
           const accounts = await this.ledger.keepRun(runId, posted);
           return { runId, changed: [...accounts, ...this.tiers.keepCounted(members)] };
         } catch (error) {

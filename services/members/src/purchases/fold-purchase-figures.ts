@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
+import { failpoint } from '@crm/config';
 import { MEMBER_UPDATED, type MemberUpdatedPayload, Topics } from '@crm/contracts';
 import { eventIdFor, forEachConcurrently, newEnvelope, sendEvents } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
@@ -91,8 +92,13 @@ export class FoldPurchaseFigures implements OnApplicationBootstrap, OnModuleDest
           const before = byMember.get(memberId);
           byMember.set(memberId, before ? addTallies(before, tally) : tally);
         }
-      await forEachConcurrently([...byMember], MEMBER_WRITES_IN_FLIGHT, ([memberId, tally]) =>
-        this.members.countTally(memberId, state.partition, window.to, tally),
+      await forEachConcurrently(
+        [...byMember],
+        MEMBER_WRITES_IN_FLIGHT,
+        async ([memberId, tally]) => {
+          await this.members.countTally(memberId, state.partition, window.to, tally);
+          failpoint('members.fold.member-counted'); // the window open, part of its members counted
+        },
       );
       // The segment index (every replica's) re-reads members it hears about.
       const updatedAt = new Date().toISOString();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PosTransaction, Topics } from '@crm/contracts';
+import { failpoint } from '@crm/config';
 import { FieldCipher } from '@crm/crypto';
 import { forEachConcurrently, sendEvents } from '@crm/messaging';
 import { InjectProducer } from '@crm/service-kit';
@@ -57,6 +58,7 @@ export class RecordPurchase {
       const buyers = await this.resolveBuyers(unique.map((s) => s.transaction));
       const docs = unique.map((s) => this.toDocument(s, buyers));
       const taken = await this.purchases.insertNew(docs);
+      failpoint('members.purchases.stored'); // stored, neither tallied nor announced
       const fresh = docs.filter((doc) => !taken.has(doc._id));
       // Duplicates are tallied and announced too, as stored: the first delivery may have
       // stopped before that. Both steps are idempotent (run tally ids, event ids).
