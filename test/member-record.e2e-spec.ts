@@ -210,6 +210,15 @@ describe('data-subject rights', () => {
       purchases: [],
       alsoHeldBy: expect.arrayContaining(['loyalty']),
     });
+    // This suite runs no loyalty service: the export says its part is missing, never omits it.
+    expect(exported.body).toMatchObject({
+      memberId: member.id,
+      complete: false,
+      services: {
+        members: { status: 'ok' },
+        loyalty: { status: 'unavailable', error: { code: 'UPSTREAM.UNAVAILABLE' } },
+      },
+    });
     expect(exported.body.member.health.allergies).toEqual([{ allergen: 'sulfonamide' }]);
     expect(exported.body.history[0].changes).toContainEqual({
       field: 'employer',

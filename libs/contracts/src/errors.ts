@@ -12,6 +12,11 @@ export const ErrorCode = {
   MEMBER_PHONE_TAKEN: 'MEMBER.PHONE_TAKEN',
   /** Someone else changed the member meanwhile: read it again and re-apply the change. */
   MEMBER_CHANGED: 'MEMBER.CHANGED',
+  /**
+   * The member's personal data was erased (data-subject right): a service refuses what would
+   * hold new personal data about them (an adjustment, a redemption, a coupon).
+   */
+  MEMBER_ERASED: 'MEMBER.ERASED',
   /** A redemption asked for more points than the member has. */
   POINTS_INSUFFICIENT: 'POINTS.INSUFFICIENT',
   /** A catalogue reward that exists but is not offered now (inactive or out of stock). */
@@ -44,6 +49,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.MEMBER_NOT_FOUND]: 404,
   [ErrorCode.MEMBER_PHONE_TAKEN]: 409,
   [ErrorCode.MEMBER_CHANGED]: 409,
+  [ErrorCode.MEMBER_ERASED]: 410,
   [ErrorCode.POINTS_INSUFFICIENT]: 409,
   [ErrorCode.REWARD_UNAVAILABLE]: 409,
   [ErrorCode.REWARD_EXISTS]: 409,

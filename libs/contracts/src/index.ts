@@ -39,3 +39,5 @@ export * from './loyalty/coupon-definition.dto';
 export * from './loyalty/coupon.dto';
 export * from './events/coupon-events';
 export * from './members/birthdays.dto';
+export * from './loyalty/loyalty-export.dto';
+export * from './members/member-data-export.dto';

@@ -40,6 +40,8 @@ export const Subjects = namesOnTheBus({
     adjust: 'loyalty.v1.points.adjust',
     bonus: 'loyalty.v1.points.bonus',
     tier: 'loyalty.v1.tier.get',
+    /** What loyalty holds about a member (`GET /members/{id}/export`, with the members service's). */
+    export: 'loyalty.v1.export',
     earningRules: {
       create: 'loyalty.v1.earning-rules.create',
       list: 'loyalty.v1.earning-rules.list',

@@ -45,6 +45,10 @@ import { MembersDirectory } from './coupons/members-directory';
 import { RedeemCoupon } from './coupons/redeem-coupon';
 import { RedeemCouponByApi } from './coupons/redeem-coupon.handler';
 import { ReferralsRepository } from './coupons/referrals.repository';
+import { EraseMemberData } from './privacy/erase-member-data.handler';
+import { ErasuresRepository } from './privacy/erasures.repository';
+import { ExportMemberData } from './privacy/export-member-data.handler';
+import { PrivacyNatsController } from './privacy/privacy.nats.controller';
 
 @Module({})
 export class LoyaltyModule {
@@ -65,6 +69,7 @@ export class LoyaltyModule {
         BonusesNatsController,
         RewardsNatsController,
         CouponsNatsController,
+        PrivacyNatsController,
       ],
       providers: [
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
@@ -103,6 +108,9 @@ export class LoyaltyModule {
         CompensateWithCoupon,
         AutomaticCoupons,
         BirthdayCoupons,
+        ErasuresRepository,
+        EraseMemberData,
+        ExportMemberData,
       ],
     };
   }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
   type EventEnvelope,
+  MEMBER_ERASED,
   MEMBER_MERGED,
   MEMBER_REGISTERED,
+  MemberErasedPayload,
   MemberMergedPayload,
   MemberRegisteredPayload,
   PURCHASE_RECORDED,
@@ -19,6 +21,7 @@ import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
 import { MergeAccounts } from './accounts/merge-accounts.handler';
 import { OpenPointsAccount } from './accounts/open-points-account.handler';
 import { AutomaticCoupons } from './coupons/automatic-coupons';
+import { EraseMemberData } from './privacy/erase-member-data.handler';
 import { CountPurchases } from './purchases/count-purchases.handler';
 
 export const LOYALTY_MEMBER_EVENTS_GROUP = 'loyalty.member-events';
@@ -28,7 +31,7 @@ const RUN_SIZE = 5000;
 /**
  * members.events.v1 → loyalty: accounts and welcome coupons for new members, points, tier
  * spend, coupons used at the till and referral rewards for their purchases, accounts and
- * coupons moved for merged members. One group reads the topic once (decoding it costs about
+ * coupons moved for merged members, personal data removed for erased members. One group reads the topic once (decoding it costs about
  * as much as counting it); the events are keyed by member, so each member's arrive in order.
  * Purchases are counted in runs (one write per member per run rather than per sale); the other
  * events between them one by one, in their place. Every effect is keyed by its cause, so a
@@ -44,6 +47,7 @@ export class MemberEventsConsumer extends ConsumerHost {
     countPurchases: CountPurchases,
     mergeAccounts: MergeAccounts,
     coupons: AutomaticCoupons,
+    eraseMemberData: EraseMemberData,
   ) {
     super();
     const countRun = async (purchases: PurchaseRecordedPayload[]) => {
@@ -59,7 +63,10 @@ export class MemberEventsConsumer extends ConsumerHost {
       .on(MEMBER_MERGED, MemberMergedPayload, async (payload) => {
         await mergeAccounts.execute(payload);
         await coupons.memberMerged(payload);
-      });
+      })
+      .on(MEMBER_ERASED, MemberErasedPayload, (payload, envelope) =>
+        eraseMemberData.execute(payload, envelope),
+      );
     const handler: MessageHandler<EventEnvelope> = {
       decode: (message) => router.decode(message),
       apply: (message) => router.apply(message),

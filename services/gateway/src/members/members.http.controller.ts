@@ -15,8 +15,8 @@ import {
   ListMemberHistoryRequest,
   ListPurchasesRequest,
   GradeView,
+  MemberDataExport,
   MemberErasure,
-  MemberExport,
   MemberHistory,
   MemberPrivacyRequest,
   MergeMembersCommand,
@@ -37,6 +37,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { collectExport } from './member-export';
 
 @ApiTags('members')
 @ApiBearerAuth()
@@ -133,14 +134,19 @@ export class MembersHttpController {
   @Get(':id/export')
   @Roles('admin', 'desk_agent')
   @ApiOperation({
-    summary:
-      'A copy of everything the members service holds about the member (data-subject access)',
+    summary: 'A copy of everything each service holds about the member (data-subject access)',
+    description:
+      "The members service's data at the top level (as in v1) and each service's part under " +
+      '`services`, with how it answered. A service that fails or does not answer in time ' +
+      '(`NATS_REQUEST_TIMEOUT_MS`) is named there with status `timeout`, `unavailable` or ' +
+      '`error`, and `complete` is false: ask again for the whole copy. An unknown or erased ' +
+      'member is a 404.',
   })
-  @ApiResponse({ status: 200, type: MemberExport })
+  @ApiResponse({ status: 200, type: MemberDataExport })
   @ErrorResponses(400, 401, 403, 404)
-  exportData(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberExport> {
+  exportData(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberDataExport> {
     const request = validatePayload(MemberPrivacyRequest, { id });
-    return this.rpc.request(Subjects.members.export, request, staff);
+    return collectExport(this.rpc, request, staff);
   }
 
   @Delete(':id')

@@ -6,12 +6,14 @@ import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS, expiryMonth } from '../points/earning-settings';
 import { entryView } from '../points/get-points.handler';
 import { type NewEntry, PointsLedgerRepository } from '../points/points-ledger.repository';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { BONUS_AMOUNTS, type BonusAmounts, bonusEntryId, bonusReason } from './bonus-amounts';
 
 /**
  * A one-off bonus given by staff (the gateway checks the role), posted as a ledger entry keyed
  * by what it is for, so a retry or a second click gives the first entry back (`created: false`)
- * and its amount as it was then, even if the settings changed since.
+ * and its amount as it was then, even if the settings changed since. None for an erased member
+ * (`MEMBER.ERASED`).
  */
 @Injectable()
 export class GrantBonus {
@@ -20,6 +22,7 @@ export class GrantBonus {
 
   constructor(
     private readonly ledger: PointsLedgerRepository,
+    private readonly erasures: ErasuresRepository,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     @Inject(BONUS_AMOUNTS) private readonly amounts: BonusAmounts,
   ) {}
@@ -45,7 +48,7 @@ export class GrantBonus {
           ...(staffId ? { staffId } : {}),
           at,
         };
-        const entry = await this.ledger.post(bonus);
+        const entry = await this.ledger.post(bonus, (id) => this.erasures.refuseIfErased(id));
         return { ...entryView(entry), created: !existing };
       });
     });

@@ -10,6 +10,7 @@ import { Topics } from '@crm/contracts';
 import { readTopic, testKafka } from '@crm/testing';
 import type { EarningSettings } from '../points/earning';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { GrantBonus } from './grant-bonus.handler';
 
 const settings = { utcOffsetMinutes: 480, lifetimeDays: 365 } as EarningSettings;
@@ -33,7 +34,7 @@ describe('one-off bonuses', () => {
     await producer.connect();
     ledger = new PointsLedgerRepository(connection, producer);
     await ledger.onModuleInit();
-    grant = new GrantBonus(ledger, settings, amounts);
+    grant = new GrantBonus(ledger, new ErasuresRepository(connection), settings, amounts);
   });
 
   afterAll(async () => {

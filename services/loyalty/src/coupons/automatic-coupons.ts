@@ -5,9 +5,11 @@ import type {
   MemberRegisteredPayload,
   PurchaseRecordedPayload,
 } from '@crm/contracts';
+import { referralCause } from './coupon-erasure';
 import { CouponsRepository } from './coupons.repository';
 import { IssueCoupon } from './issue-coupon';
 import { ReferralsRepository } from './referrals.repository';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { RedeemCoupon } from './redeem-coupon';
 
 /**
@@ -23,6 +25,7 @@ export class AutomaticCoupons {
     private readonly redeemCoupon: RedeemCoupon,
     private readonly referrals: ReferralsRepository,
     private readonly coupons: CouponsRepository,
+    private readonly erasures: ErasuresRepository,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(AutomaticCoupons.name);
@@ -30,7 +33,10 @@ export class AutomaticCoupons {
 
   async memberRegistered(event: MemberRegisteredPayload): Promise<void> {
     const { memberId, referredBy } = event;
-    if (referredBy && referredBy !== memberId)
+    // A redelivered registration of an erased member brings back neither its referral nor a
+    // coupon; nor is a new member's referral by an erased member kept (nobody to reward).
+    if (await this.erasures.isErased(memberId)) return;
+    if (referredBy && referredBy !== memberId && !(await this.erasures.isErased(referredBy)))
       await this.referrals.record({
         _id: memberId,
         referrerId: referredBy,
@@ -83,7 +89,7 @@ export class AutomaticCoupons {
     await this.issueCoupon.automatic(
       'referral',
       referral.referrerId,
-      `referral:${purchase.memberId}`,
+      referralCause(purchase.memberId),
     );
     await this.referrals.settle(purchase.memberId, purchase.transactionId);
   }

@@ -7,19 +7,24 @@ import {
 } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { couponView } from './coupon-views';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { IssueCoupon } from './issue-coupon';
 
 /**
  * A compensation coupon for a resolved complaint: one per complaint however often asked (the
  * complaints service will call `loyalty.v1.coupons.compensate` on resolution; staff may call
- * it through the gateway until then).
+ * it through the gateway until then). Not for an erased member (`MEMBER.ERASED`).
  */
 @Injectable()
 export class CompensateWithCoupon {
-  constructor(private readonly issueCoupon: IssueCoupon) {}
+  constructor(
+    private readonly issueCoupon: IssueCoupon,
+    private readonly erasures: ErasuresRepository,
+  ) {}
 
   execute(command: CompensateWithCouponCommand): Promise<CouponView> {
     return inSpan('loyalty.coupons.compensate', async () => {
+      await this.erasures.refuseIfErased(command.id);
       const outcome = await this.issueCoupon.automatic(
         'compensation',
         command.id,

@@ -15,6 +15,7 @@ import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import { newCouponCode } from './coupon-code';
 import { couponIssuedEvent, couponRedeemedEvent } from './coupon-events';
 import type { CouponPricing, CouponRefusal, CouponTerms } from './coupon-terms';
+import { referralCause, unlinkedCoupon } from './coupon-erasure';
 
 export interface CouponRedemption extends CouponPricing {
   /** What redeemed it (`api:<member>:<key>`, `pos:<transaction>`): the same cause again gets this answer. */
@@ -53,7 +54,7 @@ export type RedeemOutcome =
   | { outcome: 'refused'; refusal: CouponRefusal };
 
 /** A refused redemption, kept so the same cause is answered the same way again. */
-interface CouponRefusalDocument extends CouponRefusal {
+export interface CouponRefusalDocument extends CouponRefusal {
   _id: string; // `<code>:<cause>`
   memberId: string;
   at: Date;
@@ -61,6 +62,8 @@ interface CouponRefusalDocument extends CouponRefusal {
 
 const COLLECTION = 'coupons';
 const REFUSALS = 'coupon_refusals';
+/** What `forgetLinks` reads of a coupon. */
+const LINK_FIELDS = { _id: 1, memberId: 1, cause: 1, issuedTo: 1 } as const;
 /** Tries at a fresh code when one was taken (about one in 10^14 per try). */
 const CODE_ATTEMPTS = 5;
 
@@ -208,6 +211,55 @@ export class CouponsRepository implements OnModuleInit {
       moved += result.modifiedCount;
     }
     return moved;
+  }
+
+  /**
+   * Erasure: drops what ties the member's coupons to other people, each in its code's write turn
+   * (a redemption or the relay's write cannot slip in between and write it back): `issuedTo`
+   * (the duplicate record a coupon moved from, or to) and a referral reward's cause, which names
+   * the referred member — on the referrer's coupons and on the coupon that rewarded the member's
+   * own referral. The cause becomes `referral:erased:<code>`, unique still; the referral it
+   * guarded is deleted with the erasure, so no sale can reward it again. Also deletes the kept
+   * refusals of the member's coupons and of their attempts to use others' coupons. Codes,
+   * amounts and redemptions stay under the member id, as anonymous figures. Returns the changes.
+   */
+  async forgetLinks(memberId: string): Promise<number> {
+    const linked = await dbSpan(COLLECTION, 'find', async () => [
+      ...(await this.collection.find({ memberId }, { projection: LINK_FIELDS }).toArray()),
+      ...(await this.collection
+        .find({ issuedTo: memberId }, { projection: LINK_FIELDS })
+        .toArray()),
+      ...(await this.collection
+        .find({ cause: referralCause(memberId) }, { projection: LINK_FIELDS })
+        .toArray()),
+    ]);
+    let changed = 0;
+    for (const coupon of new Map(linked.map((c) => [c._id, c])).values()) {
+      const change = unlinkedCoupon(coupon, memberId);
+      if (!change) continue;
+      const result = await this.codeWrites.run(coupon._id, () =>
+        dbSpan(COLLECTION, 'update', () =>
+          this.collection.updateOne({ _id: coupon._id }, change as never),
+        ),
+      );
+      changed += result.modifiedCount;
+    }
+    const refusals = await dbSpan(REFUSALS, 'delete', async () => {
+      const owned = await this.refusals.deleteMany({ memberId });
+      // Their attempts at another member's coupon: `<code>:api:<member>:<key>` (codes hold no ':').
+      const tried = await this.refusals.deleteMany({
+        _id: { $regex: `^[A-Z0-9]+:api:${memberId}:` },
+      });
+      return owned.deletedCount + tried.deletedCount;
+    });
+    return changed + refusals;
+  }
+
+  /** The refusals kept for the member's coupons, newest first. */
+  refusalsOf(memberId: string): Promise<CouponRefusalDocument[]> {
+    return dbSpan(REFUSALS, 'find', () =>
+      this.refusals.find({ memberId }, { sort: { at: -1 }, limit: 1000 }).toArray(),
+    );
   }
 
   find(code: string): Promise<CouponDocument | null> {

@@ -8,6 +8,7 @@ import {
 import { forEachConcurrently } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { CouponDefinitionsRepository } from './coupon-definitions.repository';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { IssueCoupon } from './issue-coupon';
 import { MembersDirectory } from './members-directory';
 
@@ -17,7 +18,8 @@ const ISSUE_CONCURRENCY = 8;
 /**
  * Staff issue a definition to one member or to a saved segment. Each member's coupon is keyed
  * by `manual:<definition>:<member>:<idempotency key>`, so a retried request (after a timeout on a
- * large segment, say) issues only what is missing.
+ * large segment, say) issues only what is missing. Not to an erased member (`MEMBER.ERASED`);
+ * segments never list erased members (the members service keeps no criteria for them).
  */
 @Injectable()
 export class IssueCoupons {
@@ -25,6 +27,7 @@ export class IssueCoupons {
     private readonly definitions: CouponDefinitionsRepository,
     private readonly issueCoupon: IssueCoupon,
     private readonly members: MembersDirectory,
+    private readonly erasures: ErasuresRepository,
   ) {}
 
   execute(command: IssueCouponsCommand): Promise<IssueCouponsView> {
@@ -59,6 +62,7 @@ export class IssueCoupons {
         return result;
       };
       if (command.memberId) {
+        await this.erasures.refuseIfErased(command.memberId);
         const result = await issueTo(command.memberId);
         if (result.outcome === 'limit')
           throw new AppError(

@@ -60,6 +60,31 @@ export class ReferralsRepository {
     return dbSpan(COLLECTION, 'find', () => this.collection.findOne({ _id: referredId }));
   }
 
+  /** The referrals the member is part of: the one that brought them in and those they made. */
+  async ofMember(memberId: string): Promise<ReferralDocument[]> {
+    return dbSpan(COLLECTION, 'find', async () => [
+      ...(await this.collection.find({ _id: memberId }).toArray()),
+      ...(await this.collection.find({ referrerId: memberId }).toArray()),
+    ]);
+  }
+
+  /**
+   * Erasure: deletes the referrals the member is part of, either side (who referred whom is a
+   * relationship between two people). An unsettled one is dropped from memory too, so no later
+   * sale rewards it; another replica's memory still says yes, then finds none on file. Returns
+   * how many it deleted.
+   */
+  async forget(memberId: string): Promise<number> {
+    const referrals = await this.ofMember(memberId);
+    let deleted = 0;
+    for (const { _id } of referrals) {
+      const result = await dbSpan(COLLECTION, 'delete', () => this.collection.deleteOne({ _id }));
+      deleted += result.deletedCount;
+      (await this.unsettledIds()).delete(_id);
+    }
+    return deleted;
+  }
+
   /** Marks the sale that settled the referral; later sales find it settled. */
   async settle(referredId: string, transactionId: string): Promise<void> {
     await dbSpan(COLLECTION, 'update', () =>

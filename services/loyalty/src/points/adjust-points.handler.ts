@@ -4,17 +4,21 @@ import { inSpan } from '@crm/observability';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
 import { type NewEntry, PointsLedgerRepository } from './points-ledger.repository';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { entryView } from './get-points.handler';
 
 /**
  * A manual correction by a store manager or an admin (the gateway checks the role), with its
  * reason and author on the entry. Keyed by the request's idempotency key; it may take the
- * balance below zero, as a refund of spent points does.
+ * balance below zero, as a refund of spent points does. Refused for an erased member
+ * (`MEMBER.ERASED`): its reason would be new personal data about someone who asked to be
+ * forgotten, and there is no one left to serve.
  */
 @Injectable()
 export class AdjustPoints {
   constructor(
     private readonly ledger: PointsLedgerRepository,
+    private readonly erasures: ErasuresRepository,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}
 
@@ -34,7 +38,8 @@ export class AdjustPoints {
         ...(staffId ? { staffId } : {}),
         at,
       };
-      const entry = await this.ledger.post(adjustment);
+      // Decided in the member's write turn, where the erasure scrubs the reasons (see forgetReasons).
+      const entry = await this.ledger.post(adjustment, (id) => this.erasures.refuseIfErased(id));
       return entryView(entry);
     });
   }

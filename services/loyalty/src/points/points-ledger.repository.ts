@@ -79,6 +79,9 @@ export interface PointsAccount {
   openedByEvent?: string;
 }
 
+/** Decides in the member's write turn whether an entry may be posted; refuses by throwing. */
+export type EntryGuard = (memberId: string) => Promise<void>;
+
 export type NewEntry = Omit<
   PointsEntry,
   'postedAt' | 'outbox' | 'outboxPending' | 'balanceAfter' | 'rejected'
@@ -193,10 +196,14 @@ export class PointsLedgerRepository implements OnModuleInit {
     this.recovered = recovered;
   }
 
-  /** Posts an entry once and adds it to the balance; returns the entry as stored. */
-  async post(entry: NewEntry): Promise<PointsEntry> {
+  /**
+   * Posts an entry once and adds it to the balance; returns the entry as stored. `guard` runs
+   * first in the member's write turn and may refuse by throwing (an erased member's, say).
+   */
+  async post(entry: NewEntry, guard?: EntryGuard): Promise<PointsEntry> {
     await this.recovered; // before the turn: the recovery takes the members' turns
     return this.writes.run(entry.memberId, async () => {
+      await guard?.(entry.memberId);
       const account = await this.account(entry.memberId);
       return (await this.postUnlocked(entry, account)).stored;
     });
@@ -207,9 +214,10 @@ export class PointsLedgerRepository implements OnModuleInit {
    * member's write turn so concurrent spends cannot overdraw. The same id again returns the
    * first outcome, accepted or rejected.
    */
-  async spend(entry: NewEntry): Promise<PointsEntry> {
+  async spend(entry: NewEntry, guard?: EntryGuard): Promise<PointsEntry> {
     await this.recovered;
     return this.writes.run(entry.memberId, async () => {
+      await guard?.(entry.memberId);
       const account = await this.account(entry.memberId);
       const balance = account?.balance ?? 0;
       const postedAt = new Date();
@@ -679,6 +687,55 @@ export class PointsLedgerRepository implements OnModuleInit {
         )
         .toArray(),
     );
+  }
+
+  /** The ids of the member's merge entries: `merge-in:<duplicate>` names who was merged in. */
+  async mergeEntryIds(memberId: string): Promise<string[]> {
+    const merges = await dbSpan(ENTRIES, 'find', () =>
+      this.entries.find({ memberId, kind: 'merge' }, { projection: { _id: 1 } }).toArray(),
+    );
+    return merges.map((entry) => entry._id);
+  }
+
+  /** The member's newest entries, refused spends too (an export: all that is held). */
+  entriesOf(memberId: string, limit: number): Promise<PointsEntry[]> {
+    return dbSpan(ENTRIES, 'find', () =>
+      this.entries
+        .find({ memberId }, { projection: { outbox: 0 }, sort: { at: -1, postedAt: -1 }, limit })
+        .toArray(),
+    );
+  }
+
+  /**
+   * Erasure: drops the free text of the member's entries (the `reason` staff typed, which may
+   * name the person or their circumstances). The one change to an entry after its insert
+   * besides the relay's outbox, and it leaves the balances sound: `points`, locks, expiry month
+   * and run stay as they were, memory holds accounts and never an entry's text, so nothing it
+   * holds changes. Done in the member's write turn, after the erasure is marked: an entry posted
+   * before is scrubbed here, one after finds the mark in its guard (`post`). Each update goes in
+   * the entry's turn with the relay's, whose read, change, write on FerretDB could otherwise
+   * write the old text back. Returns how many entries it changed.
+   */
+  forgetReasons(memberId: string): Promise<number> {
+    return this.writes.run(memberId, async () => {
+      const withText = await dbSpan(ENTRIES, 'find', () =>
+        this.entries
+          .find({ memberId, reason: { $exists: true } }, { projection: { _id: 1 } })
+          .toArray(),
+      );
+      let changed = 0;
+      for (const { _id } of withText) {
+        const result = await this.serializeEntry(_id, () =>
+          dbSpan(ENTRIES, 'update', () =>
+            this.entries.updateOne({ _id, reason: { $exists: true } }, {
+              $unset: { reason: '' },
+            } as never),
+          ),
+        );
+        changed += result.modifiedCount;
+      }
+      return changed;
+    });
   }
 
   /** Runs a write to one entry in turn with the process's other writes to it. */

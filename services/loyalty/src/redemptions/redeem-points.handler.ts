@@ -7,6 +7,7 @@ import {
   type PointsEntry,
   PointsLedgerRepository,
 } from '../points/points-ledger.repository';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { outOfStock, RewardCatalogue } from '../rewards/reward-catalogue';
 import type { RewardDocument } from '../rewards/rewards.repository';
 import { RewardsRepository } from '../rewards/rewards.repository';
@@ -16,7 +17,8 @@ import { RewardsRepository } from '../rewards/rewards.repository';
  * retried request gets the first answer (accepted or refused), even once the reward is
  * withdrawn; the ledger decides in the member's write turn, so concurrent redemptions never
  * overdraw the balance. A reward with stock is taken from it first and given back if the
- * points are refused, so it is never oversold.
+ * points are refused, so it is never oversold. A new redemption for an erased member is refused
+ * (`MEMBER.ERASED`): no one is left to collect the reward.
  */
 @Injectable()
 export class RedeemPoints {
@@ -27,6 +29,7 @@ export class RedeemPoints {
     private readonly ledger: PointsLedgerRepository,
     private readonly catalogue: RewardCatalogue,
     private readonly rewards: RewardsRepository,
+    private readonly erasures: ErasuresRepository,
   ) {}
 
   execute(command: RedeemPointsCommand, staffId: string | undefined): Promise<RedemptionView> {
@@ -42,6 +45,8 @@ export class RedeemPoints {
         if (!earlier) throw refusal;
         return this.answer(await this.ledger.spend(earlier));
       }
+      // Asked in the member's write turn; a refusal after stock was taken leaves it taken.
+      const refuseErased = (memberId: string) => this.erasures.refuseIfErased(memberId);
       const redemption: NewEntry = {
         _id: id,
         memberId: command.id,
@@ -52,14 +57,15 @@ export class RedeemPoints {
         ...(staffId ? { staffId } : {}),
         at: new Date(),
       };
-      if (reward.stock === undefined) return this.answer(await this.ledger.spend(redemption));
+      if (reward.stock === undefined)
+        return this.answer(await this.ledger.spend(redemption, refuseErased));
       return this.requests.run(id, async () => {
         const earlier = await this.ledger.entry(id);
         if (earlier) return this.answer(await this.ledger.spend(earlier));
         if (!(await this.rewards.takeStock(reward._id, quantity))) throw outOfStock(reward._id);
         // A spend that throws may still have gone in: its stock stays taken (under-counted,
         // never oversold).
-        const entry = await this.ledger.spend(redemption);
+        const entry = await this.ledger.spend(redemption, refuseErased);
         if (entry.rejected) await this.rewards.returnStock(reward._id, quantity);
         return this.answer(entry);
       });

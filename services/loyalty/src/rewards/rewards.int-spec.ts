@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { ErasuresRepository } from '../privacy/erasures.repository';
 import { RedeemPoints } from '../redemptions/redeem-points.handler';
 import { RewardCatalogue } from './reward-catalogue';
 import { RewardsRepository } from './rewards.repository';
@@ -36,7 +37,7 @@ describe('reward catalogue', () => {
     catalogue = new RewardCatalogue(rewards, logger);
     await catalogue.refresh();
     save = new SaveReward(rewards, catalogue);
-    redeem = new RedeemPoints(ledger, catalogue, rewards);
+    redeem = new RedeemPoints(ledger, catalogue, rewards, new ErasuresRepository(connection));
     await ledger.post({
       _id: 'adjust:seed',
       memberId: member,
