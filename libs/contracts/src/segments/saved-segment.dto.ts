@@ -12,6 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CleanText } from '../clean-text';
 import { SegmentCriteria } from './segment-criteria.dto';
 
 const SEGMENT_ID = /^[0-9a-f]{24}$/;
@@ -19,6 +20,7 @@ const SEGMENT_ID = /^[0-9a-f]{24}$/;
 /** `POST /api/v1/segments`: a named segment campaigns can page through. */
 export class SaveSegmentRequest {
   @ApiProperty({ example: 'Diabetics 60+ lapsed 90 days, SMS' })
+  @CleanText()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

@@ -15,10 +15,10 @@ import {
   Min,
   MinLength,
   registerDecorator,
-  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { IsOptionalNonNull } from '../optional';
 import { MARKETING_CHANNELS, type MarketingChannel } from '../members/health-and-consent.dto';
 import { GENDERS, type Gender } from '../members/member.enums';
 import {
@@ -38,14 +38,6 @@ export const SEGMENT_SAMPLE_SIZE_DEFAULT = 20;
 const LIST_MESSAGE = (field: string) => `${field} must be a list; omit it to not filter on it`;
 const NOT_EMPTY_MESSAGE = (field: string) =>
   `${field} must name at least one value; omit it to not filter on it`;
-
-/**
- * Like @IsOptional, but only a missing field is skipped: `null` is not "no criterion", it is
- * rejected with the field's own reasons.
- */
-export function IsOptionalNonNull() {
-  return ValidateIf((_object: object, value: unknown) => value !== undefined);
-}
 
 /**
  * On the upper bound of a pair: valid when either bound is missing or lower ≤ upper. The
