@@ -310,13 +310,35 @@ export class SegmentPreviewRequest {
   sampleSize?: number = SEGMENT_SAMPLE_SIZE_DEFAULT;
 }
 
-export class SegmentPreviewView {
-  @ApiProperty({ example: 18342, description: 'Members matching the criteria now' })
-  count!: number;
+/**
+ * A count that may be withheld: roles that see aggregates only (hq_analyst) get `count: null`
+ * and `countBelow: k` when 1 to k − 1 members match (k is the setting MIN_GROUP_SIZE), so a
+ * narrow query cannot single a person out. Zero is shown: it describes nobody.
+ */
+export class SuppressibleCount {
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 18342,
+    description:
+      'Members matching now; null when withheld (fewer than countBelow, and not zero, for roles that see aggregates only)',
+  })
+  count!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: null,
+    description: 'Set only when count is withheld: the true count is between 1 and countBelow − 1',
+  })
+  countBelow!: number | null;
+}
+
+export class SegmentPreviewView extends SuppressibleCount {
   @ApiProperty({
     type: [String],
     example: ['6740a1f2c3b4d5e6f7a8b9c0'],
-    description: 'Member ids: the first matches in member-id order',
+    description:
+      'Member ids: the first matches in member-id order (always empty for roles that see aggregates only)',
   })
   sample!: string[];
   @ApiProperty({
