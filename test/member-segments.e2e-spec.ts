@@ -150,8 +150,9 @@ describe('segments', () => {
     );
     expect(second.body.next).toBeNull();
 
+    // Two members: fewer than the minimum group size (5), so HQ's count is withheld.
     const hq = await preview({}, ['hq_analyst']);
-    expect(hq.body).toMatchObject({ count: 2, sample: [] });
+    expect(hq.body).toMatchObject({ count: null, countBelow: 5, sample: [] });
     expect(
       (await system.api('POST', '/api/v1/segments', { name: 'x', criteria: {} }, ['hq_analyst']))
         .status,

@@ -34,6 +34,14 @@ export const ErrorCode = {
   COUPON_LIMIT_REACHED: 'COUPON.LIMIT_REACHED',
   COUPON_DEFINITION_ENDED: 'COUPON.DEFINITION_ENDED',
   COUPON_NOT_CONFIGURED: 'COUPON.NOT_CONFIGURED',
+  /** Segment criteria on health data (disease groups, allergies, medications) by a role that may not see it. */
+  SEGMENT_HEALTH_CRITERIA_FORBIDDEN: 'SEGMENT.HEALTH_CRITERIA_FORBIDDEN',
+  /** The gateway knows the path, not with this method (405 with `Allow`). */
+  METHOD_NOT_ALLOWED: 'REQUEST.METHOD_NOT_ALLOWED',
+  /** The request line is too long (414). */
+  URI_TOO_LONG: 'REQUEST.URI_TOO_LONG',
+  /** The request's headers are too large (431). */
+  HEADERS_TOO_LARGE: 'REQUEST.HEADERS_TOO_LARGE',
   RATE_LIMITED: 'RATE.LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM.UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM.TIMEOUT',
@@ -63,6 +71,10 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.COUPON_LIMIT_REACHED]: 409,
   [ErrorCode.COUPON_DEFINITION_ENDED]: 422,
   [ErrorCode.COUPON_NOT_CONFIGURED]: 422,
+  [ErrorCode.SEGMENT_HEALTH_CRITERIA_FORBIDDEN]: 403,
+  [ErrorCode.METHOD_NOT_ALLOWED]: 405,
+  [ErrorCode.URI_TOO_LONG]: 414,
+  [ErrorCode.HEADERS_TOO_LARGE]: 431,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.UPSTREAM_UNAVAILABLE]: 503,
   [ErrorCode.UPSTREAM_TIMEOUT]: 504,

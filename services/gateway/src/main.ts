@@ -3,6 +3,8 @@ import { loadConfig } from '@crm/config';
 import { bootService, runMain } from '@crm/service-kit';
 import { setUpApiDocs } from './docs/swagger';
 import { exposeTraceId } from './errors/trace-id.hook';
+import { recordRouteMethods } from './http/allowed-methods';
+import { answerFrameworkErrorsInStandardBody } from './http/framework-errors';
 import { applyRouteBodyLimits } from './http/route-body-limit';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
@@ -13,6 +15,8 @@ runMain('gateway', async () => {
     configure: (app) => {
       exposeTraceId(app);
       applyRouteBodyLimits(app);
+      recordRouteMethods(app);
+      answerFrameworkErrorsInStandardBody(app);
       setUpApiDocs(app);
     },
   });

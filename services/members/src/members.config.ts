@@ -1,4 +1,4 @@
-import { IsString, Matches } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
 const BASE64_32_BYTES = '[A-Za-z0-9+/]{43}='; // 32 bytes in base64
@@ -24,4 +24,10 @@ export class MembersConfig extends ServiceConfig {
     message: 'MEMBERS_BLIND_INDEX_KEY must be base64 of 32 bytes (openssl rand -base64 32)',
   })
   MEMBERS_BLIND_INDEX_KEY!: string;
+
+  /**
+   * The smallest number of people a count may describe for roles that see aggregates only
+   * (hq_analyst): segment previews and analytics cells below it are withheld.
+   */
+  @IsInt() @Min(2) @Max(1000) MIN_GROUP_SIZE: number = 5;
 }

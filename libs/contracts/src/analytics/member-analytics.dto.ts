@@ -37,23 +37,81 @@ export class MemberAnalyticsRequest {
   by?: AnalyticsDimension;
 }
 
+/** The figures of one cell, by name (what `withheld` lists). */
+export const MEMBER_FIGURES = [
+  'members',
+  'newMembers',
+  'activeMembers',
+  'lapsedMembers',
+  'purchases',
+  'spendCents',
+  'averageTicketCents',
+  'returnRate',
+] as const;
+export type MemberFigureName = (typeof MEMBER_FIGURES)[number];
+
+const WITHHELD =
+  ' Null when withheld: see `withheld` and `minGroupSize` (roles that see aggregates only).';
+
+/**
+ * One cell of member figures. For roles that see aggregates only (hq_analyst), a figure that
+ * counts 1 to minGroupSize − 1 people, or is derived from so few (the spend, average ticket
+ * and return rate of fewer buyers), is null and named in `withheld`.
+ */
 export class MemberFigures {
-  @ApiProperty({ description: 'Members registered by the end of the period' }) members!: number;
-  @ApiProperty({ description: 'Registered within the period' }) newMembers!: number;
-  @ApiProperty({ description: 'Bought within the period' }) activeMembers!: number;
-  @ApiProperty({ description: 'Bought before, but not in the last 3 months of the period' })
-  lapsedMembers!: number;
-  @ApiProperty({ description: 'Sales within the period' }) purchases!: number;
-  @ApiProperty({ description: 'Spend net of refunds within the period, integer cents CNY' })
-  spendCents!: number;
-  @ApiProperty({ type: Number, nullable: true, description: '客单价: spend / purchases' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Members registered by the end of the period.' + WITHHELD,
+  })
+  members!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Registered within the period.' + WITHHELD,
+  })
+  newMembers!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Bought within the period.' + WITHHELD,
+  })
+  activeMembers!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Bought before, but not in the last 3 months of the period.' + WITHHELD,
+  })
+  lapsedMembers!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Sales within the period.' + WITHHELD })
+  purchases!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Spend net of refunds within the period, integer cents CNY.' + WITHHELD,
+  })
+  spendCents!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '客单价: spend / purchases; null without purchases.' + WITHHELD,
+  })
   averageTicketCents!: number | null;
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: '回头率: share of the period’s buyers who bought at least twice in it',
+    description:
+      '回头率: share of the period’s buyers who bought at least twice in it; null without buyers.' +
+      WITHHELD,
   })
   returnRate!: number | null;
+  @ApiProperty({
+    enum: MEMBER_FIGURES,
+    isArray: true,
+    example: [],
+    description: 'The figures of this cell withheld because they describe too few people',
+  })
+  withheld!: MemberFigureName[];
 }
 
 export class MemberFiguresGroup extends MemberFigures {
@@ -68,6 +126,18 @@ export class MemberAnalytics {
   @ApiProperty({ type: String, nullable: true }) storeId!: string | null;
   @ApiProperty({ type: MemberFigures }) totals!: MemberFigures;
   @ApiProperty({ type: String, nullable: true, enum: ANALYTICS_DIMENSIONS }) by!: string | null;
-  @ApiProperty({ type: [MemberFiguresGroup] }) groups!: MemberFiguresGroup[];
+  @ApiProperty({
+    type: [MemberFiguresGroup],
+    description: 'Largest first; groups whose member count is withheld come last, by key',
+  })
+  groups!: MemberFiguresGroup[];
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 5,
+    description:
+      'The smallest group whose figures are shown to this role (MIN_GROUP_SIZE); null when this role sees exact figures',
+  })
+  minGroupSize!: number | null;
   @ApiProperty({ format: 'date-time' }) computedAt!: string;
 }

@@ -116,7 +116,8 @@ export class CouponOrderLine {
  */
 export class RedeemCouponRequest {
   @ApiPropertyOptional({ type: [CouponOrderLine] })
-  @ValidateIf((r: RedeemCouponRequest) => r.amountCents === undefined)
+  // Checked whenever given (null included: it is not "no lines"), and required without amountCents.
+  @ValidateIf((r: RedeemCouponRequest) => r.lines !== undefined || r.amountCents === undefined)
   @IsArray({ message: 'lines must be the order lines (or give amountCents)' })
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
@@ -125,7 +126,7 @@ export class RedeemCouponRequest {
   lines?: CouponOrderLine[];
 
   @ApiPropertyOptional({ example: 12000, description: 'The order total, cents (or give lines)' })
-  @ValidateIf((r: RedeemCouponRequest) => r.lines === undefined)
+  @ValidateIf((r: RedeemCouponRequest) => r.amountCents !== undefined || r.lines === undefined)
   @IsInt()
   @Min(0)
   amountCents?: number;

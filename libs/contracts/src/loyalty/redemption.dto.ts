@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
+import { IsOptionalNonNull } from '../optional';
 
 /** Body of `POST /api/v1/members/{id}/points/redemptions`. */
 export class RedeemPointsRequest {
@@ -8,8 +9,8 @@ export class RedeemPointsRequest {
   @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'rewardId must be a catalogue reward id' })
   rewardId!: string;
 
-  @ApiPropertyOptional({ example: 1, default: 1 })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 1, default: 1, description: 'Leave out for 1; null is refused' })
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1)
   @Max(20)

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsOptionalNonNull } from '../optional';
 
 export const REWARD_KINDS = ['coupon', 'gift'] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
@@ -37,9 +28,10 @@ export class RewardFields {
 
   @ApiPropertyOptional({
     example: 40,
-    description: 'How many are left to redeem; absent for a coupon or service without a limit',
+    description:
+      'How many are left to redeem; left out (never null) for a coupon or service without a limit',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt()
   @Min(0)
   @Max(1_000_000)

@@ -8,6 +8,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { CleanText } from '../clean-text';
 
 /** `POST /members/{id}/event-attendances`: the member came to a member event (health talk, screening day…). */
 export class RecordAttendanceRequest {
@@ -28,6 +29,7 @@ export class RecordAttendanceRequest {
 
   @ApiPropertyOptional({ example: 'bone-density screening, S001' })
   @IsOptional()
+  @CleanText({ multiline: true })
   @IsString()
   @MaxLength(200)
   note?: string;

@@ -12,6 +12,7 @@ import {
   registerDecorator,
   ValidateNested,
 } from 'class-validator';
+import { CleanText } from '../clean-text';
 
 import {
   ALLERGENS,
@@ -37,6 +38,7 @@ export class HealthCondition {
 
   @ApiPropertyOptional({ example: 'type 2, diagnosed 2019' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(200)
   note?: string;
@@ -49,6 +51,7 @@ export class DrugAllergy {
 
   @ApiPropertyOptional({ example: 'rash' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(200)
   reaction?: string;
@@ -56,6 +59,7 @@ export class DrugAllergy {
 
 export class RegularMedication {
   @ApiProperty({ example: 'metformin 500mg' })
+  @CleanText()
   @IsString()
   @MaxLength(120)
   name!: string;
@@ -67,6 +71,7 @@ export class RegularMedication {
 
   @ApiPropertyOptional({ example: 'twice daily with meals' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(120)
   dose?: string;
@@ -100,6 +105,7 @@ export class HealthProfile {
 
   @ApiPropertyOptional({ example: 'Prefers morning calls about refills' })
   @IsOptional()
+  @CleanText({ multiline: true })
   @IsString()
   @MaxLength(2000)
   notes?: string;

@@ -12,6 +12,7 @@ import {
   MaxLength,
   registerDecorator,
 } from 'class-validator';
+import { CleanText } from '../clean-text';
 import { GENDERS, type Gender, MAINLAND_MOBILE } from './member.enums';
 import { IsPlausibleBirthDate } from './plausible-birth-date.validator';
 
@@ -150,6 +151,7 @@ export class ImportMemberRow {
   legacyId!: string;
 
   @ApiProperty({ example: '王芳', maxLength: 60 })
+  @CleanText()
   @IsString()
   @IsNotEmpty()
   @MaxLength(60)
@@ -191,18 +193,21 @@ export class ImportMemberRow {
 
   @ApiPropertyOptional({ example: '浙江', maxLength: 40 })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(40)
   region?: string;
 
   @ApiPropertyOptional({ example: '西湖区', maxLength: 40 })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(40)
   district?: string;
 
   @ApiPropertyOptional({ example: '文三路 90 号', maxLength: 200 })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(200)
   address?: string;

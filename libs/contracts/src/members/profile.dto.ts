@@ -10,6 +10,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { CleanText } from '../clean-text';
 
 export const EDUCATION_LEVELS = [
   'primary',
@@ -40,18 +41,21 @@ export const IMPORTANT_DATE_KINDS = ['birthday', 'anniversary', 'other'] as cons
 export class Address {
   @ApiPropertyOptional({ example: '上海市' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(40)
   region?: string;
 
   @ApiPropertyOptional({ example: '浦东新区' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(40)
   district?: string;
 
   @ApiPropertyOptional({ example: '张杨路 100 弄 3 号 502 室' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(200)
   street?: string;
@@ -73,6 +77,7 @@ export class ImportantDate {
 
   @ApiPropertyOptional({ example: 'wedding anniversary' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(60)
   label?: string;
@@ -83,6 +88,7 @@ export class Lifestyle {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @CleanText({ each: true })
   @IsString({ each: true })
   @MaxLength(60, { each: true })
   habits?: string[];
@@ -91,6 +97,7 @@ export class Lifestyle {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @CleanText({ each: true })
   @IsString({ each: true })
   @MaxLength(60, { each: true })
   hobbies?: string[];
@@ -137,12 +144,14 @@ export class ProfileDetails {
 
   @ApiPropertyOptional({ example: '上海电气集团' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(100)
   employer?: string;
 
   @ApiPropertyOptional({ example: 'engineer' })
   @IsOptional()
+  @CleanText()
   @IsString()
   @MaxLength(60)
   jobTitle?: string;

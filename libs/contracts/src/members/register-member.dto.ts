@@ -11,6 +11,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { CleanText } from '../clean-text';
 import { ConsentRequest, HealthProfile, RequiresHealthConsent } from './health-and-consent.dto';
 import {
   GENDERS,
@@ -25,6 +26,7 @@ import { ProfileDetails } from './profile.dto';
 /** `POST /api/v1/members` body and the `members.v1.register` request alike. */
 export class RegisterMemberRequest extends ProfileDetails {
   @ApiProperty({ example: '王芳', maxLength: 100 })
+  @CleanText()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

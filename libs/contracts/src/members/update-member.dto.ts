@@ -11,6 +11,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { CleanText } from '../clean-text';
 import { ConsentRequest, HealthProfile } from './health-and-consent.dto';
 import {
   GENDERS,
@@ -29,6 +30,7 @@ import { ProfileDetails } from './profile.dto';
 export class UpdateMemberRequest extends ProfileDetails {
   @ApiPropertyOptional({ example: '王芳', maxLength: 100 })
   @IsOptional()
+  @CleanText()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

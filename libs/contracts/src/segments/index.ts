@@ -1,2 +1,3 @@
 export * from './segment-criteria.dto';
 export * from './saved-segment.dto';
+export * from './segment-access';

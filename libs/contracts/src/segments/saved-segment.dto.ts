@@ -12,13 +12,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { SegmentCriteria } from './segment-criteria.dto';
+import { CleanText } from '../clean-text';
+import { SegmentCriteria, SuppressibleCount } from './segment-criteria.dto';
 
 const SEGMENT_ID = /^[0-9a-f]{24}$/;
 
 /** `POST /api/v1/segments`: a named segment campaigns can page through. */
 export class SaveSegmentRequest {
   @ApiProperty({ example: 'Diabetics 60+ lapsed 90 days, SMS' })
+  @CleanText()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
@@ -31,13 +33,17 @@ export class SaveSegmentRequest {
   criteria!: SegmentCriteria;
 }
 
-export class SegmentView {
+export class SegmentView extends SuppressibleCount {
   @ApiProperty({ example: '6740a1f2c3b4d5e6f7a8b9c1' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: SegmentCriteria }) criteria!: SegmentCriteria;
+  @ApiProperty({
+    description:
+      'Selects on health data: its members are listed only to pharmacist, desk_agent and admin',
+  })
+  usesHealthCriteria!: boolean;
   @ApiProperty({ type: String, nullable: true }) createdBy!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ description: 'Members matching now' }) count!: number;
 }
 
 /** `GET /api/v1/segments/{id}/members?after=&limit=`: evaluated now, paged by member id. */

@@ -15,10 +15,10 @@ import {
   Min,
   MinLength,
   registerDecorator,
-  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { IsOptionalNonNull } from '../optional';
 import { MARKETING_CHANNELS, type MarketingChannel } from '../members/health-and-consent.dto';
 import { GENDERS, type Gender } from '../members/member.enums';
 import {
@@ -38,14 +38,6 @@ export const SEGMENT_SAMPLE_SIZE_DEFAULT = 20;
 const LIST_MESSAGE = (field: string) => `${field} must be a list; omit it to not filter on it`;
 const NOT_EMPTY_MESSAGE = (field: string) =>
   `${field} must name at least one value; omit it to not filter on it`;
-
-/**
- * Like @IsOptional, but only a missing field is skipped: `null` is not "no criterion", it is
- * rejected with the field's own reasons.
- */
-export function IsOptionalNonNull() {
-  return ValidateIf((_object: object, value: unknown) => value !== undefined);
-}
 
 /**
  * On the upper bound of a pair: valid when either bound is missing or lower ≤ upper. The
@@ -318,13 +310,35 @@ export class SegmentPreviewRequest {
   sampleSize?: number = SEGMENT_SAMPLE_SIZE_DEFAULT;
 }
 
-export class SegmentPreviewView {
-  @ApiProperty({ example: 18342, description: 'Members matching the criteria now' })
-  count!: number;
+/**
+ * A count that may be withheld: roles that see aggregates only (hq_analyst) get `count: null`
+ * and `countBelow: k` when 1 to k − 1 members match (k is the setting MIN_GROUP_SIZE), so a
+ * narrow query cannot single a person out. Zero is shown: it describes nobody.
+ */
+export class SuppressibleCount {
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 18342,
+    description:
+      'Members matching now; null when withheld (fewer than countBelow, and not zero, for roles that see aggregates only)',
+  })
+  count!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: null,
+    description: 'Set only when count is withheld: the true count is between 1 and countBelow − 1',
+  })
+  countBelow!: number | null;
+}
+
+export class SegmentPreviewView extends SuppressibleCount {
   @ApiProperty({
     type: [String],
     example: ['6740a1f2c3b4d5e6f7a8b9c0'],
-    description: 'Member ids: the first matches in member-id order',
+    description:
+      'Member ids: the first matches in member-id order (always empty for roles that see aggregates only)',
   })
   sample!: string[];
   @ApiProperty({

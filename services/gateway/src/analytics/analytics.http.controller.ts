@@ -24,6 +24,8 @@ export class AnalyticsHttpController {
   @ApiOperation({
     summary:
       'Member counts, new and lapsed members, average ticket and return rate for a period, by store and dimension (aggregates only)',
+    description:
+      "For hq_analyst, figures that count 1 to MIN_GROUP_SIZE − 1 people, or derive from so few (spend, average ticket, return rate of few buyers), are null and named in each cell's `withheld`; further groups are withheld with them so that totals minus the shown groups cannot give a small count back. `minGroupSize` says which size applied (null: exact figures).",
   })
   @ApiResponse({ status: 200, type: MemberAnalytics })
   @ErrorResponses(400, 401, 403)

@@ -1,6 +1,15 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode, ErrorPayload, httpStatusOf } from '@crm/contracts';
+import { allowedMethods } from '../http/allowed-methods';
+import { errorBody } from './error-body';
 
 /**
  * The one place codes become HTTP statuses. Every error body is
@@ -12,12 +21,27 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
     const { status, error } = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, error.message);
     if (status === 429) void reply.header('retry-after', '1');
-    void reply
-      .status(status)
-      .send({ error: { code: error.code, message: error.message, details: error.details ?? [] } });
+    // No route for this method: a known path with other methods is a 405 naming them.
+    if (exception instanceof NotFoundException && request?.is404) {
+      const allowed = allowedMethods(request);
+      if (allowed.length > 0) {
+        void reply
+          .header('allow', allowed.join(', '))
+          .status(405)
+          .send(
+            errorBody({
+              code: ErrorCode.METHOD_NOT_ALLOWED,
+              message: `${request.method} is not allowed here; use ${allowed.join(', ')}`,
+            }),
+          );
+        return;
+      }
+    }
+    void reply.status(status).send(errorBody(error));
   }
 
   private describe(exception: unknown): { status: number; error: ErrorPayload } {

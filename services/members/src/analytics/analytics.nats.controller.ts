@@ -1,5 +1,6 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import {
+  aggregatesOnly,
   AppError,
   ErrorCode,
   type MemberAnalytics,
@@ -7,26 +8,35 @@ import {
   Subjects,
   validatePayload,
 } from '@crm/contracts';
-import { NatsController } from '@crm/messaging';
+import { actorOf, NatsController } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { MembersConfig } from '../members.config';
 import { MemberRepository } from '../members/member.repository';
 import {
   ANALYTICS_PROJECTION,
   MemberAnalyticsAccumulator,
   monthsBetween,
 } from './member-analytics';
+import { publishFigures } from './small-counts';
 
 /** Longest period one request may span. */
 const MAX_MONTHS = 24;
 
-/** Aggregates only: what hq_analyst may see (the gateway enforces who asks). */
+/**
+ * Aggregates only (the gateway enforces who asks). For roles that see nothing but aggregates
+ * (hq_analyst) small counts are withheld here, where the figures are made (small-counts.ts).
+ */
 @NatsController()
 export class AnalyticsNatsController {
-  constructor(private readonly members: MemberRepository) {}
+  constructor(
+    private readonly members: MemberRepository,
+    private readonly config: MembersConfig,
+  ) {}
 
   @MessagePattern(Subjects.members.analytics)
-  analytics(@Payload() data: unknown): Promise<MemberAnalytics> {
+  analytics(@Payload() data: unknown, @Ctx() ctx: NatsContext): Promise<MemberAnalytics> {
     const request = validatePayload(MemberAnalyticsRequest, data);
+    const minGroupSize = aggregatesOnly(actorOf(ctx)?.roles) ? this.config.MIN_GROUP_SIZE : null;
     const months = monthsBetween(request.from, request.to).length;
     if (months === 0 || months > MAX_MONTHS)
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'Invalid period', [
@@ -48,7 +58,8 @@ export class AnalyticsNatsController {
         period: { from: request.from, to: request.to },
         storeId: request.storeId ?? null,
         by: request.by ?? null,
-        ...accumulator.result(),
+        ...publishFigures(accumulator.result(), minGroupSize),
+        minGroupSize,
         computedAt: new Date().toISOString(),
       };
     });

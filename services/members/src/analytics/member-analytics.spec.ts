@@ -77,6 +77,7 @@ describe('member analytics', () => {
       spendCents: 9000,
       averageTicketCents: 3000,
       returnRate: 0.5,
+      returning: 1,
     });
     expect(groups.map((g) => [g.key, g.members, g.activeMembers])).toEqual([
       ['female', 2, 1],

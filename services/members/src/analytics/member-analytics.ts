@@ -1,13 +1,9 @@
-import type {
-  AnalyticsDimension,
-  MemberAnalyticsRequest,
-  MemberFigures,
-  MemberFiguresGroup,
-} from '@crm/contracts';
+import type { AnalyticsDimension, MemberAnalyticsRequest } from '@crm/contracts';
 import { memberGrade, relationshipOf } from '../grade/member-grade';
 import type { MemberDocument } from '../members/member.document';
 import { monthKey } from '../purchases/purchase-stats';
 import { ageBand } from '../members/personal-data';
+import type { ExactFigures } from './small-counts';
 
 /** The fields analytics read: no name, phone or health ever leaves the store for them. */
 export const ANALYTICS_PROJECTION = {
@@ -90,7 +86,8 @@ export class MemberAnalyticsAccumulator {
     }
   }
 
-  result(): { totals: MemberFigures; groups: MemberFiguresGroup[] } {
+  /** Exact figures: what a role may see of them is decided by small-counts.ts. */
+  result(): { totals: ExactFigures; groups: (ExactFigures & { key: string })[] } {
     return {
       totals: this.totals.figures(),
       groups: [...this.groups]
@@ -143,7 +140,7 @@ class Tally {
     this.spend += fact.spend;
   }
 
-  figures(): MemberFigures {
+  figures(): ExactFigures {
     return {
       members: this.members,
       newMembers: this.newMembers,
@@ -153,6 +150,7 @@ class Tally {
       spendCents: this.spend,
       averageTicketCents: this.purchases > 0 ? Math.round(this.spend / this.purchases) : null,
       returnRate: this.active > 0 ? Math.round((this.returning / this.active) * 1000) / 1000 : null,
+      returning: this.returning,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { mongo, type Connection } from 'mongoose';
-import type { SegmentCriteria } from '@crm/contracts';
+import { type SegmentCriteria, usesHealthCriteria } from '@crm/contracts';
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 
@@ -8,6 +8,8 @@ export interface SavedSegment {
   _id: mongo.ObjectId;
   name: string;
   criteria: SegmentCriteria;
+  /** Selects on health data: listed only to the roles that could have built it. */
+  usesHealthCriteria: boolean;
   createdBy: string | null;
   createdAt: Date;
 }
@@ -27,9 +29,17 @@ export class SavedSegmentsRepository {
     await dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(segment));
   }
 
-  findById(id: string): Promise<SavedSegment | null> {
-    return dbSpan(COLLECTION, 'find', () =>
+  async findById(id: string): Promise<SavedSegment | null> {
+    const segment = await dbSpan(COLLECTION, 'find', () =>
       this.collection.findOne({ _id: new mongo.ObjectId(id) }),
+    );
+    // Segments saved before the flag existed: their criteria tell.
+    return (
+      segment && {
+        ...segment,
+        usesHealthCriteria:
+          usesHealthCriteria(segment.criteria) || segment.usesHealthCriteria === true,
+      }
     );
   }
 }
