@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@crm/contracts';
 import { readTopic, testKafka } from '@crm/testing';
 import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
+import { posTransaction } from './support/pos-messages';
 
 let system: TestSystem;
 const startedAt = new Date();
@@ -93,39 +94,29 @@ function sale(
   couponCodes?: string[],
   unitPriceCents = 12_000,
 ) {
-  return {
-    key: phone,
-    value: JSON.stringify({
-      transactionId,
-      type: 'sale',
-      originalTransactionId: null,
-      storeId: 'S001',
-      region: 'east',
-      occurredAt: new Date().toISOString(),
-      member: { memberId: null, phone },
-      items: [
-        {
-          sku: '690000000021',
-          name: 'Vitamin C',
-          category: 'vitamins',
-          rx: false,
-          quantity: 1,
-          unitPriceCents,
-        },
-        {
-          sku: '690000000022',
-          name: 'Metformin',
-          category: 'diabetes',
-          rx: true,
-          quantity: 1,
-          unitPriceCents: 3000,
-        },
-      ],
-      totalCents: unitPriceCents + 3000,
-      cashierId: 'E042',
-      ...(couponCodes ? { couponCodes } : {}),
-    }),
-  };
+  return posTransaction(
+    phone,
+    transactionId,
+    [
+      {
+        sku: '690000000021',
+        name: 'Vitamin C',
+        category: 'vitamins',
+        rx: false,
+        quantity: 1,
+        unitPriceCents,
+      },
+      {
+        sku: '690000000022',
+        name: 'Metformin',
+        category: 'diabetes',
+        rx: true,
+        quantity: 1,
+        unitPriceCents: 3000,
+      },
+    ],
+    { cashierId: 'E042', ...(couponCodes ? { couponCodes } : {}) },
+  );
 }
 
 async function produce(topic: string, messages: { key: string; value: string }[]) {

@@ -11,6 +11,7 @@ import { type EventEnvelope, type LoyaltyExport, Subjects, Topics } from '@crm/c
 import { NatsRpcClient } from '@crm/messaging';
 import { readTopic, testKafka } from '@crm/testing';
 import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
+import { posTransaction } from './support/pos-messages';
 
 let system: TestSystem;
 let nats: NatsConnection;
@@ -61,30 +62,21 @@ async function produce(topic: string, messages: { key: string; value: string }[]
 }
 
 function sale(phone: string, transactionId: string) {
-  return {
-    key: phone,
-    value: JSON.stringify({
-      transactionId,
-      type: 'sale',
-      originalTransactionId: null,
-      storeId: 'S001',
-      region: 'east',
-      occurredAt: new Date().toISOString(),
-      member: { memberId: null, phone },
-      items: [
-        {
-          sku: '690000000031',
-          name: 'Calcium + D3',
-          category: 'vitamins',
-          rx: false,
-          quantity: 2,
-          unitPriceCents: 6000,
-        },
-      ],
-      totalCents: 12_000,
-      cashierId: 'E042',
-    }),
-  };
+  return posTransaction(
+    phone,
+    transactionId,
+    [
+      {
+        sku: '690000000031',
+        name: 'Calcium + D3',
+        category: 'vitamins',
+        rx: false,
+        quantity: 2,
+        unitPriceCents: 6000,
+      },
+    ],
+    { cashierId: 'E042' },
+  );
 }
 
 const loyaltyDb = () => system.mongo.db(system.dbOf('loyalty'));

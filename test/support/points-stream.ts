@@ -5,6 +5,7 @@
  */
 import { Topics } from '@crm/contracts';
 import { testKafka } from '@crm/testing';
+import { posRefund, posTransaction, type PosItem } from './pos-messages';
 import { uniquePhone, until, type TestSystem } from './system';
 
 export interface PointsStream {
@@ -21,6 +22,16 @@ export interface LedgerReport {
   notSumOfEntries: number;
   wrongSpend: number;
 }
+
+/** A prescription line on every sale: it earns nothing, its spend counts for the tier. */
+const STATIN: PosItem = {
+  sku: 'RX',
+  name: 'Statin',
+  category: 'cardio',
+  rx: true,
+  quantity: 1,
+  unitPriceCents: 4200,
+};
 
 /**
  * `sales` sales over `memberCount` new members, 10 % of them delivered twice, and one unit of
@@ -68,37 +79,15 @@ export async function pointsStream(
       (unitPriceCents * quantity * (multiplier * tierMultiplier(buyer.id))) / 100,
     );
     const transactionId = `LF-${system.runId}-${i}`;
-    const sale = {
-      key: buyer.phone,
-      value: JSON.stringify({
-        transactionId,
-        type: 'sale',
-        originalTransactionId: null,
-        storeId: 'S001',
-        region: 'east',
-        occurredAt,
-        member: { memberId: null, phone: buyer.phone },
-        items: [
-          {
-            sku: 'VIT',
-            name: 'Vitamin C',
-            category: 'vitamins',
-            rx: false,
-            quantity,
-            unitPriceCents,
-          },
-          {
-            sku: 'RX',
-            name: 'Statin',
-            category: 'cardio',
-            rx: true,
-            quantity: 1,
-            unitPriceCents: 4200,
-          },
-        ],
-        totalCents: unitPriceCents * quantity + 4200,
-      }),
+    const vitamins: PosItem = {
+      sku: 'VIT',
+      name: 'Vitamin C',
+      category: 'vitamins',
+      rx: false,
+      quantity,
+      unitPriceCents,
     };
+    const sale = posTransaction(buyer.phone, transactionId, [vitamins, STATIN], { occurredAt });
     messages.push(sale);
     add(buyer.id, earned);
     spend(buyer.id, unitPriceCents * quantity + 4200);
@@ -106,29 +95,17 @@ export async function pointsStream(
     if (i % 15 === 7) {
       // One unit refunded: its share of what the line earned.
       refunds++;
-      messages.push({
-        key: buyer.phone,
-        value: JSON.stringify({
-          transactionId: `${transactionId}-R`,
-          type: 'refund',
-          originalTransactionId: transactionId,
-          storeId: 'S001',
-          region: 'east',
-          occurredAt: '2026-11-21T12:00:00+08:00',
-          member: { memberId: null, phone: buyer.phone },
-          items: [
-            {
-              sku: 'VIT',
-              name: 'Vitamin C',
-              category: 'vitamins',
-              rx: false,
-              quantity: 1,
-              unitPriceCents,
-            },
-          ],
-          totalCents: unitPriceCents,
-        }),
-      });
+      messages.push(
+        posRefund(
+          buyer.phone,
+          `${transactionId}-R`,
+          transactionId,
+          [{ ...vitamins, quantity: 1 }],
+          {
+            occurredAt: '2026-11-21T12:00:00+08:00',
+          },
+        ),
+      );
       add(buyer.id, -Math.floor(earned / quantity));
       spend(buyer.id, -unitPriceCents);
     }

@@ -1,4 +1,9 @@
-import type { MemberFigureName, MemberFigures, MemberFiguresGroup } from '@crm/contracts';
+import {
+  MEMBER_FIGURES,
+  type MemberFigureName,
+  type MemberFigures,
+  type MemberFiguresGroup,
+} from '@crm/contracts';
 
 /** A cell's figures as counted, with the count of returning buyers the return rate comes from. */
 export type ExactFigures = {
@@ -99,7 +104,7 @@ function countOf(figures: ExactFigures, count: Count): number {
 /** The figures with what `hidden` implies withheld (null, and named in `withheld`). */
 function shown(figures: ExactFigures, hidden: Set<Count>): MemberFigures {
   const withheld = new Set<MemberFigureName>();
-  if (hidden.has('members')) for (const name of FIGURE_NAMES) withheld.add(name);
+  if (hidden.has('members')) for (const name of MEMBER_FIGURES) withheld.add(name);
   if (hidden.has('newMembers')) withheld.add('newMembers');
   if (hidden.has('lapsedMembers')) withheld.add('lapsedMembers');
   if (hidden.has('activeMembers')) for (const name of BUYER_FIGURES) withheld.add(name);
@@ -107,22 +112,12 @@ function shown(figures: ExactFigures, hidden: Set<Count>): MemberFigures {
   const { returning: _returning, ...public_ } = figures;
   const out: MemberFigures = {
     ...public_,
-    withheld: FIGURE_NAMES.filter((name) => withheld.has(name)),
+    withheld: MEMBER_FIGURES.filter((name) => withheld.has(name)),
   };
   for (const name of withheld) out[name] = null;
   return out;
 }
 
-const FIGURE_NAMES: MemberFigureName[] = [
-  'members',
-  'newMembers',
-  'activeMembers',
-  'lapsedMembers',
-  'purchases',
-  'spendCents',
-  'averageTicketCents',
-  'returnRate',
-];
 /** What the period's buyers alone make up. */
 const BUYER_FIGURES: MemberFigureName[] = [
   'activeMembers',
