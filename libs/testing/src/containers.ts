@@ -1,7 +1,7 @@
 import { GenericContainer, Wait } from 'testcontainers';
 import { KafkaContainer } from '@testcontainers/kafka';
 import { MongoDBContainer } from '@testcontainers/mongodb';
-import type { InfraEndpoints } from './infra';
+import type { InfraEndpoints } from './infra-endpoints';
 
 /** Real NATS, Kafka (KRaft) and MongoDB in containers, for machines with a Docker engine. */
 export async function startContainers(): Promise<InfraEndpoints> {

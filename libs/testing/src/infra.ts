@@ -2,14 +2,12 @@ import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import type { InfraEndpoints } from './infra-endpoints';
+
+export type { InfraEndpoints };
+
 const run = promisify(execFile);
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
-
-export interface InfraEndpoints {
-  NATS_URL: string;
-  KAFKA_BROKERS: string;
-  MONGO_URL: string;
-}
 
 /**
  * Where the tests' infrastructure comes from (ARCHITECTURE.md, Testing), in this order:

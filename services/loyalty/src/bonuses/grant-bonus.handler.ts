@@ -5,7 +5,8 @@ import { inSpan } from '@crm/observability';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS, expiryMonth } from '../points/earning-settings';
 import { entryView } from '../points/get-points.handler';
-import { type NewEntry, PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import type { NewEntry } from '../points/points-entry';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { BONUS_AMOUNTS, type BonusAmounts, bonusEntryId, bonusReason } from './bonus-amounts';
 

@@ -1,4 +1,4 @@
-import type { CouponDocument } from './coupons.repository';
+import type { CouponDocument } from './coupon.document';
 
 const REFERRAL = 'referral:';
 const ERASED_REFERRAL = 'referral:erased:';

@@ -6,7 +6,7 @@ import {
   Topics,
 } from '@crm/contracts';
 import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
-import type { CouponDocument, CouponRedemption } from './coupons.repository';
+import type { CouponDocument, CouponRedemption } from './coupon.document';
 
 /** `coupon.issued`, keyed by member, its id by the code: ids and amounts, no personal data. */
 export function couponIssuedEvent(coupon: CouponDocument): OutboxEntry {

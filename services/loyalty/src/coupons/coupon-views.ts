@@ -1,7 +1,7 @@
 import type { CouponDefinitionView, CouponRedemptionView, CouponView } from '@crm/contracts';
 import type { CouponDefinitionDocument } from './coupon-definitions.repository';
 import { couponStatus } from './coupon-terms';
-import type { CouponDocument, CouponRedemption } from './coupons.repository';
+import type { CouponDocument, CouponRedemption } from './coupon.document';
 
 /** Allow-list mappers: what leaves the service of a coupon and a definition. */
 export function couponView(coupon: CouponDocument, now = new Date()): CouponView {

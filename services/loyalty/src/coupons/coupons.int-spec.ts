@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { COUPON_CODE, ErrorCode } from '@crm/contracts';
 import type { LoyaltyOutbox } from '../loyalty-outbox';
-import { CouponsRepository, type NewCoupon } from './coupons.repository';
+import { CouponsRepository } from './coupons.repository';
+import type { NewCoupon } from './coupon.document';
 import { RedeemCoupon } from './redeem-coupon';
 
 const issuedAt = new Date();

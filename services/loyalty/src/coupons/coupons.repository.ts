@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { type CouponPurpose, ErrorCode } from '@crm/contracts';
+import { ErrorCode } from '@crm/contracts';
 import {
   insertOnce,
   isDuplicateKey,
@@ -8,57 +8,21 @@ import {
   OUTBOX_INDEX,
   queueEvents,
   withOutbox,
-  type WithOutbox,
 } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import { newCouponCode } from './coupon-code';
 import { couponIssuedEvent, couponRedeemedEvent } from './coupon-events';
-import type { CouponPricing, CouponRefusal, CouponTerms } from './coupon-terms';
+import type { CouponRefusal } from './coupon-terms';
+import type {
+  CouponDocument,
+  CouponRedemption,
+  CouponRefusalDocument,
+  IssueOutcome,
+  NewCoupon,
+  RedeemOutcome,
+} from './coupon.document';
 import { referralCause, unlinkedCoupon } from './coupon-erasure';
-
-export interface CouponRedemption extends CouponPricing {
-  /** What redeemed it (`api:<member>:<key>`, `pos:<transaction>`): the same cause again gets this answer. */
-  cause: string;
-  channel: 'api' | 'pos';
-  transactionId?: string;
-  staffId?: string;
-  at: Date;
-}
-
-/** One issued coupon; its code is the `_id`, its cause is unique (one coupon per cause). */
-export interface CouponDocument extends WithOutbox {
-  _id: string;
-  memberId: string;
-  definitionId: string;
-  name: string;
-  purpose: CouponPurpose;
-  cause: string;
-  terms: CouponTerms;
-  validFrom: Date;
-  validUntil: Date;
-  issuedAt: Date;
-  /** Set once, by the redemption that used it. */
-  redemption?: CouponRedemption;
-  /** Set when it moved to the survivor of a merge: the member it was issued to. */
-  issuedTo?: string;
-}
-
-export type NewCoupon = Omit<CouponDocument, '_id' | 'redemption' | 'outbox' | 'outboxPending'>;
-
-export type IssueOutcome =
-  { outcome: 'issued' | 'existing'; coupon: CouponDocument } | { outcome: 'limit' };
-
-export type RedeemOutcome =
-  | { outcome: 'redeemed' | 'replayed'; coupon: CouponDocument; redemption: CouponRedemption }
-  | { outcome: 'refused'; refusal: CouponRefusal };
-
-/** A refused redemption, kept so the same cause is answered the same way again. */
-export interface CouponRefusalDocument extends CouponRefusal {
-  _id: string; // `<code>:<cause>`
-  memberId: string;
-  at: Date;
-}
 
 const COLLECTION = 'coupons';
 const REFUSALS = 'coupon_refusals';

@@ -6,7 +6,8 @@ import {
   CouponDefinitionsRepository,
 } from './coupon-definitions.repository';
 import { validityOf } from './coupon-terms';
-import { CouponsRepository, type IssueOutcome } from './coupons.repository';
+import { CouponsRepository } from './coupons.repository';
+import type { IssueOutcome } from './coupon.document';
 
 /**
  * Issues one coupon of a definition to a member for a cause; every path that issues (staff,

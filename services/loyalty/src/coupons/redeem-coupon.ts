@@ -8,7 +8,8 @@ import {
   priceCoupon,
   unusableAt,
 } from './coupon-terms';
-import { CouponsRepository, type RedeemOutcome } from './coupons.repository';
+import { CouponsRepository } from './coupons.repository';
+import type { RedeemOutcome } from './coupon.document';
 
 export interface CouponUse {
   code: string;

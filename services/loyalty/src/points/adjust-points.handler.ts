@@ -3,7 +3,8 @@ import { type AdjustPointsCommand, type PointsEntryView } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
-import { type NewEntry, PointsLedgerRepository } from './points-ledger.repository';
+import { PointsLedgerRepository } from './points-ledger.repository';
+import type { NewEntry } from './points-entry';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { entryView } from './get-points.handler';
 

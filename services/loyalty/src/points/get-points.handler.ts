@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { GetPointsRequest, PointsEntryView, PointsView } from '@crm/contracts';
-import { type PointsEntry, PointsLedgerRepository } from './points-ledger.repository';
+import { PointsLedgerRepository } from './points-ledger.repository';
+import type { PointsEntry } from './points-entry';
 import { availablePoints } from './points-locks';
 
 const DEFAULT_ENTRIES = 50;

@@ -10,7 +10,7 @@ import {
   Topics,
 } from '@crm/contracts';
 import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
-import type { PointsEntry } from './points-ledger.repository';
+import type { PointsEntry } from './points-entry';
 
 /** The `points.*` event that announces a ledger entry: keyed by member, its id by the entry's. */
 function pointsEvent(

@@ -1,4 +1,4 @@
-import type { PointsEntry } from './points-ledger.repository';
+import type { PointsEntry } from './points-entry';
 
 /**
  * What expiry needs of an account: its credits by the (chain-local) month at whose end they

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { type NewEntry, PointsLedgerRepository } from './points-ledger.repository';
+import { PointsLedgerRepository } from './points-ledger.repository';
+import type { NewEntry } from './points-entry';
 
 const at = new Date('2026-11-20T04:00:00Z');
 

@@ -1,11 +1,4 @@
-import type { PointsEntry } from './points-ledger.repository';
-
-/** Points earned inside the return window: in the balance, not yet redeemable. */
-export interface PointsLock {
-  entryId: string;
-  until: Date;
-  points: number;
-}
+import type { PointsEntry, PointsLock } from './points-entry';
 
 /** The account's locks after `entry` is applied at `now`: lapsed ones dropped. */
 export function locksAfter(

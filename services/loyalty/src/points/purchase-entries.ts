@@ -8,7 +8,7 @@ import {
   reversedLines,
 } from './earning';
 import { expiryMonth } from './earning-settings';
-import type { NewEntry, PointsEntry } from './points-ledger.repository';
+import type { NewEntry, PointsEntry } from './points-entry';
 
 /**
  * The ledger entry a sale earns: by the rule in force when it was made and the tier its member

@@ -1,4 +1,4 @@
-import type { CouponDocument } from '../coupons/coupons.repository';
+import type { CouponDocument } from '../coupons/coupon.document';
 import { loyaltyExport, type LoyaltyHoldings } from './loyalty-export.mapper';
 
 const member = 'aaaaaaaaaaaaaaaaaaaaaaaa';

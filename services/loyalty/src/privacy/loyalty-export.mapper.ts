@@ -1,10 +1,11 @@
 import type { LoyaltyExport } from '@crm/contracts';
 import { couponView } from '../coupons/coupon-views';
-import type { CouponDocument, CouponRefusalDocument } from '../coupons/coupons.repository';
+import type { CouponDocument, CouponRefusalDocument } from '../coupons/coupon.document';
 import type { ReferralDocument } from '../coupons/referrals.repository';
 import { entryView } from '../points/get-points.handler';
 import { unspentByMonth } from '../points/points-expiry';
-import { bookOf, type PointsAccount, type PointsEntry } from '../points/points-ledger.repository';
+import { bookOf } from '../points/points-ledger.repository';
+import type { PointsAccount, PointsEntry } from '../points/points-entry';
 import { availablePoints } from '../points/points-locks';
 import type { MemberTierDocument } from '../tiers/member-tier.repository';
 import type { ErasureDocument } from './erasures.repository';

@@ -9,11 +9,8 @@ import { EarningRules } from '../earning-rules/earning-rules';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS } from '../points/earning-settings';
 import { entryEvent } from '../points/points-event';
-import {
-  type NewEntry,
-  type PointsEntry,
-  PointsLedgerRepository,
-} from '../points/points-ledger.repository';
+import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import type { NewEntry, PointsEntry } from '../points/points-entry';
 import { refundEntry, saleEntry } from '../points/purchase-entries';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
 import {

@@ -2,11 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, type RedeemPointsCommand, type RedemptionView } from '@crm/contracts';
 import { KeyedLock } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
-import {
-  type NewEntry,
-  type PointsEntry,
-  PointsLedgerRepository,
-} from '../points/points-ledger.repository';
+import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import type { NewEntry, PointsEntry } from '../points/points-entry';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { outOfStock, RewardCatalogue } from '../rewards/reward-catalogue';
 import type { RewardDocument } from '../rewards/rewards.repository';
