@@ -14,6 +14,11 @@ set -a
 # shellcheck source=/dev/null
 source config/dev.env
 set +a
+# The services reach the infrastructure where up.sh started it (its ports are settings too).
+export NATS_URL="${NATS_URL:-nats://127.0.0.1:${NATS_PORT:-4222}}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+export MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:${MONGO_PORT:-27017}}"
+
 mkdir -p .run/logs .run/pids
 
 services=$(node -p 'Object.keys(require("./config/services.json")).join(" ")')
