@@ -32,6 +32,11 @@ export interface Limit {
   subject: string;
   /** Requests allowed per window. */
   max: number;
+  /**
+   * Counted only if the request passes the request's other limits: a limit many people
+   * share (a store's) must not be spent by one person's refused requests.
+   */
+  afterOthers?: boolean;
 }
 
 export interface Decision {

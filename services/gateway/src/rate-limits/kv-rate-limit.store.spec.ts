@@ -107,6 +107,24 @@ describe('the rate limiter', () => {
     expect(await limiter.check(lookup)).toMatchObject({ allowed: true });
   });
 
+  it("a staff member's refused lookups do not spend their store's lookups", async () => {
+    const bucket = new FakeBucket();
+    const limiter = new RateLimiter(
+      { ...settings, phoneLookups: 1, storePhoneLookups: 2 },
+      new KvRateLimitStore(async () => bucket),
+      new MemoryRateLimitStore(120_000),
+      () => 1000,
+    );
+    await limiter.check(lookup);
+    for (let i = 0; i < 5; i++) await limiter.check(lookup);
+    const colleague = { ...lookup, staff: { sub: 'E2', storeId: 'S001' } };
+    expect(await limiter.check(colleague)).toMatchObject({ allowed: true });
+    expect(await limiter.check(colleague)).toMatchObject({
+      allowed: false,
+      limit: { scope: 'phone-lookup' },
+    });
+  });
+
   it('fails open to counting per replica while the shared store fails, and tries it again later', async () => {
     let now = 0;
     const bucket = new FakeBucket();

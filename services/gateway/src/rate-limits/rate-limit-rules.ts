@@ -64,6 +64,7 @@ export function limitsFor(request: RequestFacts, settings: RateLimitSettings): L
         scope: 'store-phone-lookup',
         subject: keySafe(request.staff.storeId),
         max: settings.storePhoneLookups,
+        afterOthers: true,
       });
   }
   return limits;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
-import { counterKey, decide, tightest, windowAt, type Decision } from './fixed-window';
+import { counterKey, decide, tightest, windowAt, type Decision, type Limit } from './fixed-window';
 import { limitsFor, type RateLimitSettings, type RequestFacts } from './rate-limit-rules';
 import type { RateLimitStore } from './rate-limit.store.port';
 
@@ -33,10 +33,17 @@ export class RateLimiter {
     if (limits.length === 0) return undefined;
     const now = this.now();
     const window = windowAt(now, this.settings.windowMs);
-    const counts = await Promise.all(
-      limits.map((limit) => this.count(counterKey(limit, window), limit.max)),
-    );
-    const decision = tightest(limits.map((limit, i) => decide(limit, counts[i]!, window, now)))!;
+    const judge = async (some: Limit[]) => {
+      const counts = await Promise.all(
+        some.map((limit) => this.count(counterKey(limit, window), limit.max)),
+      );
+      return some.map((limit, i) => decide(limit, counts[i]!, window, now));
+    };
+    let decisions = await judge(limits.filter((limit) => !limit.afterOthers));
+    const later = limits.filter((limit) => limit.afterOthers);
+    if (later.length > 0 && decisions.every((d) => d.allowed))
+      decisions = [...decisions, ...(await judge(later))];
+    const decision = tightest(decisions)!;
     if (!decision.allowed) refusals().inc({ scope: decision.limit.scope });
     return decision;
   }
