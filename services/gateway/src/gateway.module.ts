@@ -10,6 +10,8 @@ import { GatewayConfig } from './gateway.config';
 import { MembersHttpController } from './members/members.http.controller';
 import { MemberImportsHttpController } from './members/member-imports.http.controller';
 import { NatsRpcModule } from './nats/nats-rpc.module';
+import { RateLimitGuard } from './rate-limits/rate-limit.guard';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { PointsHttpController } from './loyalty/points.http.controller';
 import { TiersHttpController } from './loyalty/tiers.http.controller';
 import { EarningRulesHttpController } from './loyalty/earning-rules.http.controller';
@@ -32,6 +34,7 @@ export class GatewayModule {
           exports: [GatewayConfig],
         },
         NatsRpcModule,
+        RateLimitsModule,
       ],
       controllers: [
         MemberImportsHttpController,
@@ -48,6 +51,8 @@ export class GatewayModule {
       ],
       providers: [
         JwtVerifier,
+        // Global guards run in this order: limits first, so 401s are limited too.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

@@ -24,7 +24,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const { status, error } = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, error.message);
-    if (status === 429) void reply.header('retry-after', '1');
+    // The rate-limit guard sets the exact wait; a 429 from elsewhere gets one second.
+    if (status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '1');
     // No route for this method: a known path with other methods is a 405 naming them.
     if (exception instanceof NotFoundException && request?.is404) {
       const allowed = allowedMethods(request);

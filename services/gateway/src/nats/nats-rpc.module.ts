@@ -5,7 +5,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { ReadinessProbes } from '@crm/observability';
 import { GatewayConfig } from '../gateway.config';
 
-const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
 /**
  * The gateway's NATS connection. It keeps reconnecting forever: while NATS is down requests
@@ -46,7 +46,7 @@ const NATS_CONNECTION = Symbol('NATS_CONNECTION');
         new NatsRpcClient(connection, config.NATS_REQUEST_TIMEOUT_MS),
     },
   ],
-  exports: [NatsRpcClient],
+  exports: [NatsRpcClient, NATS_CONNECTION],
 })
 export class NatsRpcModule implements OnApplicationShutdown {
   constructor(@Inject(NATS_CONNECTION) private readonly connection: NatsConnection) {}
