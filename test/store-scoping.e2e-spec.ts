@@ -181,14 +181,10 @@ describe('administrative changes need the home-store manager, a desk agent or an
     );
     const refusal = await patch('store_manager@S002', id, { homeStoreId: 'S002' });
     expect(refusal.body.error.message).toMatch(/S001's store manager, a desk agent or an admin/);
-    expect(refusal.body.error.details).toEqual([
-      expect.objectContaining({ field: 'homeStoreId' }),
-    ]);
+    expect(refusal.body.error.details).toEqual([expect.objectContaining({ field: 'homeStoreId' })]);
     const member = await as('desk_agent', 'GET', `/api/v1/members/${id}`);
     expect(member.body).toMatchObject({ homeStoreId: 'S001', name: '周敏', email: null });
-    expect((await as('desk_agent', 'GET', `/api/v1/members/${id}/history`)).body.items).toEqual(
-      [],
-    );
+    expect((await as('desk_agent', 'GET', `/api/v1/members/${id}/history`)).body.items).toEqual([]);
   });
 
   it("refuses the home store's clerk an administrative edit, and lets its manager make it", async () => {
@@ -217,18 +213,13 @@ describe('administrative changes need the home-store manager, a desk agent or an
     expectOtherStore(await bonus('store_manager@S002', id, `SURVEY-${system.runId}`));
     expectOtherStore(await issue('store_manager@S002', { memberId: id }));
     expectOtherStore(
-      await as(
-        'store_manager@S002',
-        'POST',
-        `/api/v1/members/${id}/coupons/compensations`,
-        { complaintId: `C-${system.runId}-other` },
-      ),
+      await as('store_manager@S002', 'POST', `/api/v1/members/${id}/coupons/compensations`, {
+        complaintId: `C-${system.runId}-other`,
+      }),
     );
     const points = await as('desk_agent', 'GET', `/api/v1/members/${id}/points`);
     expect(points.body).toMatchObject({ balance: 0, entries: [] });
-    expect((await as('desk_agent', 'GET', `/api/v1/members/${id}/coupons`)).body.items).toEqual(
-      [],
-    );
+    expect((await as('desk_agent', 'GET', `/api/v1/members/${id}/coupons`)).body.items).toEqual([]);
 
     expect((await adjust('store_manager@S001', id)).status).toBe(201);
     expect((await bonus('store_manager@S001', id, `SURVEY-${system.runId}`)).status).toBe(200);
