@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { natsServers } from '@crm/config';
 import {
@@ -20,13 +20,19 @@ const PAGE_SIZE = 1000;
  * segment and its members, and the members born in a month. A query made on behalf of a staff
  * member carries them (`x-actor`), so the members service applies its own rules to them (a
  * health segment's members only to the health roles); the birthday job asks as the service.
- * Connected on first use, so a loyalty process that never asks never opens it.
+ * Connected at start (every staff action on points and coupons asks for the home store, so the
+ * first one should not pay for the connection), without holding the start up: a failure there
+ * is retried on first use.
  */
 @Injectable()
-export class MembersDirectory implements OnModuleDestroy {
+export class MembersDirectory implements OnModuleInit, OnModuleDestroy {
   private connection?: Promise<NatsConnection>;
 
   constructor(private readonly config: LoyaltyConfig) {}
+
+  onModuleInit(): void {
+    this.connect().catch(() => undefined);
+  }
 
   async onModuleDestroy(): Promise<void> {
     if (this.connection) await (await this.connection).drain();
