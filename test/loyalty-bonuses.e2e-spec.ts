@@ -15,11 +15,13 @@ afterAll(async () => {
   await system?.stop();
 });
 
+// Of store S001, whose manager the tests act as (store scoping: docs/access-rules.md).
 async function newMember(name: string): Promise<string> {
   const member = await system.api('POST', '/api/v1/members', {
     name,
     phone: uniquePhone('137'),
     channel: 'online',
+    homeStoreId: 'S001',
   });
   expect(member.status).toBe(201);
   return member.body.id as string;

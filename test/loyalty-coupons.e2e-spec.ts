@@ -67,12 +67,14 @@ afterAll(async () => {
   await system?.stop();
 });
 
+// Of store S001, whose manager issues and compensates here (store scoping: docs/access-rules.md).
 async function register(name: string, extra: Record<string, unknown> = {}) {
   const phone = uniquePhone('137');
   const created = await system.api('POST', '/api/v1/members', {
     name,
     phone,
     channel: 'online',
+    homeStoreId: 'S001',
     ...extra,
   });
   expect(created.status).toBe(201);
@@ -323,14 +325,16 @@ it('issues to every member of a saved segment, once per request key', async () =
     return page.body.memberIds?.length === 3;
   });
   const body = { segmentId };
-  expect((await issue(definitions.manual!, body, `${runId}-segment`)).body).toEqual({
+  // An admin: a store manager issues only to a segment of their own store (here another one).
+  const asAdmin = ['admin'];
+  expect((await issue(definitions.manual!, body, `${runId}-segment`, asAdmin)).body).toEqual({
     definitionId: definitions.manual,
     members: 3,
     issued: 3,
     alreadyIssued: 0,
     limitReached: 0,
   });
-  expect((await issue(definitions.manual!, body, `${runId}-segment`)).body).toMatchObject({
+  expect((await issue(definitions.manual!, body, `${runId}-segment`, asAdmin)).body).toMatchObject({
     members: 3,
     issued: 0,
     alreadyIssued: 3,

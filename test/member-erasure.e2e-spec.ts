@@ -248,6 +248,13 @@ it('erases what loyalty holds about the person, keeps the balance, and a redeliv
   );
   const envelope = events.find((m) => m.key === member.id && m.value?.includes('"member.erased"'))!;
   expect((JSON.parse(envelope.value!) as EventEnvelope).type).toBe('member.erased');
+  // Balances are written behind, in rounds (a single entry's within 30 s): compare once the
+  // account holds the balance, or that round landing during the redelivery looks like a change.
+  await until(
+    'the balance written',
+    async () => (await heldAbout(member.id)).account?.balance === balance,
+    45000,
+  );
   const settled = await heldAbout(member.id);
   await produce(Topics.membersEvents, [{ key: member.id, value: envelope.value! }]);
   await until('loyalty saw the redelivery', async () =>

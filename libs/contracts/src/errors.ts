@@ -36,6 +36,12 @@ export const ErrorCode = {
   COUPON_NOT_CONFIGURED: 'COUPON.NOT_CONFIGURED',
   /** Segment criteria on health data (disease groups, allergies, medications) by a role that may not see it. */
   SEGMENT_HEALTH_CRITERIA_FORBIDDEN: 'SEGMENT.HEALTH_CRITERIA_FORBIDDEN',
+  /**
+   * An administrative change (home-store move, profile edit beyond contact details, manual
+   * adjustment, bonus, coupon issue) by staff who do not administer the member: only the
+   * member's home-store manager, a desk agent or an admin (docs/access-rules.md).
+   */
+  ACCESS_OTHER_STORE: 'ACCESS.OTHER_STORE',
   /** The gateway knows the path, not with this method (405 with `Allow`). */
   METHOD_NOT_ALLOWED: 'REQUEST.METHOD_NOT_ALLOWED',
   /** The request line is too long (414). */
@@ -72,6 +78,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.COUPON_DEFINITION_ENDED]: 422,
   [ErrorCode.COUPON_NOT_CONFIGURED]: 422,
   [ErrorCode.SEGMENT_HEALTH_CRITERIA_FORBIDDEN]: 403,
+  [ErrorCode.ACCESS_OTHER_STORE]: 403,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.URI_TOO_LONG]: 414,
   [ErrorCode.HEADERS_TOO_LARGE]: 431,

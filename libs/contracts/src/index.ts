@@ -44,3 +44,4 @@ export * from './events/coupon-events';
 export * from './members/birthdays.dto';
 export * from './loyalty/loyalty-export.dto';
 export * from './members/member-data-export.dto';
+export * from './access';

@@ -8,6 +8,8 @@ export const Subjects = namesOnTheBus({
   members: {
     register: 'members.v1.register',
     get: 'members.v1.get',
+    /** A member's home store, for store scoping in the service that acts (ids only). */
+    homeStore: 'members.v1.home-store',
     find: 'members.v1.find',
     purchases: 'members.v1.purchases',
     healthAudit: 'members.v1.health-audit',

@@ -42,6 +42,7 @@ import { CreateCouponDefinition } from './coupons/create-coupon-definition.handl
 import { IssueCoupon } from './coupons/issue-coupon';
 import { IssueCoupons } from './coupons/issue-coupons.handler';
 import { MembersDirectory } from './coupons/members-directory';
+import { MemberAdministration } from './access/member-administration';
 import { RedeemCoupon } from './coupons/redeem-coupon';
 import { RedeemCouponByApi } from './coupons/redeem-coupon.handler';
 import { ReferralsRepository } from './coupons/referrals.repository';
@@ -100,6 +101,7 @@ export class LoyaltyModule {
         CouponsRepository,
         ReferralsRepository,
         MembersDirectory,
+        MemberAdministration,
         CreateCouponDefinition,
         IssueCoupon,
         IssueCoupons,

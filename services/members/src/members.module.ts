@@ -6,6 +6,7 @@ import { MemberRepository } from './members/member.repository';
 import { MembersOutbox } from './events/members-outbox';
 import { RegisterMember } from './registration/register-member.handler';
 import { RegistrationNatsController } from './registration/registration.nats.controller';
+import { GetHomeStore } from './lookup/get-home-store.handler';
 import { GetMember } from './lookup/get-member.handler';
 import { LookupNatsController } from './lookup/lookup.nats.controller';
 import { HealthAuditNatsController } from './lookup/health-audit.nats.controller';
@@ -82,6 +83,7 @@ export class MembersModule {
         MembersOutbox,
         RegisterMember,
         GetMember,
+        GetHomeStore,
         FindMembers,
         PurchaseRepository,
         RecordPurchase,

@@ -58,6 +58,25 @@ export class IssueCouponsView {
   codes?: string[];
 }
 
+/** Who did something to a member's coupon, for which store (docs/access-rules.md). */
+export class StaffActionView {
+  @ApiProperty({ type: String, nullable: true, example: 'E042' }) staffId!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'S002',
+    description: 'The store they acted for (null: HQ staff)',
+  })
+  actorStoreId!: string | null;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description:
+      "True when done at another store than the member's home store (null: either has none, or unknown)",
+  })
+  crossStore!: boolean | null;
+}
+
 export class CouponRedemptionView {
   @ApiProperty() code!: string;
   @ApiProperty() memberId!: string;
@@ -66,6 +85,20 @@ export class CouponRedemptionView {
   @ApiProperty({ description: 'The whole order, cents' }) orderCents!: number;
   @ApiProperty({ enum: ['api', 'pos'] }) channel!: 'api' | 'pos';
   @ApiPropertyOptional({ description: 'The POS sale that used it' }) transactionId?: string;
+  @ApiPropertyOptional({ type: String, description: 'API redemptions: the staff member' })
+  staffId?: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'API redemptions: their store',
+  })
+  actorStoreId?: string | null;
+  @ApiPropertyOptional({
+    type: Boolean,
+    nullable: true,
+    description: "API redemptions: true when not at the member's home store",
+  })
+  crossStore?: boolean | null;
   @ApiProperty({ format: 'date-time' }) redeemedAt!: string;
 }
 
@@ -89,6 +122,11 @@ export class CouponView {
   @ApiProperty({ format: 'date-time' }) validUntil!: string;
   @ApiProperty({ enum: COUPON_STATUSES }) status!: CouponStatus;
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+  @ApiPropertyOptional({
+    type: StaffActionView,
+    description: 'On coupons issued by staff (manual, compensation)',
+  })
+  issuedBy?: StaffActionView;
   @ApiPropertyOptional({ type: CouponRedemptionView }) redemption?: CouponRedemptionView;
 }
 

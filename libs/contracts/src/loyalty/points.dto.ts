@@ -32,6 +32,20 @@ export class PointsEntryView {
   reason?: string;
   @ApiPropertyOptional({ description: 'The staff member who redeemed, adjusted or gave a bonus' })
   staffId?: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'S002',
+    description: 'With staffId: the store they acted for (null: HQ staff)',
+  })
+  actorStoreId?: string | null;
+  @ApiPropertyOptional({
+    type: Boolean,
+    nullable: true,
+    description:
+      "With staffId: true when done at another store than the member's home store (null: either has none, or unknown)",
+  })
+  crossStore?: boolean | null;
 }
 
 export class PointsView {

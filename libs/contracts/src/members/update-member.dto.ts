@@ -106,6 +106,20 @@ export class MemberChangeView {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ type: String, nullable: true, example: 'E042' }) actor!: string | null;
   @ApiProperty({ type: [String], example: ['desk_agent'] }) roles!: string[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'S002',
+    description: 'The store the staff member acted for (null: HQ staff)',
+  })
+  actorStoreId!: string | null;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description:
+      "True when made from another store than the member's home store; null when either has no store",
+  })
+  crossStore!: boolean | null;
   @ApiProperty({ type: [FieldChangeView] }) changes!: FieldChangeView[];
 }
 

@@ -9,6 +9,6 @@ export class BonusesNatsController {
 
   @MessagePattern(Subjects.loyalty.bonus)
   grant(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
-    return this.grantBonus.execute(validatePayload(GrantBonusCommand, data), actorOf(ctx)?.sub);
+    return this.grantBonus.execute(validatePayload(GrantBonusCommand, data), actorOf(ctx));
   }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type BonusView, type GrantBonusCommand } from '@crm/contracts';
-import { KeyedLock } from '@crm/messaging';
+import { KeyedLock, type RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { MemberAdministration } from '../access/member-administration';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS, expiryMonth } from '../points/earning-settings';
 import { entryView } from '../points/get-points.handler';
@@ -11,7 +12,8 @@ import { ErasuresRepository } from '../privacy/erasures.repository';
 import { BONUS_AMOUNTS, type BonusAmounts, bonusEntryId, bonusReason } from './bonus-amounts';
 
 /**
- * A one-off bonus given by staff (the gateway checks the role), posted as a ledger entry keyed
+ * A one-off bonus given by staff (the gateway checks the role; a store manager gives one to
+ * their own store's members only, ACCESS.OTHER_STORE otherwise, checked here), posted as a ledger entry keyed
  * by what it is for, so a retry or a second click gives the first entry back (`created: false`)
  * and its amount as it was then, even if the settings changed since. None for an erased member
  * (`MEMBER.ERASED`).
@@ -26,10 +28,13 @@ export class GrantBonus {
     private readonly erasures: ErasuresRepository,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     @Inject(BONUS_AMOUNTS) private readonly amounts: BonusAmounts,
+    private readonly access: MemberAdministration,
   ) {}
 
-  execute(command: GrantBonusCommand, staffId: string | undefined): Promise<BonusView> {
+  execute(command: GrantBonusCommand, actor: RpcActor | undefined): Promise<BonusView> {
     return inSpan('loyalty.points.bonus', async () => {
+      // Before the replay of an earlier grant too: that answer is the member's ledger.
+      const staff = await this.access.authorize(command.id, actor, 'give a bonus');
       // A merged duplicate's bonus is its survivor's: the same person gets the profile bonus once.
       const memberId = await this.ledger.holderOf(command.id);
       const id = bonusEntryId(command.kind, memberId, command.reference);
@@ -46,7 +51,7 @@ export class GrantBonus {
           reason: bonusReason(command.kind, command.reference),
           // Bonus points live as long as points earned, and may be spent at once.
           expiresAfter: expiryMonth(at, this.settings),
-          ...(staffId ? { staffId } : {}),
+          ...staff,
           at,
         };
         const entry = await this.ledger.post(bonus, (id) => this.erasures.refuseIfErased(id));

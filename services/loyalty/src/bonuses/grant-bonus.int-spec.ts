@@ -12,6 +12,12 @@ import type { EarningSettings } from '../points/earning';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { GrantBonus } from './grant-bonus.handler';
+import { MemberAdministration } from '../access/member-administration';
+import type { MembersDirectory } from '../coupons/members-directory';
+
+/** Chain-wide staff with no store: allowed everywhere, and no home store is asked for. */
+const hq = (sub: string) => ({ sub, roles: ['admin'] });
+const access = new MemberAdministration({} as MembersDirectory);
 
 const settings = { utcOffsetMinutes: 480, lifetimeDays: 365 } as EarningSettings;
 const amounts = { profile: 200, survey: 50, suggestion: 100 };
@@ -34,7 +40,7 @@ describe('one-off bonuses', () => {
     await producer.connect();
     ledger = new PointsLedgerRepository(connection, producer);
     await ledger.onModuleInit();
-    grant = new GrantBonus(ledger, new ErasuresRepository(connection), settings, amounts);
+    grant = new GrantBonus(ledger, new ErasuresRepository(connection), settings, amounts, access);
   });
 
   afterAll(async () => {
@@ -45,8 +51,8 @@ describe('one-off bonuses', () => {
 
   it('gives each bonus once, however often it is asked for', async () => {
     const [first, second] = await Promise.all([
-      grant.execute({ id: member, kind: 'profile' }, 'E001'),
-      grant.execute({ id: member, kind: 'profile' }, 'E002'),
+      grant.execute({ id: member, kind: 'profile' }, hq('E001')),
+      grant.execute({ id: member, kind: 'profile' }, hq('E002')),
     ]);
     expect(first).toMatchObject({
       entryId: `bonus:profile:${member}`,
@@ -58,9 +64,9 @@ describe('one-off bonuses', () => {
     });
     expect(second).toEqual({ ...first, created: false });
 
-    await grant.execute({ id: member, kind: 'survey', reference: 'S-1' }, 'E001');
-    await grant.execute({ id: member, kind: 'survey', reference: 'S-2' }, 'E001');
-    const again = await grant.execute({ id: member, kind: 'survey', reference: 'S-1' }, 'E001');
+    await grant.execute({ id: member, kind: 'survey', reference: 'S-1' }, hq('E001'));
+    await grant.execute({ id: member, kind: 'survey', reference: 'S-2' }, hq('E001'));
+    const again = await grant.execute({ id: member, kind: 'survey', reference: 'S-1' }, hq('E001'));
     expect(again).toMatchObject({ points: 50, created: false });
 
     const entries = await ledger.entries.find({ memberId: member }).toArray();

@@ -1,4 +1,10 @@
-import type { CouponDefinitionView, CouponRedemptionView, CouponView } from '@crm/contracts';
+import type {
+  CouponDefinitionView,
+  CouponRedemptionView,
+  CouponView,
+  StaffActionView,
+} from '@crm/contracts';
+import type { StaffStamp } from '../access/staff-stamp';
 import type { CouponDefinitionDocument } from './coupon-definitions.repository';
 import { couponStatus } from './coupon-terms';
 import type { CouponDocument, CouponRedemption } from './coupon.document';
@@ -22,7 +28,17 @@ export function couponView(coupon: CouponDocument, now = new Date()): CouponView
     validUntil: coupon.validUntil.toISOString(),
     status: couponStatus(coupon, now),
     issuedAt: coupon.issuedAt.toISOString(),
+    ...(coupon.issuedBy ? { issuedBy: staffView(coupon.issuedBy) } : {}),
     ...(coupon.redemption ? { redemption: redemptionView(coupon, coupon.redemption) } : {}),
+  };
+}
+
+/** Who acted (docs/access-rules.md): the staff member, their store, cross-store or not. */
+function staffView(stamp: StaffStamp): StaffActionView {
+  return {
+    staffId: stamp.staffId ?? null,
+    actorStoreId: stamp.actorStoreId ?? null,
+    crossStore: stamp.crossStore ?? null,
   };
 }
 
@@ -38,6 +54,7 @@ export function redemptionView(
     orderCents: redemption.orderCents,
     channel: redemption.channel,
     ...(redemption.transactionId ? { transactionId: redemption.transactionId } : {}),
+    ...(redemption.staffId ? staffView(redemption) : {}),
     redeemedAt: redemption.at.toISOString(),
   };
 }

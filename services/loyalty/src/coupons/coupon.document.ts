@@ -1,5 +1,6 @@
 import type { CouponPurpose } from '@crm/contracts';
 import type { WithOutbox } from '@crm/messaging';
+import type { StaffStamp } from '../access/staff-stamp';
 import type { CouponPricing, CouponRefusal, CouponTerms } from './coupon-terms';
 
 export interface CouponRedemption extends CouponPricing {
@@ -7,7 +8,10 @@ export interface CouponRedemption extends CouponPricing {
   cause: string;
   channel: 'api' | 'pos';
   transactionId?: string;
+  /** On API redemptions: who redeemed, for which store, and whether not the home store. */
   staffId?: string;
+  actorStoreId?: string | null;
+  crossStore?: boolean | null;
   at: Date;
 }
 
@@ -27,6 +31,8 @@ export interface CouponDocument extends WithOutbox {
   redemption?: CouponRedemption;
   /** Set when it moved to the survivor of a merge: the member it was issued to. */
   issuedTo?: string;
+  /** On issues by staff (manual, compensation): who, for which store, cross-store or not. */
+  issuedBy?: StaffStamp;
 }
 
 export type NewCoupon = Omit<CouponDocument, '_id' | 'redemption' | 'outbox' | 'outboxPending'>;

@@ -44,8 +44,8 @@ export class CouponsNatsController {
   }
 
   @MessagePattern(Subjects.loyalty.coupons.issue)
-  issue(@Payload() data: unknown) {
-    return this.issueCoupons.execute(validatePayload(IssueCouponsCommand, data));
+  issue(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
+    return this.issueCoupons.execute(validatePayload(IssueCouponsCommand, data), actorOf(ctx));
   }
 
   @MessagePattern(Subjects.loyalty.coupons.list)
@@ -60,11 +60,14 @@ export class CouponsNatsController {
 
   @MessagePattern(Subjects.loyalty.coupons.redeem)
   redeem(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
-    return this.redeemCoupon.execute(validatePayload(RedeemCouponCommand, data), actorOf(ctx)?.sub);
+    return this.redeemCoupon.execute(validatePayload(RedeemCouponCommand, data), actorOf(ctx));
   }
 
   @MessagePattern(Subjects.loyalty.coupons.compensate)
-  compensateWithCoupon(@Payload() data: unknown) {
-    return this.compensate.execute(validatePayload(CompensateWithCouponCommand, data));
+  compensateWithCoupon(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
+    return this.compensate.execute(
+      validatePayload(CompensateWithCouponCommand, data),
+      actorOf(ctx),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type CouponPurpose } from '@crm/contracts';
+import type { StaffStamp } from '../access/staff-stamp';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import {
   type CouponDefinitionDocument,
@@ -26,6 +27,7 @@ export class IssueCoupon {
     memberId: string,
     cause: string,
     now = new Date(),
+    issuedBy?: StaffStamp,
   ): Promise<IssueOutcome> {
     const outcome = await this.coupons.issue(
       {
@@ -48,6 +50,7 @@ export class IssueCoupon {
         },
         ...validityOf(definition, now),
         issuedAt: now,
+        ...(issuedBy?.staffId ? { issuedBy } : {}),
       },
       definition.perMemberLimit,
     );
@@ -64,10 +67,11 @@ export class IssueCoupon {
     memberId: string,
     cause: string,
     now = new Date(),
+    issuedBy?: StaffStamp,
   ): Promise<IssueOutcome | null> {
     const existing = await this.coupons.byCause(cause);
     if (existing) return { outcome: 'existing', coupon: existing };
     const definition = await this.definitions.current(purpose, now);
-    return definition ? this.execute(definition, memberId, cause, now) : null;
+    return definition ? this.execute(definition, memberId, cause, now, issuedBy) : null;
   }
 }

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
+  actingStore,
   AppError,
+  assertMayIssueToSegment,
   ErrorCode,
   type IssueCouponsCommand,
   type IssueCouponsView,
 } from '@crm/contracts';
-import { forEachConcurrently } from '@crm/messaging';
+import { forEachConcurrently, type RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { MemberAdministration } from '../access/member-administration';
+import type { StaffStamp } from '../access/staff-stamp';
 import { CouponDefinitionsRepository } from './coupon-definitions.repository';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { IssueCoupon } from './issue-coupon';
@@ -20,6 +24,11 @@ const ISSUE_CONCURRENCY = 8;
  * by `manual:<definition>:<member>:<idempotency key>`, so a retried request (after a timeout on a
  * large segment, say) issues only what is missing. Not to an erased member (`MEMBER.ERASED`);
  * segments never list erased members (the members service keeps no criteria for them).
+ *
+ * Store scoping (docs/access-rules.md): to one member, the home store's manager or an admin; to
+ * a segment, an admin, or a store manager for a segment of their own store's members alone.
+ * The segment's members are asked for on behalf of the staff member (`x-actor`), so the members
+ * service refuses a health segment to roles that may not see health data.
  */
 @Injectable()
 export class IssueCoupons {
@@ -28,9 +37,10 @@ export class IssueCoupons {
     private readonly issueCoupon: IssueCoupon,
     private readonly members: MembersDirectory,
     private readonly erasures: ErasuresRepository,
+    private readonly access: MemberAdministration,
   ) {}
 
-  execute(command: IssueCouponsCommand): Promise<IssueCouponsView> {
+  execute(command: IssueCouponsCommand, actor?: RpcActor): Promise<IssueCouponsView> {
     return inSpan('loyalty.coupons.issue', async () => {
       if (command.memberId && command.segmentId)
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some fields are invalid', [
@@ -52,9 +62,9 @@ export class IssueCoupons {
         alreadyIssued: 0,
         limitReached: 0,
       };
-      const issueTo = async (memberId: string) => {
+      const issueTo = async (memberId: string, issuedBy: StaffStamp) => {
         const cause = `manual:${definition._id}:${memberId}:${command.idempotencyKey}`;
-        const result = await this.issueCoupon.execute(definition, memberId, cause, now);
+        const result = await this.issueCoupon.execute(definition, memberId, cause, now, issuedBy);
         view.members++;
         if (result.outcome === 'issued') view.issued++;
         else if (result.outcome === 'existing') view.alreadyIssued++;
@@ -62,8 +72,9 @@ export class IssueCoupons {
         return result;
       };
       if (command.memberId) {
+        const staff = await this.access.authorize(command.memberId, actor, 'issue coupons');
         await this.erasures.refuseIfErased(command.memberId);
-        const result = await issueTo(command.memberId);
+        const result = await issueTo(command.memberId, staff);
         if (result.outcome === 'limit')
           throw new AppError(
             ErrorCode.COUPON_LIMIT_REACHED,
@@ -71,8 +82,17 @@ export class IssueCoupons {
           );
         return { ...view, codes: [result.coupon._id] };
       }
-      for await (const page of this.members.segmentPages(command.segmentId!))
-        await forEachConcurrently(page, ISSUE_CONCURRENCY, issueTo);
+      const segment = await this.members.segment(command.segmentId!, actor);
+      assertMayIssueToSegment(actor, segment.criteria.storeIds);
+      // One store named: every member's home store is it, so the acting store is known for all.
+      const only = segment.criteria.storeIds?.length === 1 ? segment.criteria.storeIds[0] : null;
+      const issuedBy: StaffStamp = actor
+        ? { staffId: actor.sub, ...actingStore(actor, only ? { homeStoreId: only } : undefined) }
+        : {};
+      for await (const page of this.members.segmentPages(command.segmentId!, actor))
+        await forEachConcurrently(page, ISSUE_CONCURRENCY, (memberId) =>
+          issueTo(memberId, issuedBy),
+        );
       return view;
     });
   }

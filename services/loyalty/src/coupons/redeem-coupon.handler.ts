@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, type CouponRedemptionView, type RedeemCouponCommand } from '@crm/contracts';
+import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { MemberAdministration } from '../access/member-administration';
 import { redemptionView } from './coupon-views';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { RedeemCoupon } from './redeem-coupon';
@@ -8,21 +10,24 @@ import { RedeemCoupon } from './redeem-coupon';
 /**
  * `POST /members/{id}/coupons/{code}/redemptions`: answers the discount, or why there is none.
  * Keyed by the member's idempotency key: a retry gets the first accepted answer. An erased
- * member's coupons are refused (`MEMBER.ERASED`): no one is left to present them.
+ * member's coupons are refused (`MEMBER.ERASED`): no one is left to present them. Any store's
+ * till may redeem (serving is chain-wide); the redemption keeps the acting store.
  */
 @Injectable()
 export class RedeemCouponByApi {
   constructor(
     private readonly redeemCoupon: RedeemCoupon,
     private readonly erasures: ErasuresRepository,
+    private readonly access: MemberAdministration,
   ) {}
 
   execute(
     command: RedeemCouponCommand,
-    staffId: string | undefined,
+    actor: RpcActor | undefined,
   ): Promise<CouponRedemptionView> {
     return inSpan('loyalty.coupons.redeem', async () => {
       await this.erasures.refuseIfErased(command.id);
+      const staff = await this.access.serving(command.id, actor);
       const outcome = await this.redeemCoupon.execute({
         code: command.code,
         memberId: command.id,
@@ -32,7 +37,7 @@ export class RedeemCouponByApi {
             : { amountCents: command.amountCents! },
         cause: `api:${command.id}:${command.idempotencyKey}`,
         channel: 'api',
-        ...(staffId ? { staffId } : {}),
+        staff,
         at: new Date(),
       });
       if (outcome.outcome === 'refused')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode } from '@crm/contracts';
+import type { StaffStamp } from '../access/staff-stamp';
 import { LoyaltyOutbox } from '../loyalty-outbox';
 import {
   type CouponOrder,
@@ -20,7 +21,8 @@ export interface CouponUse {
   cause: string;
   channel: 'api' | 'pos';
   transactionId?: string;
-  staffId?: string;
+  /** On API redemptions: who redeemed it, and for which store. */
+  staff?: StaffStamp;
   at: Date;
 }
 
@@ -51,7 +53,7 @@ export class RedeemCoupon {
         cause: use.cause,
         channel: use.channel,
         ...(use.transactionId ? { transactionId: use.transactionId } : {}),
-        ...(use.staffId ? { staffId: use.staffId } : {}),
+        ...use.staff,
         at: use.at,
       };
     });

@@ -33,6 +33,12 @@ export function entryView(entry: PointsEntry): PointsEntryView {
     at: entry.at.toISOString(),
     ...(entry.transactionId ? { transactionId: entry.transactionId } : {}),
     ...(entry.reason ? { reason: entry.reason } : {}),
-    ...(entry.staffId ? { staffId: entry.staffId } : {}),
+    ...(entry.staffId
+      ? {
+          staffId: entry.staffId,
+          actorStoreId: entry.actorStoreId ?? null,
+          crossStore: entry.crossStore ?? null,
+        }
+      : {}),
   };
 }

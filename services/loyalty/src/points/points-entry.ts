@@ -20,8 +20,12 @@ export interface PointsEntry extends WithOutbox {
   reward?: { id: string; quantity: number };
   /** On adjustments: why. */
   reason?: string;
-  /** On redemptions and adjustments: the staff member who took the request. */
+  /** On redemptions, adjustments and bonuses: the staff member who took the request. */
   staffId?: string;
+  /** With `staffId`: the store they acted for (null: HQ staff; absent before store scoping). */
+  actorStoreId?: string | null;
+  /** With `staffId`: whether that was not the member's home store (null: either has none). */
+  crossStore?: boolean | null;
   /** On a merge's entries: the duplicate's points still in their return window. */
   locks?: PointsLock[];
   /** On credits (and their reversals): the local month at whose end they expire, `YYYY-MM`. */

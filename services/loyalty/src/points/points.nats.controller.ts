@@ -18,6 +18,6 @@ export class PointsNatsController {
 
   @MessagePattern(Subjects.loyalty.adjust)
   adjust(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
-    return this.adjustPoints.execute(validatePayload(AdjustPointsCommand, data), actorOf(ctx)?.sub);
+    return this.adjustPoints.execute(validatePayload(AdjustPointsCommand, data), actorOf(ctx));
   }
 }

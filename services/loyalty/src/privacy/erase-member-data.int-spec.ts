@@ -18,6 +18,12 @@ import type { EarningSettings } from '../points/earning';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import { EraseMemberData } from './erase-member-data.handler';
 import { ErasuresRepository } from './erasures.repository';
+import { MemberAdministration } from '../access/member-administration';
+import type { MembersDirectory } from '../coupons/members-directory';
+
+/** Chain-wide staff with no store: allowed everywhere, and no home store is asked for. */
+const hq = (sub: string) => ({ sub, roles: ['admin'] });
+const access = new MemberAdministration({} as MembersDirectory);
 
 const logger = new PinoLogger({ pinoHttp: { level: 'silent' } });
 const settings = { utcOffsetMinutes: 480, lifetimeDays: 365 } as EarningSettings;
@@ -74,7 +80,7 @@ describe('erasing a member in loyalty', () => {
     referrals = new ReferralsRepository(connection);
     erasures = new ErasuresRepository(connection);
     erase = new EraseMemberData(erasures, ledger, referrals, coupons, logger);
-    adjust = new AdjustPoints(ledger, erasures, settings);
+    adjust = new AdjustPoints(ledger, erasures, settings, access);
     redeemCoupon = new RedeemCoupon(coupons, { nudge: () => undefined } as LoyaltyOutbox);
   });
 
@@ -88,16 +94,16 @@ describe('erasing a member in loyalty', () => {
   it('removes what identifies the person, keeps the figures, and changes nothing when told again', async () => {
     await adjust.execute(
       { id: member, points: 300, reason: 'Mrs Wang: goodwill', idempotencyKey: 'k-adjust-1' },
-      'E042',
+      hq('E042'),
     );
     await adjust.execute(
       { id: member, points: -20, reason: 'typo in the first', idempotencyKey: 'k-adjust-2' },
-      'E042',
+      hq('E042'),
     );
     // A duplicate record of the same person, merged into the member before.
     await adjust.execute(
       { id: duplicate, points: 40, reason: 'old card: Wang', idempotencyKey: 'k-adjust-3' },
-      'E007',
+      hq('E007'),
     );
     await ledger.mergeInto(duplicate, member, new Date());
     await referrals.record({ _id: member, referrerId: referrer, registeredAt: new Date() });
@@ -183,7 +189,7 @@ describe('erasing a member in loyalty', () => {
   it('refuses new personal data once erased, and leaves the balance alone', async () => {
     const refused = adjust.execute(
       { id: member, points: 5, reason: 'after the erasure', idempotencyKey: 'k-adjust-9' },
-      'E042',
+      hq('E042'),
     );
     await expect(refused).rejects.toMatchObject({ code: ErrorCode.MEMBER_ERASED });
     expect(await ledger.entry(`adjust:${member}:k-adjust-9`)).toBeNull();
@@ -195,7 +201,7 @@ describe('erasing a member in loyalty', () => {
       adjust
         .execute(
           { id: racer, points: 1, reason: `racing ${i}`, idempotencyKey: `k-race-${i}` },
-          'E001',
+          hq('E001'),
         )
         .then(
           () => 'posted',

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, type RedeemPointsCommand, type RedemptionView } from '@crm/contracts';
-import { KeyedLock } from '@crm/messaging';
+import { KeyedLock, type RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { MemberAdministration } from '../access/member-administration';
 import { PointsLedgerRepository } from '../points/points-ledger.repository';
 import type { NewEntry, PointsEntry } from '../points/points-entry';
 import { ErasuresRepository } from '../privacy/erasures.repository';
@@ -27,9 +28,11 @@ export class RedeemPoints {
     private readonly catalogue: RewardCatalogue,
     private readonly rewards: RewardsRepository,
     private readonly erasures: ErasuresRepository,
+    private readonly access: MemberAdministration,
   ) {}
 
-  execute(command: RedeemPointsCommand, staffId: string | undefined): Promise<RedemptionView> {
+  /** Any store's till may redeem (serving is chain-wide); the entry keeps the acting store. */
+  execute(command: RedeemPointsCommand, actor: RpcActor | undefined): Promise<RedemptionView> {
     return inSpan('loyalty.points.redeem', async () => {
       const id = `redeem:${command.id}:${command.idempotencyKey}`;
       const quantity = command.quantity ?? 1;
@@ -44,6 +47,7 @@ export class RedeemPoints {
       }
       // Asked in the member's write turn; a refusal after stock was taken leaves it taken.
       const refuseErased = (memberId: string) => this.erasures.refuseIfErased(memberId);
+      const staff = await this.access.serving(command.id, actor);
       const redemption: NewEntry = {
         _id: id,
         memberId: command.id,
@@ -51,7 +55,7 @@ export class RedeemPoints {
         points: -reward.points * quantity,
         lines: [],
         reward: { id: reward._id, quantity },
-        ...(staffId ? { staffId } : {}),
+        ...staff,
         at: new Date(),
       };
       if (reward.stock === undefined)

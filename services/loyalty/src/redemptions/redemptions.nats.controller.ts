@@ -9,6 +9,6 @@ export class RedemptionsNatsController {
 
   @MessagePattern(Subjects.loyalty.redeem)
   redeem(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
-    return this.redeemPoints.execute(validatePayload(RedeemPointsCommand, data), actorOf(ctx)?.sub);
+    return this.redeemPoints.execute(validatePayload(RedeemPointsCommand, data), actorOf(ctx));
   }
 }

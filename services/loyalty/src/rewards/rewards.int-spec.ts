@@ -12,6 +12,12 @@ import { RedeemPoints } from '../redemptions/redeem-points.handler';
 import { RewardCatalogue } from './reward-catalogue';
 import { RewardsRepository } from './rewards.repository';
 import { SaveReward } from './save-reward.handler';
+import { MemberAdministration } from '../access/member-administration';
+import type { MembersDirectory } from '../coupons/members-directory';
+
+/** Chain-wide staff with no store: allowed everywhere, and no home store is asked for. */
+const hq = (sub: string) => ({ sub, roles: ['admin'] });
+const access = new MemberAdministration({} as MembersDirectory);
 
 const member = 'abcdefabcdefabcdefabcdef';
 const logger = new PinoLogger({ pinoHttp: { level: 'silent' } });
@@ -37,7 +43,13 @@ describe('reward catalogue', () => {
     catalogue = new RewardCatalogue(rewards, logger);
     await catalogue.refresh();
     save = new SaveReward(rewards, catalogue);
-    redeem = new RedeemPoints(ledger, catalogue, rewards, new ErasuresRepository(connection));
+    redeem = new RedeemPoints(
+      ledger,
+      catalogue,
+      rewards,
+      new ErasuresRepository(connection),
+      access,
+    );
     await ledger.post({
       _id: 'adjust:seed',
       memberId: member,
@@ -54,7 +66,7 @@ describe('reward catalogue', () => {
   });
 
   const redeemAs = (key: string, rewardId: string, quantity = 1) =>
-    redeem.execute({ id: member, idempotencyKey: key, rewardId, quantity }, 'E001');
+    redeem.execute({ id: member, idempotencyKey: key, rewardId, quantity }, hq('E001'));
   const codeOf = (promise: Promise<unknown>) =>
     promise.then(
       () => 'accepted',

@@ -1,7 +1,14 @@
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import { actorOf, NatsController } from '@crm/messaging';
-import { FindMembersRequest, GetMemberRequest, Subjects, validatePayload } from '@crm/contracts';
+import {
+  FindMembersRequest,
+  GetMemberRequest,
+  MemberHomeStoreRequest,
+  Subjects,
+  validatePayload,
+} from '@crm/contracts';
 import { FindMembers } from './find-members.handler';
+import { GetHomeStore } from './get-home-store.handler';
 import { GetMember } from './get-member.handler';
 
 @NatsController()
@@ -9,6 +16,7 @@ export class LookupNatsController {
   constructor(
     private readonly getMember: GetMember,
     private readonly findMembers: FindMembers,
+    private readonly getHomeStore: GetHomeStore,
   ) {}
 
   @MessagePattern(Subjects.members.get)
@@ -19,5 +27,11 @@ export class LookupNatsController {
   @MessagePattern(Subjects.members.find)
   find(@Payload() data: unknown, @Ctx() ctx: NatsContext) {
     return this.findMembers.execute(validatePayload(FindMembersRequest, data), actorOf(ctx));
+  }
+
+  /** Another service's store scoping (loyalty's adjustments, bonuses, coupon issues). */
+  @MessagePattern(Subjects.members.homeStore)
+  homeStore(@Payload() data: unknown) {
+    return this.getHomeStore.execute(validatePayload(MemberHomeStoreRequest, data));
   }
 }

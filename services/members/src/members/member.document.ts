@@ -84,7 +84,13 @@ export interface MemberChangeRecord {
   at: Date;
   actor: string | null;
   roles: string[];
+  /** The store the staff member acted for (their token's `storeId`). */
   storeId: string | null;
+  /**
+   * Whether that was another store than the member's home store at the time; null when either
+   * has no store. Absent on records from before store scoping.
+   */
+  crossStore?: boolean | null;
   /** Health values are kept as stored: encrypted (FieldCipher, field `health`). */
   changes: { field: string; old: unknown; new: unknown }[];
 }

@@ -42,6 +42,8 @@ export class ListMemberHistory {
         at: record.at.toISOString(),
         actor: record.actor,
         roles: record.roles,
+        actorStoreId: record.storeId ?? null,
+        crossStore: record.crossStore ?? null,
         changes: record.changes.map((change) => {
           if (change.field !== 'health') return { ...change, masked: false };
           if (!showHealth) return { field: 'health', old: null, new: null, masked: true };

@@ -2,7 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { mongo } from 'mongoose';
 import {
+  actingStore,
+  administrativeProfileFields,
   AppError,
+  assertMayAdminister,
   ErrorCode,
   maySeeHealth,
   MEMBER_UPDATED,
@@ -92,6 +95,12 @@ export class UpdateMember {
     const fields = Object.keys(set);
     const showHealth = maySeeHealth(actor?.roles);
     if (fields.length === 0) return { view: toMemberView(doc, this.cipher, showHealth) };
+    // Store scoping (docs/access-rules.md): decided on what really changes, so a form sent
+    // whole from another store's till passes when only its contact details differ.
+    const administrative = administrativeProfileFields(requestedFields(fields, command), actor);
+    const member = { homeStoreId: doc.homeStoreId ?? null };
+    if (administrative.length > 0)
+      assertMayAdminister(actor, member, `change ${administrative.join(', ')}`, administrative);
 
     const record: MemberChangeRecord = {
       _id: String(new mongo.ObjectId()),
@@ -100,6 +109,7 @@ export class UpdateMember {
       actor: actor?.sub ?? null,
       roles: actor?.roles ?? [],
       storeId: actor?.storeId ?? null,
+      crossStore: actingStore(actor, member).crossStore,
       changes: fields.map((field) => ({
         field: field === 'healthEnc' ? 'health' : field,
         old: (doc as unknown as Record<string, unknown>)[field] ?? null,
@@ -178,6 +188,17 @@ export class UpdateMember {
     }
     return set;
   }
+}
+
+/**
+ * The request's fields behind the stored fields that change: the health details are erased by
+ * a withdrawn consent (a till change) as well as replaced by `health` (a clinical one).
+ */
+function requestedFields(stored: string[], command: UpdateMemberCommand): string[] {
+  const named = stored.map((field) =>
+    field !== 'healthEnc' ? field : command.change.health !== undefined ? 'health' : 'consents',
+  );
+  return [...new Set(named)];
 }
 
 /** Validated DTO instances as plain JSON values (what the store keeps and compares). */

@@ -1,0 +1,2 @@
+export * from './store-scope';
+export * from './member-home-store.dto';
