@@ -88,6 +88,15 @@ describe('WriterLease against the MongoDB-wire server', () => {
     ]);
   });
 
+  it('a holder whose term vanished from the store (a reset, a restore) stops', async () => {
+    const lost: string[] = [];
+    const holder = lease(900, lost);
+    const held = await holder.acquire(() => undefined);
+    await connection.db!.collection('writer_leases').deleteMany({});
+    await sleep(900);
+    expect(lost).toEqual([`lost the writer lease: term ${held!.term} is no longer on file`]);
+  });
+
   it('a released term lets the next process start at once', async () => {
     const first = lease(60000);
     const held = await first.acquire(() => undefined);

@@ -51,7 +51,9 @@ export class WriterLeaseRepository {
     return (await this.collection.findOne({ _id: `writer:${term + 1}` })) !== null;
   }
 
-  async extend(term: number, until: Date): Promise<void> {
-    await this.collection.updateOne({ _id: `writer:${term}` }, { $set: { until } });
+  /** Moves the term's end; false when its document is gone (the store was reset or restored). */
+  async extend(term: number, until: Date): Promise<boolean> {
+    const result = await this.collection.updateOne({ _id: `writer:${term}` }, { $set: { until } });
+    return result.matchedCount === 1;
   }
 }

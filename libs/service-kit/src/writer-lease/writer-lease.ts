@@ -109,7 +109,9 @@ export class WriterLease {
       if (await this.terms.superseded(term))
         return this.lose(`term ${term + 1} was taken by another process`);
       const until = new Date(requestedAt + this.options.leaseMs);
-      await this.terms.extend(term, until);
+      // Without its document the term proves nothing: another process may hold term 1 now.
+      if (!(await this.terms.extend(term, until)))
+        return this.lose(`term ${term} is no longer on file`);
       // Counted from before the request: the store may have applied it any time after.
       this.validUntil = requestedAt + this.options.leaseMs;
     } catch (error) {
