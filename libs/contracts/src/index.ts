@@ -45,3 +45,5 @@ export * from './members/birthdays.dto';
 export * from './loyalty/loyalty-export.dto';
 export * from './members/member-data-export.dto';
 export * from './access';
+export * from './timeline/member-timeline.dto';
+export * from './notifications/send-notification.dto';

@@ -63,6 +63,17 @@ export const Subjects = namesOnTheBus({
       compensate: 'loyalty.v1.coupons.compensate',
     },
   },
+  notifications: {
+    /** CONTRACTS.md §6: the one way another service asks for a message. */
+    send: 'notifications.v1.send',
+    timeline: 'notifications.v1.timeline',
+  },
+  carePlans: {
+    timeline: 'care-plans.v1.timeline',
+  },
+  complaints: {
+    timeline: 'complaints.v1.timeline',
+  },
 } as const);
 
 /** NATS header names the platform sets on every request. */
