@@ -42,6 +42,14 @@ export const ErrorCode = {
    * member's home-store manager, a desk agent or an admin (docs/access-rules.md).
    */
   ACCESS_OTHER_STORE: 'ACCESS.OTHER_STORE',
+  /** Care plans need the member's separate health-data consent (PIPL). */
+  CARE_HEALTH_CONSENT_REQUIRED: 'CARE.HEALTH_CONSENT_REQUIRED',
+  /** The member already has an active (or paused) plan of this template. */
+  CARE_PLAN_ACTIVE: 'CARE.PLAN_ACTIVE',
+  /** A plan transition not allowed from the plan's state (resume an active plan, …). */
+  CARE_PLAN_TRANSITION: 'CARE.PLAN_TRANSITION_NOT_ALLOWED',
+  /** A care task that was cancelled (refund, plan stopped) or completed otherwise. */
+  CARE_TASK_CLOSED: 'CARE.TASK_CLOSED',
   /** The gateway knows the path, not with this method (405 with `Allow`). */
   METHOD_NOT_ALLOWED: 'REQUEST.METHOD_NOT_ALLOWED',
   /** The request line is too long (414). */
@@ -79,6 +87,10 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.COUPON_NOT_CONFIGURED]: 422,
   [ErrorCode.SEGMENT_HEALTH_CRITERIA_FORBIDDEN]: 403,
   [ErrorCode.ACCESS_OTHER_STORE]: 403,
+  [ErrorCode.CARE_HEALTH_CONSENT_REQUIRED]: 409,
+  [ErrorCode.CARE_PLAN_ACTIVE]: 409,
+  [ErrorCode.CARE_PLAN_TRANSITION]: 409,
+  [ErrorCode.CARE_TASK_CLOSED]: 409,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.URI_TOO_LONG]: 414,
   [ErrorCode.HEADERS_TOO_LARGE]: 431,

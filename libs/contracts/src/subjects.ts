@@ -70,6 +70,21 @@ export const Subjects = namesOnTheBus({
   },
   carePlans: {
     timeline: 'care-plans.v1.timeline',
+    /** What care-plans holds about a member (`GET /members/{id}/export`). */
+    export: 'care-plans.v1.export',
+    templates: {
+      list: 'care-plans.v1.templates.list',
+      save: 'care-plans.v1.templates.save',
+    },
+    plans: {
+      enrol: 'care-plans.v1.plans.enrol',
+      list: 'care-plans.v1.plans.list',
+      change: 'care-plans.v1.plans.change',
+    },
+    tasks: {
+      list: 'care-plans.v1.tasks.list',
+      complete: 'care-plans.v1.tasks.complete',
+    },
   },
   complaints: {
     timeline: 'complaints.v1.timeline',

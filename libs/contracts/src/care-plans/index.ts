@@ -1,0 +1,3 @@
+export * from './care-task.dto';
+export * from './care-plan-template.dto';
+export * from './care-plan.dto';
