@@ -1,6 +1,26 @@
-import { IsString } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
 export class CarePlansConfig extends ServiceConfig {
   @IsString() override MONGO_DB: string = 'crm_care_plans';
+
+  /** POS categories whose sales get the day 3/7/14/21/28 follow-up (comma-separated, lower case). */
+  @Matches(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/, {
+    message: 'CARE_FOLLOWED_CATEGORIES must be comma-separated categories (a-z 0-9 _ -)',
+  })
+  CARE_FOLLOWED_CATEGORIES: string =
+    'chronic,osteoporosis,diabetes,hypertension,cardio,cardiovascular,lipids,respiratory,health,supplements,vitamins';
+  /** How the day-3 and day-7 follow-ups are made; day 14 is a visit when both are calls. */
+  @IsIn(['call', 'visit']) CARE_FOLLOWUP_DAY3: 'call' | 'visit' = 'call';
+  @IsIn(['call', 'visit']) CARE_FOLLOWUP_DAY7: 'call' | 'visit' = 'call';
+  /** Days before a supply runs out that the member is reminded to refill. */
+  @IsInt() @Min(0) @Max(30) REFILL_REMINDER_LEAD_DAYS: number = 5;
+  /** How often every replica looks for due reminders and plan messages (and once at start). */
+  @IsInt() @Min(500) @Max(3_600_000) CARE_SEND_EVERY_MS: number = 60_000;
+  /** Timeout of the care service's own requests to members and notifications. */
+  @IsInt() @Min(500) @Max(60_000) CARE_REQUEST_TIMEOUT_MS: number = 5_000;
+}
+
+export function followedCategories(config: CarePlansConfig): ReadonlySet<string> {
+  return new Set(config.CARE_FOLLOWED_CATEGORIES.split(','));
 }

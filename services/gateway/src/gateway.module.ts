@@ -19,6 +19,9 @@ import { BonusesHttpController } from './loyalty/bonuses.http.controller';
 import { RewardsHttpController } from './loyalty/rewards.http.controller';
 import { CouponDefinitionsHttpController } from './loyalty/coupon-definitions.http.controller';
 import { CouponsHttpController } from './loyalty/coupons.http.controller';
+import { CarePlanTemplatesHttpController } from './care-plans/care-plan-templates.http.controller';
+import { CarePlansHttpController } from './care-plans/care-plans.http.controller';
+import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -48,6 +51,9 @@ export class GatewayModule {
         RewardsHttpController,
         CouponDefinitionsHttpController,
         CouponsHttpController,
+        CarePlanTemplatesHttpController,
+        CarePlansHttpController,
+        CareTasksHttpController,
       ],
       providers: [
         JwtVerifier,

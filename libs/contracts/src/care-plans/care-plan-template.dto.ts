@@ -16,7 +16,14 @@ import {
 } from 'class-validator';
 import { CleanText } from '../clean-text';
 
-export const PLAN_STEP_KINDS = ['guidance', 'reminder', 'refill', 'visit', 'call', 'review'] as const;
+export const PLAN_STEP_KINDS = [
+  'guidance',
+  'reminder',
+  'refill',
+  'visit',
+  'call',
+  'review',
+] as const;
 export type PlanStepKind = (typeof PLAN_STEP_KINDS)[number];
 /** Who does a step: a message to the member, or a task for the pharmacist or the store. */
 export const PLAN_STEP_ACTORS = ['member', 'pharmacist', 'store'] as const;
@@ -47,7 +54,10 @@ export class PlanStep {
   @ApiProperty({ enum: PLAN_STEP_KINDS }) @IsIn(PLAN_STEP_KINDS) kind!: PlanStepKind;
   @ApiProperty({ enum: PLAN_STEP_ACTORS }) @IsIn(PLAN_STEP_ACTORS) actor!: PlanStepActor;
 
-  @ApiProperty({ example: 'osteoporosis.w2.take-medicine', description: 'Message template / script key' })
+  @ApiProperty({
+    example: 'osteoporosis.w2.take-medicine',
+    description: 'Message template / script key',
+  })
   @Matches(/^[a-z0-9.-]{2,100}$/, { message: 'contentKey must be 2–100 of a-z 0-9 . -' })
   contentKey!: string;
 

@@ -14,7 +14,14 @@ import {
 } from 'class-validator';
 import { CleanText } from '../clean-text';
 
-export const CARE_TASK_KINDS = ['call', 'visit', 'review', 'guidance', 'reminder', 'refill'] as const;
+export const CARE_TASK_KINDS = [
+  'call',
+  'visit',
+  'review',
+  'guidance',
+  'reminder',
+  'refill',
+] as const;
 export type CareTaskKind = (typeof CARE_TASK_KINDS)[number];
 export const CARE_TASK_STATUSES = ['open', 'done', 'cancelled', 'escalated'] as const;
 export type CareTaskStatus = (typeof CARE_TASK_STATUSES)[number];
@@ -113,7 +120,11 @@ export class ListCareTasksRequest {
 export class CareTaskPage {
   @ApiProperty({ type: [CareTaskView], description: 'By due time, then id' })
   items!: CareTaskView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `after`; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `after`; null on the last page',
+  })
   next!: string | null;
 }
 

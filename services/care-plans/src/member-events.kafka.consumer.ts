@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type EventEnvelope,
+  PURCHASE_RECORDED,
+  PurchaseRecordedPayload,
+  Topics,
+} from '@crm/contracts';
+import { failpoint } from '@crm/config';
+import {
+  type DecodedMessage,
+  EnvelopeRouter,
+  inMessageSpan,
+  type MessageHandler,
+} from '@crm/messaging';
+import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
+import { RecordFollowUps } from './followups/record-follow-ups.handler';
+import { RecordRefills } from './refills/record-refills.handler';
+
+export const CARE_MEMBER_EVENTS_GROUP = 'care-plans.member-events';
+const RUN_SIZE = 1000;
+
+/**
+ * members.events.v1 → care-plans (its own group): `purchase.recorded` becomes follow-up tasks
+ * and refill reminders. A run's follow-ups go in one insert, then each purchase's refunds and
+ * refills in order (one member's events are in one partition, in order). Every effect is an
+ * insert keyed by its cause, so a redelivered run (a crash before the commit) adds nothing.
+ */
+@Injectable()
+export class MemberEventsConsumer extends ConsumerHost {
+  protected readonly consumer;
+
+  constructor(consumers: ConsumerFactory, followUps: RecordFollowUps, refills: RecordRefills) {
+    super();
+    const run = async (purchases: PurchaseRecordedPayload[]) => {
+      await followUps.forSales(purchases);
+      failpoint('care-plans.followups.inserted');
+      for (const purchase of purchases) {
+        if (purchase.type === 'refund') await followUps.forRefund(purchase);
+        await refills.execute(purchase);
+      }
+    };
+    const router = new EnvelopeRouter().on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) =>
+      run([payload]),
+    );
+    const handler: MessageHandler<EventEnvelope> = {
+      decode: (message) => router.decode(message),
+      apply: (message) => router.apply(message),
+      applyBatch: (messages) => inRuns(messages, router, run),
+    };
+    this.consumer = consumers.create(CARE_MEMBER_EVENTS_GROUP, [Topics.membersEvents], handler, {
+      maxBatchSize: RUN_SIZE,
+    });
+  }
+}
+
+/** Consecutive purchases go to `run` together; any other event to the router, in its place. */
+async function inRuns(
+  messages: DecodedMessage<EventEnvelope>[],
+  router: EnvelopeRouter,
+  run: (payloads: PurchaseRecordedPayload[]) => Promise<void>,
+): Promise<void> {
+  let stretch: PurchaseRecordedPayload[] = [];
+  for (const message of messages) {
+    if (message.value.type === PURCHASE_RECORDED) {
+      stretch.push(message.value.payload as unknown as PurchaseRecordedPayload);
+      continue;
+    }
+    if (stretch.length > 0) await run(stretch);
+    stretch = [];
+    await inMessageSpan(Topics.membersEvents, message, () => router.apply(message));
+  }
+  if (stretch.length > 0) await run(stretch);
+}

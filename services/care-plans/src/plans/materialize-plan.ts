@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { CareTaskDocument } from '../tasks/care-task.document';
+import { CareTasksRepository } from '../tasks/care-tasks.repository';
+import type { TemplateDocument } from '../templates/templates.repository';
+import { TemplatesRepository } from '../templates/templates.repository';
+import { planStepId } from './plan-state';
+import { PlanMessagesRepository, type PlanMessageDocument } from './plan-messages.repository';
+import { PlansRepository, type PlanDocument } from './plans.repository';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A plan's steps become tasks (for the pharmacist or the store) and scheduled messages (to the
+ * member), each inserted under `plan:<plan>:s<i>`: doing it again (after a crash, or by the
+ * repair round on another replica) inserts nothing twice.
+ */
+@Injectable()
+export class MaterializePlan {
+  constructor(
+    private readonly plans: PlansRepository,
+    private readonly templates: TemplatesRepository,
+    private readonly tasks: CareTasksRepository,
+    private readonly messages: PlanMessagesRepository,
+  ) {}
+
+  async execute(plan: PlanDocument, template?: TemplateDocument): Promise<PlanDocument> {
+    const version =
+      template ??
+      (await this.templates.collection.findOne({
+        _id: `${plan.templateId}:v${plan.templateVersion}`,
+      }));
+    if (!version)
+      throw new Error(`template ${plan.templateId} v${plan.templateVersion} is missing`);
+    const now = new Date();
+    const tasks: CareTaskDocument[] = [];
+    const messages: PlanMessageDocument[] = [];
+    version.steps.forEach((step, index) => {
+      const id = planStepId(plan._id, index);
+      const dueAt = new Date(plan.startAt.getTime() + step.offsetDays * DAY_MS);
+      if (step.actor === 'member')
+        messages.push({
+          _id: id,
+          planId: plan._id,
+          memberId: plan.memberId,
+          kind: step.kind,
+          contentKey: step.contentKey,
+          dueAt,
+          status: 'open',
+          createdAt: now,
+        });
+      else
+        tasks.push({
+          _id: id,
+          memberId: plan.memberId,
+          planId: plan._id,
+          kind: step.kind,
+          priority: 'normal',
+          dueAt,
+          status: 'open',
+          cause: { type: 'plan', step: index },
+          assigneeRole: step.actor,
+          storeId: plan.storeId,
+          contentKey: step.contentKey,
+          createdAt: now,
+        });
+    });
+    await this.tasks.insertNew(tasks);
+    await this.messages.insertNew(messages);
+    await this.plans.markMaterialized(plan._id, tasks.length, messages.length);
+    return { ...plan, materialized: true, tasks: tasks.length, messages: messages.length };
+  }
+}

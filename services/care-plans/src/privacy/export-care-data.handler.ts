@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { toCarePlanView } from '../plans/care-plan.mapper';
+import { PlanMessagesRepository } from '../plans/plan-messages.repository';
+import { PlansRepository } from '../plans/plans.repository';
+import { RefillRemindersRepository } from '../refills/refill-reminders.repository';
+import { toCareTaskView } from '../tasks/care-task.mapper';
+import { CareTasksRepository } from '../tasks/care-tasks.repository';
+
+const EXPORT_LIMIT = 10_000;
+
+/** A member's copy of what care-plans holds about them (PIPL right of access). */
+@Injectable()
+export class ExportCareData {
+  constructor(
+    private readonly plans: PlansRepository,
+    private readonly tasks: CareTasksRepository,
+    private readonly messages: PlanMessagesRepository,
+    private readonly reminders: RefillRemindersRepository,
+  ) {}
+
+  async execute(memberId: string) {
+    const [plans, tasks, messages, reminders] = await Promise.all([
+      this.plans.ofMember(memberId),
+      this.tasks.ofMember(memberId, EXPORT_LIMIT),
+      this.messages.ofMember(memberId),
+      this.reminders.ofMember(memberId, EXPORT_LIMIT),
+    ]);
+    return {
+      plans: plans.map(toCarePlanView),
+      tasks: tasks.map(toCareTaskView),
+      planMessages: messages.map((m) => ({
+        id: m._id,
+        planId: m.planId,
+        kind: m.kind,
+        contentKey: m.contentKey,
+        dueAt: m.dueAt.toISOString(),
+        status: m.status,
+        ...(m.sentAt ? { sentAt: m.sentAt.toISOString() } : {}),
+      })),
+      refillReminders: reminders.map((r) => ({
+        id: r._id,
+        therapy: r.therapy,
+        transactionId: r.transactionId,
+        supplyEndsAt: r.supplyEndsAt.toISOString(),
+        dueAt: r.dueAt.toISOString(),
+        status: r.status,
+        ...(r.sentAt ? { sentAt: r.sentAt.toISOString() } : {}),
+      })),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * One version of a member's refill reminder for one therapy: `_id` is
+ * `refill:<member>:<therapy>:<n>`; the highest n is the reminder in force (inserting n + 1
+ * supersedes n, and of two replicas inserting n + 1 one wins). `fill` names the transaction
+ * that made it, under a unique index: a redelivered fill or refund never makes a second version.
+ */
+export interface RefillReminderDocument {
+  _id: string;
+  fill: string;
+  memberId: string;
+  therapy: string;
+  version: number;
+  transactionId: string;
+  storeId: string;
+  at: Date;
+  supplyEndsAt: Date;
+  dueAt: Date;
+  /** open → sent | failed; superseded by the next version; cancelled when nothing is left. */
+  status: 'open' | 'sent' | 'failed' | 'superseded' | 'cancelled';
+  createdAt: Date;
+  sentAt?: Date;
+  messageId?: string;
+  lastError?: string;
+}

@@ -1,0 +1,49 @@
+import type {
+  CareAssigneeRole,
+  CareTaskKind,
+  CareTaskOutcome,
+  CareTaskPriority,
+  CareTaskStatus,
+} from '@crm/contracts';
+import type { Line } from '../followups/follow-up-schedule';
+
+/** A task for staff; `_id` is its cause (`followup:<tx>:d7`, `plan:<plan>:s3`), inserted once. */
+export interface CareTaskDocument {
+  _id: string;
+  memberId: string;
+  planId?: string;
+  kind: CareTaskKind;
+  priority: CareTaskPriority;
+  dueAt: Date;
+  /** A projection of the task's closure (task_closures): open until one is inserted. */
+  status: CareTaskStatus;
+  cause: { type: 'followup' | 'plan'; transactionId?: string; day?: number; step?: number };
+  assigneeRole: CareAssigneeRole;
+  assignee?: string;
+  storeId: string;
+  contentKey?: string;
+  createdAt: Date;
+  /** Follow-ups: the followed lines of the sale, so refunds can tell when none is left. */
+  followed?: Line[];
+  outcome?: CareTaskOutcome;
+  note?: string;
+  closedAt?: Date;
+  closedBy?: string;
+  cancelReason?: string;
+}
+
+/**
+ * How a task ended: inserted once under the task's id, so of a completion and a cancellation
+ * (or two completions) racing on any replica exactly one wins; the task's status is its projection.
+ */
+export interface TaskClosureDocument {
+  _id: string;
+  status: 'done' | 'cancelled';
+  at: Date;
+  outcome?: CareTaskOutcome;
+  note?: string;
+  by?: string;
+  reason?: string;
+  /** Set once the task document shows it (a crash in between is repaired at the next round). */
+  projected?: true;
+}
