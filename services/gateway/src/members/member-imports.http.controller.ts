@@ -1,12 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   GetImportRequest,
@@ -20,6 +13,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { Role, StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiPathParams } from '../docs/api-parameters';
 import { BodyLimit } from '../http/route-body-limit';
 import { uploadImport } from './import-upload';
 
@@ -96,7 +90,7 @@ export class MemberImportsHttpController {
   @Get(':id')
   @Roles(...IMPORTERS)
   @ApiOperation({ summary: "An import's status, counters, row errors and conflicts" })
-  @ApiParam({ name: 'id', example: '6740a1f2c3b4d5e6f7a8b9c0' })
+  @ApiPathParams(GetImportRequest, 'id')
   @ApiResponse({ status: 200, type: ImportJobView })
   @ErrorResponses(400, 401, 403, 404)
   get(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<ImportJobView> {
