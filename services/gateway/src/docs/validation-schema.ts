@@ -99,7 +99,7 @@ function rulesOf(list: ValidationMetadata[]): PropertyRules {
       case 'minLength':
         target.minLength = max(target.minLength, c0 as number);
         break;
-      case 'length':
+      case 'isLength':
         target.minLength = max(target.minLength, c0 as number);
         if (typeof c1 === 'number') target.maxLength = min(target.maxLength, c1);
         break;
@@ -136,10 +136,10 @@ function rulesOf(list: ValidationMetadata[]): PropertyRules {
   }
   if (clean) {
     const target = clean.each ? item : schema;
-    // A text field is trimmed before it is checked: "  " is empty, so it needs one visible character.
+    // A text field is trimmed before it is measured: "  " is empty.
     target.pattern ??= cleanTextPattern({
       multiline: clean.multiline,
-      nonBlank: notEmpty || (target.minLength ?? 0) > 0,
+      minLength: Math.max(notEmpty ? 1 : 0, target.minLength ?? 0),
     });
   }
   if (notEmpty) {
