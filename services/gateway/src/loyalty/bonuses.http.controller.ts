@@ -35,7 +35,7 @@ export class BonusesHttpController {
   @ApiPathParams(GrantBonusCommand, 'id')
   @ApiBody({ type: GrantBonusRequest })
   @ApiResponse({ status: 200, type: BonusView })
-  @ErrorResponses(400, 401, 403)
+  @ErrorResponses(400, 401, 403, 410)
   grant(
     @Param('id') id: string,
     @Body() body: unknown,

@@ -65,7 +65,7 @@ export class CouponDefinitionsHttpController {
   @ApiHeaderFrom('Idempotency-Key', IssueCouponsCommand, 'idempotencyKey', '6f1c2d3e-issue-0001')
   @ApiBody({ type: IssueCouponsRequest })
   @ApiResponse({ status: 201, type: IssueCouponsView })
-  @ErrorResponses(400, 401, 403, 404, 409, 422)
+  @ErrorResponses(400, 401, 403, 404, 409, 410, 422)
   issue(
     @Param('definitionId') definitionId: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -50,7 +50,7 @@ export class CouponsHttpController {
   @ApiHeaderFrom('Idempotency-Key', RedeemCouponCommand, 'idempotencyKey', '6f1c2d3e-coupon-0001')
   @ApiBody({ type: RedeemCouponRequest })
   @ApiResponse({ status: 201, type: CouponRedemptionView })
-  @ErrorResponses(400, 401, 403, 404, 409, 422)
+  @ErrorResponses(400, 401, 403, 404, 409, 410, 422)
   redeem(
     @Param('id') id: string,
     @Param('code') code: string,
@@ -82,7 +82,7 @@ export class CouponsHttpController {
   @ApiPathParams(CompensateWithCouponCommand, 'id')
   @ApiBody({ type: CompensateWithCouponRequest })
   @ApiResponse({ status: 201, type: CouponView })
-  @ErrorResponses(400, 401, 403, 409, 422)
+  @ErrorResponses(400, 401, 403, 409, 410, 422)
   compensate(
     @Param('id') id: string,
     @Body() body: unknown,

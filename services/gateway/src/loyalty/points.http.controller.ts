@@ -55,7 +55,7 @@ export class PointsHttpController {
   @ApiHeaderFrom('Idempotency-Key', RedeemPointsCommand, 'idempotencyKey', '6f1c2d3e-redeem-0001')
   @ApiBody({ type: RedeemPointsRequest })
   @ApiResponse({ status: 201, type: RedemptionView })
-  @ErrorResponses(400, 401, 403, 409)
+  @ErrorResponses(400, 401, 403, 409, 410)
   redeem(
     @Param('id') id: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -80,7 +80,7 @@ export class PointsHttpController {
   @ApiHeaderFrom('Idempotency-Key', AdjustPointsCommand, 'idempotencyKey', '6f1c2d3e-adjust-0001')
   @ApiBody({ type: AdjustPointsRequest })
   @ApiResponse({ status: 201, type: PointsEntryView })
-  @ErrorResponses(400, 401, 403)
+  @ErrorResponses(400, 401, 403, 410)
   adjust(
     @Param('id') id: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
