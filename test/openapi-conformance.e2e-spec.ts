@@ -71,18 +71,25 @@ function runSchemathesis(cli: string, token: string, workDir: string): Promise<R
   });
 }
 
-/** The counts of the summary's last lines, e.g. "12034 generated, 0 found …" and "N failures". */
-function summaryCounts(output: string): {
-  generated: number;
-  failures: number;
-  operations: string;
-} {
-  const generated = Number(/(\d+) generated/.exec(output)?.[1] ?? NaN);
-  const failures = Number(
-    /=+ (\d+) failures?/.exec(output)?.[1] ?? (/=+ No issues found/.test(output) ? 0 : NaN),
-  );
-  const operations = /Tested: (\d+)/.exec(output)?.[1] ?? '?';
-  return { generated, failures, operations };
+/**
+ * The counts of schemathesis's summary: "N generated" among the test cases, and its final
+ * banner, e.g. "== 2 failures, 1 error, 3 warnings in 120.3s ==" or "== No issues found in … ==".
+ */
+function summaryCounts(output: string) {
+  const banner = output
+    .split('\n')
+    .reverse()
+    .find((line) => /^=+ .+ in [\d.]+s =+$/.test(line.trim()));
+  const count = (word: string) =>
+    Number(new RegExp(`(\\d+) ${word}s?\\b`).exec(banner ?? '')?.[1] ?? 0);
+  return {
+    banner: banner?.replace(/=/g, '').trim(),
+    operations: /Tested: (\d+)/.exec(output)?.[1] ?? '?',
+    generated: Number(/(\d+) generated/.exec(output)?.[1] ?? NaN),
+    failures: count('failure'),
+    errors: count('error'),
+    warnings: count('warning'),
+  };
 }
 
 beforeAll(async () => {
@@ -105,10 +112,16 @@ it('answers as its OpenAPI document says: schemathesis, every check, 0 failures'
     const outcome = await runSchemathesis(cli, token, reportDir);
     const counts = summaryCounts(outcome.output);
     console.log(
-      `[schemathesis] operations ${counts.operations}, test cases ${counts.generated}, failures ${counts.failures}, exit ${outcome.code}`,
+      `[schemathesis] operations ${counts.operations}, test cases ${counts.generated}, ` +
+        `failures ${counts.failures}, errors ${counts.errors}, warnings ${counts.warnings}, exit ${outcome.code}`,
     );
-    if (outcome.code !== 0) console.log(outcome.output.slice(-20_000));
-    expect({ exit: outcome.code, failures: counts.failures }).toEqual({ exit: 0, failures: 0 });
+    if (outcome.code !== 0 || !counts.banner) console.log(outcome.output.slice(-20_000));
+    expect(counts.banner).toBeDefined();
+    expect({ exit: outcome.code, failures: counts.failures, errors: counts.errors }).toEqual({
+      exit: 0,
+      failures: 0,
+      errors: 0,
+    });
     expect(counts.generated).toBeGreaterThan(0);
   } finally {
     rmSync(reportDir, { recursive: true, force: true });
