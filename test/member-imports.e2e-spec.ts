@@ -93,7 +93,12 @@ describe('POST /api/v1/members/imports', () => {
       [1_994, 1_995, 1_996].map((r) => ({ row: r, field: 'phone', reason: expect.any(String) })),
     );
     expect(job.conflictList).toEqual([
-      { phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/), rows: [1_992, 1_993], fields: ['name'] },
+      {
+        phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/),
+        rows: [1_992, 1_993],
+        rowCount: 2,
+        fields: ['name'],
+      },
     ]);
 
     const found = await api('GET', `/api/v1/members?phone=${phoneOf(4)}`, undefined, deskToken);
