@@ -93,7 +93,12 @@ describe('POST /api/v1/members/imports', () => {
       [1_994, 1_995, 1_996].map((r) => ({ row: r, field: 'phone', reason: expect.any(String) })),
     );
     expect(job.conflictList).toEqual([
-      { phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/), rows: [1_992, 1_993], fields: ['name'] },
+      {
+        phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/),
+        rows: [1_992, 1_993],
+        rowCount: 2,
+        fields: ['name'],
+      },
     ]);
 
     const found = await api('GET', `/api/v1/members?phone=${phoneOf(4)}`, undefined, deskToken);
@@ -159,6 +164,42 @@ describe('POST /api/v1/members/imports', () => {
       await until('the parts deleted', async () => (await parts.countDocuments()) === 0);
     },
   );
+
+  // Issue 12 item 5: such a file was accepted and its status then answered 504 on every read
+  // (its row errors, quoting 1,000-character keys, made a reply over NATS's 1 MB).
+  it('reads the status of a 5 MB file of bad rows, its row errors a page at a time', async () => {
+    const key = 'k'.repeat(1_000);
+    const rows: string[] = [];
+    for (let n = 0, bytes = 0; bytes < 5_000_000; n++) {
+      rows.push(
+        JSON.stringify({ legacyId: `BAD-${n}`, name: `坏行${n}`, phone: '12345', [key]: n }),
+      );
+      bytes += Buffer.byteLength(rows[n]!) + 1;
+    }
+    const content = `[${rows.join(',')}]`;
+    expect(Buffer.byteLength(content)).toBeGreaterThan(5_000_000);
+
+    const started = await api('POST', '/api/v1/members/imports', {
+      format: 'json',
+      sourceStoreId: 'S009',
+      content,
+    });
+    expect(started.status).toBe(202);
+    const location = started.headers.get('location')!;
+    const job = await finished(location);
+    expect(job).toMatchObject({ status: 'completed', total: rows.length, failed: rows.length });
+    expect(job.errors).toHaveLength(100);
+    expect(job.errorsPage).toEqual({ offset: 0, limit: 100, listed: 1_000 });
+    for (const error of job.errors) {
+      expect(error.field.length).toBeLessThanOrEqual(64);
+      expect(error.reason.length).toBeLessThanOrEqual(200);
+    }
+    const last = await api('GET', `${location}?errorsOffset=900&errorsLimit=200`);
+    expect(last.status).toBe(200);
+    expect(last.body.errors).toHaveLength(100);
+    expect(last.body.errorsPage).toEqual({ offset: 900, limit: 200, listed: 1_000 });
+    expect((await api('GET', `${location}?errorsLimit=201`)).status).toBe(400);
+  });
 
   it('keeps the usual body limit on other routes', async () => {
     // The gateway answers 413 as soon as the limit is passed and stops reading, so the client

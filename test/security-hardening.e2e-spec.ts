@@ -324,10 +324,12 @@ describe('bad input is a 4xx in the standard body, never a 500', () => {
     const del = await system.api('DELETE', '/api/v1/analytics/members', undefined, HQ);
     expectError(del, 405, 'REQUEST.METHOD_NOT_ALLOWED');
     expect(del.headers.get('allow')).toBe('GET, HEAD');
-    // `preview` is also a segment id to `GET /segments/{id}`: both are allowed there.
+    // `/segments/preview` is its own path in the API document (POST only): a segment id is 24
+    // hex digits, so `GET /segments/{id}` never served it, and `Allow` says what the document does.
     const put = await system.api('PUT', '/api/v1/segments/preview', {});
     expect(put.status).toBe(405);
-    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(put.headers.get('allow')).toBe('POST');
+    expect((await system.api('GET', '/api/v1/segments/preview')).status).toBe(405);
     expectError(await system.api('GET', '/api/v1/nothing-here'), 404, 'NOT_FOUND');
   });
 

@@ -53,6 +53,8 @@ export function CleanText(options: CleanTextOptions = {}) {
       target: target.constructor,
       propertyName,
       options: { each } satisfies ValidationOptions,
+      // Read back by the API document, which publishes the rule as a pattern.
+      constraints: [{ multiline: options.multiline === true }],
       validator: {
         validate: (value: unknown) =>
           typeof value !== 'string' || hiddenCharacterIn(value, options.multiline) === null,

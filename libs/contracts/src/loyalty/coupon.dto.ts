@@ -29,12 +29,14 @@ const CODE_MESSAGE = 'code must be a coupon code: 10 letters and digits, no 0, 1
  */
 export class IssueCouponsRequest {
   @ApiPropertyOptional({ example: '6740a1f2c3b4d5e6f7a8b9c0' })
-  @ValidateIf((r: IssueCouponsRequest) => r.segmentId === undefined)
+  // Checked whenever given: when both were given, neither was checked, and a bad memberId
+  // beside an empty segmentId reached the ledger.
+  @ValidateIf((r: IssueCouponsRequest) => r.memberId !== undefined || r.segmentId === undefined)
   @Matches(MEMBER_ID, { message: 'memberId must be a member id (or give segmentId)' })
   memberId?: string;
 
   @ApiPropertyOptional({ example: '6740a1f2c3b4d5e6f7a8b9c1', description: 'A saved segment' })
-  @ValidateIf((r: IssueCouponsRequest) => r.memberId === undefined)
+  @ValidateIf((r: IssueCouponsRequest) => r.segmentId !== undefined || r.memberId === undefined)
   @Matches(MEMBER_ID, { message: 'segmentId must be a segment id (or give memberId)' })
   segmentId?: string;
 }
@@ -111,9 +113,10 @@ export class CouponView {
   @ApiProperty() definitionId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: COUPON_PURPOSES }) purpose!: CouponPurpose;
-  @ApiPropertyOptional() amountOffCents?: number;
-  @ApiPropertyOptional() percentOff?: number;
-  @ApiPropertyOptional() maxDiscountCents?: number;
+  // Copied from the definition, where a field sent as null is kept as null (taken as absent).
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) amountOffCents?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) percentOff?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) maxDiscountCents?: number | null;
   @ApiProperty() minimumSpendCents!: number;
   @ApiProperty({ type: [String], description: 'Empty: every category' })
   eligibleCategories!: string[];

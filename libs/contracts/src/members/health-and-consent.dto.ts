@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CleanText } from '../clean-text';
+import { IsOptionalNonNull } from '../optional';
 
 import {
   ALLERGENS,
@@ -111,11 +112,15 @@ export class HealthProfile {
   notes?: string;
 }
 
+/**
+ * A consent is given or refused, never `null`: a null taken as "not given" was recorded as a
+ * consent with `granted: null`, which no reader of a consent record expects.
+ */
 export class MarketingConsent {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() sms?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() email?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() wechat?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() app?: boolean;
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean() sms?: boolean;
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean() email?: boolean;
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean() wechat?: boolean;
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean() app?: boolean;
 }
 
 /** Consent given at registration: marketing per channel, and health data separately (PIPL). */
@@ -129,7 +134,7 @@ export class ConsentRequest {
   @ApiPropertyOptional({
     description: 'Separate consent to keep health details; required to store `health`',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   healthData?: boolean;
 }

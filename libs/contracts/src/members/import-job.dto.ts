@@ -1,6 +1,12 @@
 import { OmitType } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { StartImportRequest } from './import-member-row.dto';
+import { Type } from 'class-transformer';
+import { IsOptionalNonNull } from '../optional';
+import {
+  MAX_IMPORT_ISSUES_PAGE,
+  MAX_LISTED_IMPORT_ISSUES,
+  StartImportRequest,
+} from './import-member-row.dto';
 
 /**
  * An import file travels from the gateway to the members service in parts: NATS carries at
@@ -50,9 +56,40 @@ export class CommitImportRequest {
   parts!: number;
 }
 
-/** `GET /api/v1/members/imports/{id}` and `members.v1.imports.get`. */
+/**
+ * `GET /api/v1/members/imports/{id}` and `members.v1.imports.get`: the status with one page of
+ * its row errors and one of its conflicts, so that any job's status fits one NATS reply.
+ */
 export class GetImportRequest {
   @IsString()
   @Matches(JOB_ID, { message: `id ${JOB_ID_MESSAGE}` })
   id!: string;
+
+  @IsOptionalNonNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LISTED_IMPORT_ISSUES)
+  errorsOffset?: number;
+
+  @IsOptionalNonNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_IMPORT_ISSUES_PAGE)
+  errorsLimit?: number;
+
+  @IsOptionalNonNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LISTED_IMPORT_ISSUES)
+  conflictsOffset?: number;
+
+  @IsOptionalNonNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_IMPORT_ISSUES_PAGE)
+  conflictsLimit?: number;
 }

@@ -252,18 +252,58 @@ export class StartImportRequest {
   content!: string;
 }
 
+/**
+ * What a status shows of one row error: a field name or reason comes from the file (a JSON
+ * key of any length, a reason quoting it), so each is cut to these many characters. With the
+ * page sizes below, a status page is at most a few hundred KB, well inside a NATS message.
+ */
+export const MAX_IMPORT_ERROR_FIELD_LENGTH = 64;
+export const MAX_IMPORT_ERROR_REASON_LENGTH = 200;
+/** Rows a conflict lists; `rowCount` has them all. */
+export const MAX_LISTED_CONFLICT_ROWS = 50;
+/** Row errors and conflicts a status lists at once, at most (and by default). */
+export const MAX_IMPORT_ISSUES_PAGE = 200;
+export const DEFAULT_IMPORT_ISSUES_PAGE = 100;
+
 export class ImportRowError {
   @ApiProperty({ example: 3, description: '1-based data row; the CSV header is not counted' })
   row!: number;
-  @ApiProperty({ example: 'phone' }) field!: string;
-  @ApiProperty({ example: 'phone must be a mainland mobile number (11 digits, 13–19…)' })
+  @ApiProperty({
+    example: 'phone',
+    maxLength: MAX_IMPORT_ERROR_FIELD_LENGTH,
+    description: 'Cut to 64 characters (an unknown JSON key may be longer)',
+  })
+  field!: string;
+  @ApiProperty({
+    example: 'phone must be a mainland mobile number (11 digits, 13–19…)',
+    maxLength: MAX_IMPORT_ERROR_REASON_LENGTH,
+  })
   reason!: string;
+}
+
+/** Which part of a list a status shows. */
+export class ImportIssuesPage {
+  @ApiProperty({ example: 0 }) offset!: number;
+  @ApiProperty({ example: 100 }) limit!: number;
+  @ApiProperty({ description: 'How many the job lists in all (the first 1,000 at most)' })
+  listed!: number;
 }
 
 /** Rows that share a phone but disagree on who the person is: a person decides. */
 export class ImportConflict {
   @ApiProperty({ example: '138****8000' }) phone!: string;
-  @ApiProperty({ type: [Number], example: [4, 17] }) rows!: number[];
+  @ApiProperty({
+    type: [Number],
+    example: [4, 17],
+    maxItems: MAX_LISTED_CONFLICT_ROWS,
+    description: 'The first 50 rows',
+  })
+  rows!: number[];
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'All the rows in conflict (`rows` lists the first 50)',
+  })
+  rowCount?: number;
   @ApiProperty({ type: [String], example: ['birthDate'], description: 'Fields that disagree' })
   fields!: string[];
   @ApiPropertyOptional({ description: 'Set when the rows disagree with a member on file' })
@@ -285,10 +325,22 @@ export class ImportJobView {
   failed!: number;
   @ApiProperty({ description: 'Rows held back for a person to decide (grouped in `conflictList`)' })
   conflicts!: number;
-  @ApiProperty({ type: [ImportRowError], description: 'The first 1,000' })
+  @ApiProperty({
+    type: [ImportRowError],
+    maxItems: MAX_IMPORT_ISSUES_PAGE,
+    description:
+      'A page of the row errors (of the first 1,000): `errorsOffset` and `errorsLimit` (≤ 200, default 100) choose it',
+  })
   errors!: ImportRowError[];
-  @ApiProperty({ type: [ImportConflict], description: 'The first 1,000' })
+  @ApiPropertyOptional({ type: ImportIssuesPage }) errorsPage?: ImportIssuesPage;
+  @ApiProperty({
+    type: [ImportConflict],
+    maxItems: MAX_IMPORT_ISSUES_PAGE,
+    description:
+      'A page of the conflicts (of the first 1,000): `conflictsOffset` and `conflictsLimit` (≤ 200, default 100) choose it',
+  })
   conflictList!: ImportConflict[];
+  @ApiPropertyOptional({ type: ImportIssuesPage }) conflictsPage?: ImportIssuesPage;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) finishedAt!: string | null;
   @ApiProperty({ example: 'S001' }) sourceStoreId!: string;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { type ApiPropertyOptions, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsEmail,
@@ -93,11 +93,29 @@ export class ListMemberHistoryRequest {
   @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a member id' }) id!: string;
 }
 
+/**
+ * A field's value before or after a change: whatever the field holds (a name is a string, an
+ * address an object, a list of hobbies an array), or null when it was not set.
+ */
+const ANY_FIELD_VALUE = {
+  oneOf: [
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'object' },
+    { type: 'array', items: {} },
+  ],
+  nullable: true,
+} satisfies ApiPropertyOptions;
+
 export class FieldChangeView {
   @ApiProperty({ example: 'address' }) field!: string;
-  @ApiProperty({ nullable: true, description: 'Health values only for roles that may see them' })
+  @ApiProperty({
+    ...ANY_FIELD_VALUE,
+    description: 'Health values only for roles that may see them',
+  })
   old!: unknown;
-  @ApiProperty({ nullable: true }) new!: unknown;
+  @ApiProperty(ANY_FIELD_VALUE) new!: unknown;
   @ApiProperty({ description: 'True when this role may not see the values (health details)' })
   masked!: boolean;
 }

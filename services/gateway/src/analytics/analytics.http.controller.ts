@@ -12,6 +12,9 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiQueryFrom } from '../docs/api-parameters';
+
+const ANALYTICS_QUERY = ['from', 'to', 'storeId', 'by'];
 
 @ApiTags('analytics')
 @ApiBearerAuth()
@@ -27,6 +30,7 @@ export class AnalyticsHttpController {
     description:
       "For hq_analyst, figures that count 1 to MIN_GROUP_SIZE − 1 people, or derive from so few (spend, average ticket, return rate of few buyers), are null and named in each cell's `withheld`; further groups are withheld with them so that totals minus the shown groups cannot give a small count back. `minGroupSize` says which size applied (null: exact figures).",
   })
+  @ApiQueryFrom(MemberAnalyticsRequest, ANALYTICS_QUERY, { from: '2026-01', to: '2026-11' })
   @ApiResponse({ status: 200, type: MemberAnalytics })
   @ErrorResponses(400, 401, 403)
   members(@Query() query: unknown, @Staff() staff: StaffPrincipal): Promise<MemberAnalytics> {

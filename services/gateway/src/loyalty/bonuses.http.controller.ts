@@ -11,6 +11,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiPathParams } from '../docs/api-parameters';
 import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
@@ -31,9 +32,10 @@ export class BonusesHttpController {
       'reference; asking again answers with the first entry and `created: false`. The amounts ' +
       'are settings (BONUS_*_POINTS).',
   })
+  @ApiPathParams(GrantBonusCommand, 'id')
   @ApiBody({ type: GrantBonusRequest })
   @ApiResponse({ status: 200, type: BonusView })
-  @ErrorResponses(400, 401, 403)
+  @ErrorResponses(400, 401, 403, 410)
   grant(
     @Param('id') id: string,
     @Body() body: unknown,

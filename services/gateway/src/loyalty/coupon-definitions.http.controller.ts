@@ -1,12 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CouponDefinitionList,
   CouponDefinitionRequest,
@@ -21,6 +14,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiHeaderFrom, ApiPathParams } from '../docs/api-parameters';
 import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
@@ -67,10 +61,11 @@ export class CouponDefinitionsHttpController {
       'large segment) issues only what is missing. The per-member limit is a 409 for one ' +
       'member and a count for a segment.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, example: '6f1c2d3e-issue-0001' })
+  @ApiPathParams(IssueCouponsCommand, 'definitionId')
+  @ApiHeaderFrom('Idempotency-Key', IssueCouponsCommand, 'idempotencyKey', '6f1c2d3e-issue-0001')
   @ApiBody({ type: IssueCouponsRequest })
   @ApiResponse({ status: 201, type: IssueCouponsView })
-  @ErrorResponses(400, 401, 403, 404, 409, 422)
+  @ErrorResponses(400, 401, 403, 404, 409, 410, 422)
   issue(
     @Param('definitionId') definitionId: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

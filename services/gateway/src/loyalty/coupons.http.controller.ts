@@ -1,12 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CompensateWithCouponCommand,
   CompensateWithCouponRequest,
@@ -23,6 +16,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiHeaderFrom, ApiPathParams } from '../docs/api-parameters';
 import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
@@ -34,6 +28,7 @@ export class CouponsHttpController {
   @Get(':id/coupons')
   @Roles(...MEMBER_STAFF)
   @ApiOperation({ summary: "A member's coupons, newest first: available, redeemed or expired" })
+  @ApiPathParams(ListCouponsRequest, 'id')
   @ApiResponse({ status: 200, type: CouponList })
   @ErrorResponses(400, 401, 403)
   list(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<CouponList> {
@@ -51,10 +46,11 @@ export class CouponsHttpController {
       'refusal is a 404/409/422 with its reason code (COUPON.*). A retry with the same ' +
       'Idempotency-Key gets the first accepted answer.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, example: '6f1c2d3e-coupon-0001' })
+  @ApiPathParams(RedeemCouponCommand, 'id', 'code')
+  @ApiHeaderFrom('Idempotency-Key', RedeemCouponCommand, 'idempotencyKey', '6f1c2d3e-coupon-0001')
   @ApiBody({ type: RedeemCouponRequest })
   @ApiResponse({ status: 201, type: CouponRedemptionView })
-  @ErrorResponses(400, 401, 403, 404, 409, 422)
+  @ErrorResponses(400, 401, 403, 404, 409, 410, 422)
   redeem(
     @Param('id') id: string,
     @Param('code') code: string,
@@ -83,9 +79,10 @@ export class CouponsHttpController {
       'none). Asking again for the same complaint answers the coupon issued the first time. ' +
       'The complaints service will call the same NATS subject when a complaint is resolved.',
   })
+  @ApiPathParams(CompensateWithCouponCommand, 'id')
   @ApiBody({ type: CompensateWithCouponRequest })
   @ApiResponse({ status: 201, type: CouponView })
-  @ErrorResponses(400, 401, 403, 409, 422)
+  @ErrorResponses(400, 401, 403, 409, 410, 422)
   compensate(
     @Param('id') id: string,
     @Body() body: unknown,

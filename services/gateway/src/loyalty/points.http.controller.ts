@@ -1,13 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   AdjustPointsCommand,
   AdjustPointsRequest,
@@ -24,6 +16,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiHeaderFrom, ApiPathParams, ApiQueryFrom } from '../docs/api-parameters';
 import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
@@ -35,7 +28,8 @@ export class PointsHttpController {
   @Get(':id/points')
   @Roles(...MEMBER_STAFF)
   @ApiOperation({ summary: "A member's points balance and newest ledger entries" })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
+  @ApiPathParams(GetPointsRequest, 'id')
+  @ApiQueryFrom(GetPointsRequest, ['limit'], { limit: 50 })
   @ApiResponse({ status: 200, type: PointsView })
   @ErrorResponses(400, 401, 403)
   get(
@@ -57,10 +51,11 @@ export class PointsHttpController {
       'balance that does not cover the reward is a 409 with the balance; a reward unknown to ' +
       'the catalogue is a 400, an inactive or sold-out one a 409 (REWARD.UNAVAILABLE).',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, example: '6f1c2d3e-redeem-0001' })
+  @ApiPathParams(RedeemPointsCommand, 'id')
+  @ApiHeaderFrom('Idempotency-Key', RedeemPointsCommand, 'idempotencyKey', '6f1c2d3e-redeem-0001')
   @ApiBody({ type: RedeemPointsRequest })
   @ApiResponse({ status: 201, type: RedemptionView })
-  @ErrorResponses(400, 401, 403, 409)
+  @ErrorResponses(400, 401, 403, 409, 410)
   redeem(
     @Param('id') id: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -81,10 +76,11 @@ export class PointsHttpController {
     summary: 'Correct a balance by hand, with a reason (store managers and admins)',
     description: 'A retry with the same Idempotency-Key adds nothing more.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, example: '6f1c2d3e-adjust-0001' })
+  @ApiPathParams(AdjustPointsCommand, 'id')
+  @ApiHeaderFrom('Idempotency-Key', AdjustPointsCommand, 'idempotencyKey', '6f1c2d3e-adjust-0001')
   @ApiBody({ type: AdjustPointsRequest })
   @ApiResponse({ status: 201, type: PointsEntryView })
-  @ErrorResponses(400, 401, 403)
+  @ErrorResponses(400, 401, 403, 410)
   adjust(
     @Param('id') id: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -12,6 +12,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiPathParams } from '../docs/api-parameters';
 import { commandFrom } from '../http/command-from';
 
 @ApiTags('loyalty')
@@ -42,6 +43,7 @@ export class RewardsHttpController {
     description:
       'An inactive reward is refused to new redemptions (409); a stock left out means no limit.',
   })
+  @ApiPathParams(RewardRequest, 'rewardId')
   @ApiBody({ type: RewardFields })
   @ApiResponse({ status: 200, type: RewardView })
   @ErrorResponses(400, 401, 403, 404)

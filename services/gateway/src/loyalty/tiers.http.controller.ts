@@ -5,6 +5,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiPathParams } from '../docs/api-parameters';
 
 @ApiTags('loyalty')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class TiersHttpController {
       'Measured on the rolling 12-month spend; a tier is raised as soon as it is reached and ' +
       'lowered only at the yearly review.',
   })
+  @ApiPathParams(GetTierRequest, 'id')
   @ApiResponse({ status: 200, type: TierView })
   @ErrorResponses(400, 401, 403)
   get(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<TierView> {

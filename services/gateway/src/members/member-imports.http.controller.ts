@@ -1,12 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   GetImportRequest,
@@ -20,6 +13,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { Role, StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiPathParams, ApiQueryFrom } from '../docs/api-parameters';
 import { BodyLimit } from '../http/route-body-limit';
 import { uploadImport } from './import-upload';
 
@@ -80,7 +74,6 @@ export class MemberImportsHttpController {
       Location: { description: 'The job, e.g. /api/v1/members/imports/6740a1f2c3b4d5e6f7a8b9c0' },
     },
   })
-  @ApiResponse({ status: 413, description: 'The body is too large: split the file' })
   @ErrorResponses(400, 401, 403)
   async start(
     @Body() body: unknown,
@@ -95,12 +88,28 @@ export class MemberImportsHttpController {
 
   @Get(':id')
   @Roles(...IMPORTERS)
-  @ApiOperation({ summary: "An import's status, counters, row errors and conflicts" })
-  @ApiParam({ name: 'id', example: '6740a1f2c3b4d5e6f7a8b9c0' })
+  @ApiOperation({
+    summary: "An import's status, counters, and a page of its row errors and conflicts",
+    description:
+      'Counters are exact; the first 1,000 row errors and conflicts are kept, and a status lists ' +
+      'a page of each (`errorsOffset`/`errorsLimit`, `conflictsOffset`/`conflictsLimit`, at most ' +
+      '200 a page), so that any job can be read, whatever its file held.',
+  })
+  @ApiPathParams(GetImportRequest, 'id')
+  @ApiQueryFrom(GetImportRequest, [
+    'errorsOffset',
+    'errorsLimit',
+    'conflictsOffset',
+    'conflictsLimit',
+  ])
   @ApiResponse({ status: 200, type: ImportJobView })
   @ErrorResponses(400, 401, 403, 404)
-  get(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<ImportJobView> {
-    const request = validatePayload(GetImportRequest, { id });
+  get(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<ImportJobView> {
+    const request = validatePayload(GetImportRequest, { ...query, id });
     return this.rpc.request(Subjects.members.imports.get, request, staff);
   }
 }

@@ -1,12 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   FindMembersRequest,
   GetMemberRequest,
@@ -37,6 +30,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiPathParams, ApiQueryFrom } from '../docs/api-parameters';
 import { collectExport } from './member-export';
 
 @ApiTags('members')
@@ -60,7 +54,7 @@ export class MembersHttpController {
   @Get()
   @Roles(...MEMBER_STAFF)
   @ApiOperation({ summary: 'Find members by mobile phone number' })
-  @ApiQuery({ name: 'phone', required: true, example: '13800138000' })
+  @ApiQueryFrom(FindMembersRequest, ['phone'], { phone: '13800138000' })
   @ApiResponse({ status: 200, type: MemberList })
   @ErrorResponses(400, 401, 403)
   find(@Query() query: unknown, @Staff() staff: StaffPrincipal): Promise<MemberList> {
@@ -71,6 +65,7 @@ export class MembersHttpController {
   @Get(':id')
   @Roles(...MEMBER_STAFF)
   @ApiOperation({ summary: 'One member' })
+  @ApiPathParams(GetMemberRequest, 'id')
   @ApiResponse({ status: 200, type: MemberView })
   @ErrorResponses(400, 401, 403, 404)
   get(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberView> {
@@ -81,7 +76,8 @@ export class MembersHttpController {
   @Get(':id/purchases')
   @Roles(...MEMBER_STAFF)
   @ApiOperation({ summary: "A member's purchases and refunds, newest first" })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
+  @ApiPathParams(ListPurchasesRequest, 'id')
+  @ApiQueryFrom(ListPurchasesRequest, ['limit'], { limit: 50 })
   @ApiResponse({ status: 200, type: PurchaseList })
   @ErrorResponses(400, 401, 403, 404)
   purchases(
@@ -96,6 +92,7 @@ export class MembersHttpController {
   @Get(':id/health-audit')
   @Roles('admin')
   @ApiOperation({ summary: "Who read or changed a member's health details (admin only)" })
+  @ApiPathParams(ListHealthAuditRequest, 'id')
   @ApiResponse({ status: 200, type: HealthAuditList })
   @ErrorResponses(400, 401, 403)
   healthAudit(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<HealthAuditList> {
@@ -109,6 +106,7 @@ export class MembersHttpController {
     summary:
       "Change a member's profile (only the fields given); every change is kept in the history",
   })
+  @ApiPathParams(UpdateMemberCommand, 'id')
   @ApiBody({ type: UpdateMemberRequest })
   @ApiResponse({ status: 200, type: MemberView })
   @ErrorResponses(400, 401, 403, 404, 409)
@@ -124,6 +122,7 @@ export class MembersHttpController {
   @Get(':id/history')
   @Roles(...MEMBER_STAFF)
   @ApiOperation({ summary: "Who changed a member's record, when, which fields, old and new" })
+  @ApiPathParams(ListMemberHistoryRequest, 'id')
   @ApiResponse({ status: 200, type: MemberHistory })
   @ErrorResponses(400, 401, 403, 404)
   history(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberHistory> {
@@ -142,6 +141,7 @@ export class MembersHttpController {
       '`error`, and `complete` is false: ask again for the whole copy. An unknown or erased ' +
       'member is a 404.',
   })
+  @ApiPathParams(MemberPrivacyRequest, 'id')
   @ApiResponse({ status: 200, type: MemberDataExport })
   @ErrorResponses(400, 401, 403, 404)
   exportData(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberDataExport> {
@@ -155,6 +155,7 @@ export class MembersHttpController {
     summary:
       "Erase the member's personal and health data; every service is told (member.erased) and keeps only anonymous aggregates",
   })
+  @ApiPathParams(MemberPrivacyRequest, 'id')
   @ApiResponse({ status: 200, type: MemberErasure })
   @ErrorResponses(400, 401, 403, 404)
   erase(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberErasure> {
@@ -169,6 +170,7 @@ export class MembersHttpController {
     summary:
       'Record that the member attended a member event (counts toward their grade, once per event)',
   })
+  @ApiPathParams(RecordAttendanceCommand, 'id')
   @ApiBody({ type: RecordAttendanceRequest })
   @ApiResponse({ status: 200, type: GradeView })
   @ErrorResponses(400, 401, 403, 404)
@@ -188,6 +190,7 @@ export class MembersHttpController {
     summary:
       'Merge a duplicate record into this member (same person); member.merged tells every service',
   })
+  @ApiPathParams(MergeMembersCommand, 'id')
   @ApiBody({ type: MergeMembersRequest })
   @ApiResponse({ status: 200, type: MergeResult })
   @ErrorResponses(400, 401, 403, 404)

@@ -16,6 +16,7 @@ import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { ApiPathParams, ApiQueryFrom } from '../docs/api-parameters';
 
 /** Who targets members: HQ analysts see counts only, never who is in a segment. */
 const SEGMENT_USERS = ['admin', 'store_manager', 'desk_agent'] as const;
@@ -78,6 +79,7 @@ export class SegmentsHttpController {
   @Get(':id')
   @Roles(...SEGMENT_USERS)
   @ApiOperation({ summary: 'A saved segment with its current count' })
+  @ApiPathParams(GetSegmentRequest, 'id')
   @ApiResponse({ status: 200, type: SegmentView })
   @ErrorResponses(400, 401, 403, 404)
   get(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<SegmentView> {
@@ -95,6 +97,8 @@ export class SegmentsHttpController {
     description:
       'A segment on health data lists its members only to pharmacist, desk_agent and admin (403 SEGMENT.HEALTH_CRITERIA_FORBIDDEN otherwise), whoever saved it.',
   })
+  @ApiPathParams(ListSegmentMembersRequest, 'id')
+  @ApiQueryFrom(ListSegmentMembersRequest, ['after', 'limit'])
   @ApiResponse({ status: 200, type: SegmentMembersPage })
   @ErrorResponses(400, 401, 403, 404)
   members(

@@ -4,7 +4,7 @@ import { inSpan } from '@crm/observability';
 import { toImportJobView } from './import-job.mapper';
 import { ImportJobRepository } from './import-job.repository';
 
-/** An import job's status and progress, for polling. */
+/** An import job's status and progress, for polling, with one page of its issues. */
 @Injectable()
 export class GetImport {
   constructor(private readonly jobs: ImportJobRepository) {}
@@ -13,7 +13,7 @@ export class GetImport {
     return inSpan('members.imports.get', async () => {
       const job = await this.jobs.findById(request.id);
       if (!job) throw new AppError(ErrorCode.NOT_FOUND, `No import job ${request.id}`);
-      return toImportJobView(job);
+      return toImportJobView(job, request);
     });
   }
 }

@@ -7,6 +7,7 @@ import {
   type FieldError,
   type ImportRowError,
 } from '@crm/contracts';
+import { boundedError } from './import-job.mapper';
 import type { ImportRecord } from './parse-import';
 
 export type RowValidation =
@@ -62,11 +63,14 @@ function toRowErrors(
   record: unknown,
   details: readonly FieldError[],
 ): ImportRowError[] {
-  return details.map(({ field, reasons }) => ({
-    row,
-    field,
-    reason: isMissingRequired(record, field) ? `${field} is required` : reasons.join('; '),
-  }));
+  // Kept cut to the bounds a status shows: a field name comes from the file, of any length.
+  return details.map(({ field, reasons }) =>
+    boundedError({
+      row,
+      field,
+      reason: isMissingRequired(record, field) ? `${field} is required` : reasons.join('; '),
+    }),
+  );
 }
 
 function isMissingRequired(record: unknown, field: string): boolean {
