@@ -47,3 +47,4 @@ export * from './members/member-data-export.dto';
 export * from './access';
 export * from './timeline/member-timeline.dto';
 export * from './notifications/send-notification.dto';
+export * from './complaints';

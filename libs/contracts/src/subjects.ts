@@ -72,7 +72,13 @@ export const Subjects = namesOnTheBus({
     timeline: 'care-plans.v1.timeline',
   },
   complaints: {
+    receive: 'complaints.v1.receive',
+    get: 'complaints.v1.get',
+    list: 'complaints.v1.list',
+    transition: 'complaints.v1.transition',
     timeline: 'complaints.v1.timeline',
+    /** What complaints holds about a member (`GET /members/{id}/export`). */
+    export: 'complaints.v1.export',
   },
 } as const);
 

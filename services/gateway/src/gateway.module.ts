@@ -19,6 +19,7 @@ import { BonusesHttpController } from './loyalty/bonuses.http.controller';
 import { RewardsHttpController } from './loyalty/rewards.http.controller';
 import { CouponDefinitionsHttpController } from './loyalty/coupon-definitions.http.controller';
 import { CouponsHttpController } from './loyalty/coupons.http.controller';
+import { ComplaintsHttpController } from './complaints/complaints.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -48,6 +49,7 @@ export class GatewayModule {
         RewardsHttpController,
         CouponDefinitionsHttpController,
         CouponsHttpController,
+        ComplaintsHttpController,
       ],
       providers: [
         JwtVerifier,
