@@ -50,6 +50,13 @@ export const ErrorCode = {
   CARE_PLAN_TRANSITION: 'CARE.PLAN_TRANSITION_NOT_ALLOWED',
   /** A care task that was cancelled (refund, plan stopped) or completed otherwise. */
   CARE_TASK_CLOSED: 'CARE.TASK_CLOSED',
+  COMPLAINT_NOT_FOUND: 'COMPLAINT.NOT_FOUND',
+  /** The action is not allowed from the case's current state; `details` names the allowed ones. */
+  COMPLAINT_TRANSITION_NOT_ALLOWED: 'COMPLAINT.TRANSITION_NOT_ALLOWED',
+  /** Another step of the same case won the race; `details` names what is allowed now. */
+  COMPLAINT_CHANGED: 'COMPLAINT.CHANGED',
+  /** The case was compensated already: a further one needs `compensation.additional: true`. */
+  COMPLAINT_ALREADY_COMPENSATED: 'COMPLAINT.ALREADY_COMPENSATED',
   /** The gateway knows the path, not with this method (405 with `Allow`). */
   METHOD_NOT_ALLOWED: 'REQUEST.METHOD_NOT_ALLOWED',
   /** The request line is too long (414). */
@@ -91,6 +98,10 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CARE_PLAN_ACTIVE]: 409,
   [ErrorCode.CARE_PLAN_TRANSITION]: 409,
   [ErrorCode.CARE_TASK_CLOSED]: 409,
+  [ErrorCode.COMPLAINT_NOT_FOUND]: 404,
+  [ErrorCode.COMPLAINT_TRANSITION_NOT_ALLOWED]: 409,
+  [ErrorCode.COMPLAINT_CHANGED]: 409,
+  [ErrorCode.COMPLAINT_ALREADY_COMPENSATED]: 409,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.URI_TOO_LONG]: 414,
   [ErrorCode.HEADERS_TOO_LARGE]: 431,

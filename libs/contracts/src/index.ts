@@ -48,3 +48,4 @@ export * from './access';
 export * from './timeline/member-timeline.dto';
 export * from './notifications/send-notification.dto';
 export * from './care-plans';
+export * from './complaints';

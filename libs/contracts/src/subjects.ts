@@ -87,7 +87,13 @@ export const Subjects = namesOnTheBus({
     },
   },
   complaints: {
+    receive: 'complaints.v1.receive',
+    get: 'complaints.v1.get',
+    list: 'complaints.v1.list',
+    transition: 'complaints.v1.transition',
     timeline: 'complaints.v1.timeline',
+    /** What complaints holds about a member (`GET /members/{id}/export`). */
+    export: 'complaints.v1.export',
   },
 } as const);
 

@@ -1,6 +1,22 @@
-import { IsString } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
 export class ComplaintsConfig extends ServiceConfig {
   @IsString() override MONGO_DB: string = 'crm_complaints';
+
+  /** A resolved or closed case may be reopened this many days after its resolution. */
+  @IsInt() @Min(0) @Max(3650) COMPLAINT_REOPEN_WINDOW_DAYS: number = 30;
+
+  /** Quality complaints on one SKU and batch within the window that raise `batch.alert`. */
+  @IsInt() @Min(1) @Max(1000) BATCH_ALERT_THRESHOLD: number = 3;
+  @IsInt() @Min(1) @Max(365) BATCH_ALERT_WINDOW_DAYS: number = 30;
+
+  /**
+   * How often every replica finishes what a crash left half-done: projections of inserted
+   * steps, batch checks, compensations decided but not yet confirmed by loyalty.
+   */
+  @IsInt() @Min(200) @Max(600_000) COMPLAINTS_RECOVERY_EVERY_MS: number = 5000;
+
+  /** How often every replica looks for SLA targets missed (each breach claimed once). */
+  @IsInt() @Min(200) @Max(3_600_000) SLA_SCAN_EVERY_MS: number = 60_000;
 }

@@ -1,9 +1,34 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
+import { CaseEffects } from './cases/case-effects';
+import { CaseVersionsRepository } from './cases/case-versions.repository';
+import { CasesRepository } from './cases/cases.repository';
+import { ComplaintsRecovery } from './cases/complaints-recovery';
 import { ComplaintsConfig } from './complaints.config';
+import { GrantCompensation } from './compensation/grant-compensation';
+import { LoyaltyClient } from './compensation/loyalty-client';
+import { ComplaintsOutbox } from './events/complaints-outbox';
+import { ReceiveComplaint } from './intake/receive-complaint.handler';
+import { CaseReader } from './lookup/case-reader';
+import { GetComplaint } from './lookup/get-complaint.handler';
+import { ListComplaints } from './lookup/list-complaints.handler';
+import { ExportComplaints } from './privacy/export-complaints.handler';
+import { PrivacyNatsController } from './privacy/privacy.nats.controller';
+import { BatchAlertsRepository } from './quality/batch-alerts.repository';
+import { SlaBreachScan } from './sla/sla-breach-scan';
+import { SlaBreachesRepository } from './sla/sla-breaches.repository';
+import { SlaSettingsRepository } from './sla/sla-settings.repository';
+import { MemberTimeline } from './timeline/member-timeline.handler';
+import { TimelineNatsController } from './timeline/timeline.nats.controller';
+import { ComplaintsNatsController } from './workflow/complaints.nats.controller';
+import { TransitionComplaint } from './workflow/transition-complaint.handler';
 
-/** Stands on the shared foundation; its features arrive with their own issues. */
+/**
+ * Complaints: intake, a versioned workflow (one winner per step), SLA clocks in business hours,
+ * compensation through loyalty once per case, batch alerts and adverse-reaction escalation.
+ * Any number of replicas: every write that must happen once is an insert with a deterministic id.
+ */
 @Module({})
 export class ComplaintsModule {
   static forRoot(config: ComplaintsConfig): DynamicModule {
@@ -13,6 +38,27 @@ export class ComplaintsModule {
         DomainServiceModule.forRoot('complaints', config, ComplaintsConfig, [
           Topics.complaintsEvents,
         ]),
+      ],
+      controllers: [ComplaintsNatsController, TimelineNatsController, PrivacyNatsController],
+      providers: [
+        CaseVersionsRepository,
+        CasesRepository,
+        BatchAlertsRepository,
+        SlaBreachesRepository,
+        SlaSettingsRepository,
+        ComplaintsOutbox,
+        CaseEffects,
+        CaseReader,
+        LoyaltyClient,
+        GrantCompensation,
+        ReceiveComplaint,
+        TransitionComplaint,
+        GetComplaint,
+        ListComplaints,
+        MemberTimeline,
+        ExportComplaints,
+        ComplaintsRecovery,
+        SlaBreachScan,
       ],
     };
   }

@@ -22,6 +22,7 @@ import { CouponsHttpController } from './loyalty/coupons.http.controller';
 import { CarePlanTemplatesHttpController } from './care-plans/care-plan-templates.http.controller';
 import { CarePlansHttpController } from './care-plans/care-plans.http.controller';
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
+import { ComplaintsHttpController } from './complaints/complaints.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -54,6 +55,7 @@ export class GatewayModule {
         CarePlanTemplatesHttpController,
         CarePlansHttpController,
         CareTasksHttpController,
+        ComplaintsHttpController,
       ],
       providers: [
         JwtVerifier,

@@ -1,0 +1,5 @@
+export * from './complaint.enums';
+export * from './receive-complaint.dto';
+export * from './complaint-transition.dto';
+export * from './complaint.view';
+export * from './complaint-events';

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { ComplaintsConfig } from '../complaints.config';
+import { batchAlertEvent } from '../events/complaint-events';
+import { ComplaintsOutbox } from '../events/complaints-outbox';
+import { batchAlertDue } from '../quality/batch-alert-window';
+import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
+import { caseSla, missedTargets } from '../sla/case-sla';
+import { SlaSettingsRepository } from '../sla/sla-settings.repository';
+import { type CaseState, foldVersions } from './case-state';
+import type { CaseVersion } from './case-version';
+import { CasesRepository } from './cases.repository';
+import { CaseVersionsRepository } from './case-versions.repository';
+
+const DAY = 86_400_000;
+/** Projecting again when another replica's older write landed last: bounded, the loop retries. */
+const MAX_PROJECTIONS = 3;
+
+/**
+ * What follows a step once it is inserted: the case's projection, and for a quality intake the
+ * batch check. Run by the replica that inserted the step, and again by any replica's recovery
+ * pass if a crash came between (every part is idempotent), then the step's flag is cleared.
+ */
+@Injectable()
+export class CaseEffects {
+  constructor(
+    private readonly versions: CaseVersionsRepository,
+    private readonly cases: CasesRepository,
+    private readonly alerts: BatchAlertsRepository,
+    private readonly slaSettings: SlaSettingsRepository,
+    private readonly outbox: ComplaintsOutbox,
+    private readonly config: ComplaintsConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(CaseEffects.name);
+  }
+
+  /** Applies what the case's pending steps left to do; returns the case as projected. */
+  async apply(caseId: string, now = new Date()): Promise<CaseState> {
+    let steps = await this.versions.ofCase(caseId);
+    let state = await this.project(steps, now);
+    for (let round = 1; round < MAX_PROJECTIONS; round++) {
+      // FerretDB: a concurrent projection of an older version may have landed after ours.
+      if ((await this.cases.version(caseId)) === state.version) break;
+      steps = await this.versions.ofCase(caseId);
+      state = await this.project(steps, now);
+    }
+    const pending = steps.filter((step) => step.effectsPending);
+    const intake = pending.find((step) => step.version === 1);
+    if (intake) await this.checkBatch(state, now);
+    await this.versions.effectsDone(pending.map((step) => step._id));
+    this.outbox.nudge();
+    return state;
+  }
+
+  private async project(steps: CaseVersion[], now: Date): Promise<CaseState> {
+    const state = foldVersions(steps);
+    const settings = await this.slaSettings.current();
+    const sla = caseSla(state, settings);
+    const { id, ...fields } = state;
+    await this.cases.project({
+      ...fields,
+      _id: id,
+      sla: { firstResponseDueAt: sla.firstResponseDueAt, resolutionDueAt: sla.resolutionDueAt },
+      breached: missedTargets(state, sla, now),
+      projectedAt: now,
+    });
+    return state;
+  }
+
+  /**
+   * N quality complaints on one SKU and batch within the window raise `batch.alert`, once per
+   * batch and window (the insert of its key). Counted after this case's own projection, so of
+   * concurrent intakes on several replicas the last to count sees them all.
+   */
+  private async checkBatch(state: CaseState, now: Date): Promise<void> {
+    if (state.category !== 'quality' || !state.sku || !state.batch) return;
+    const windowDays = this.config.BATCH_ALERT_WINDOW_DAYS;
+    const since = new Date(state.receivedAt.getTime() - windowDays * DAY);
+    const onBatch = await this.cases.qualityOnBatchSince(state.sku, state.batch, since);
+    // The window ends at the newest complaint counted: concurrent intakes agree on it.
+    const dates = onBatch.map((c) => c.receivedAt);
+    const newest = new Date(Math.max(...dates.map((d) => d.getTime())));
+    const due = batchAlertDue(state.sku, state.batch, dates, newest, {
+      threshold: this.config.BATCH_ALERT_THRESHOLD,
+      windowDays,
+    });
+    if (!due) return;
+    const payload = {
+      sku: state.sku,
+      batch: state.batch,
+      complaints: onBatch.length,
+      complaintIds: onBatch.map((c) => c._id),
+      windowDays,
+      windowStart: due.windowStart.toISOString(),
+    };
+    const raised = await this.alerts.raise({
+      _id: due.key,
+      sku: state.sku,
+      batch: state.batch,
+      complaintIds: payload.complaintIds,
+      windowStart: due.windowStart,
+      raisedAt: now,
+      outbox: [batchAlertEvent(due.key, payload, now)],
+      outboxPending: true,
+    });
+    if (raised)
+      this.logger.warn(
+        { sku: state.sku, batch: state.batch, complaints: onBatch.length },
+        'batch alert raised: quality hold for QA',
+      );
+  }
+}

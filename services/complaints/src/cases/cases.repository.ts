@@ -1,0 +1,151 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import { insertOnce } from '@crm/messaging';
+import { dbSpan } from '@crm/observability';
+import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import type { CaseState } from './case-state';
+
+const COLLECTION = 'complaints';
+
+/** The projection of a case for lists and filters: its state, due times and targets missed. */
+export interface CaseDocument extends Omit<CaseState, 'id'> {
+  _id: string;
+  sla: { firstResponseDueAt: Date | null; resolutionDueAt: Date | null };
+  /** Targets missed so far (added to, never taken from: a breach stays on the record). */
+  breached: string[];
+  projectedAt: Date;
+}
+
+export interface CaseFilters {
+  status?: string;
+  storeId?: string;
+  category?: string;
+  batch?: string;
+  breached?: boolean;
+  assignee?: string;
+}
+
+/**
+ * The `complaints` collection: rebuilt from `complaint_versions` at any time, so it may be
+ * written by whichever replica applies a step. FerretDB applies a conditional update as read,
+ * change, write, so two replicas projecting two versions may leave the older one last: the
+ * writer checks afterwards and projects again (`CaseEffects`).
+ */
+@Injectable()
+export class CasesRepository implements OnModuleInit {
+  readonly collection: mongo.Collection<CaseDocument>;
+
+  constructor(@InjectMongo() connection: Connection) {
+    this.collection = connection.db!.collection<CaseDocument>(COLLECTION);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.collection as never, [
+      { key: { receivedAt: -1 }, name: 'newest' },
+      { key: { storeId: 1, receivedAt: -1 }, name: 'store_newest' },
+      { key: { sku: 1, batch: 1, receivedAt: -1 }, name: 'sku_batch' },
+      { key: { status: 1 }, name: 'status' },
+    ]);
+  }
+
+  /** Writes the case as of `version`, unless a later version is there already. */
+  async project(doc: CaseDocument): Promise<void> {
+    const { breached, ...rest } = doc;
+    const updated = await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateOne(
+        { _id: doc._id, version: { $lte: doc.version } },
+        {
+          $set: rest,
+          ...(breached.length ? { $addToSet: { breached: { $each: breached } } } : {}),
+        },
+      ),
+    );
+    if (updated.matchedCount === 0)
+      await insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc)));
+  }
+
+  version(id: string): Promise<number | null> {
+    return dbSpan(COLLECTION, 'find', async () => {
+      const doc = await this.collection.findOne({ _id: id }, { projection: { version: 1 } });
+      return doc?.version ?? null;
+    });
+  }
+
+  async markBreached(id: string, target: string): Promise<void> {
+    await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateOne({ _id: id }, { $addToSet: { breached: target } }),
+    );
+  }
+
+  /** A page, newest first, after the cursor's (receivedAt, id). */
+  list(
+    filters: CaseFilters,
+    after: { at: Date; id: string } | null,
+    limit: number,
+  ): Promise<CaseDocument[]> {
+    const filter: mongo.Filter<CaseDocument> = {
+      ...(filters.status ? { status: filters.status as CaseDocument['status'] } : {}),
+      ...(filters.storeId ? { storeId: filters.storeId } : {}),
+      ...(filters.category ? { category: filters.category as CaseDocument['category'] } : {}),
+      ...(filters.batch ? { batch: filters.batch } : {}),
+      ...(filters.assignee ? { assignee: filters.assignee } : {}),
+      ...(filters.breached === true ? { 'breached.0': { $exists: true } } : {}),
+      ...(filters.breached === false ? { breached: { $size: 0 } } : {}),
+      ...(after
+        ? {
+            $or: [
+              { receivedAt: { $lt: after.at } },
+              { receivedAt: after.at, _id: { $lt: after.id } },
+            ],
+          }
+        : {}),
+    };
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(limit).toArray(),
+    );
+  }
+
+  /** Cases on one SKU and batch, newest first. */
+  onBatch(sku: string, batch: string, limit: number): Promise<{ _id: string }[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection
+        .find({ sku, batch }, { projection: { _id: 1 } })
+        .sort({ receivedAt: -1 })
+        .limit(limit)
+        .toArray(),
+    );
+  }
+
+  /** Quality complaints on one SKU and batch received since `since`, oldest first. */
+  qualityOnBatchSince(
+    sku: string,
+    batch: string,
+    since: Date,
+  ): Promise<{ _id: string; receivedAt: Date }[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection
+        .find(
+          { sku, batch, category: 'quality', receivedAt: { $gte: since } },
+          { projection: { _id: 1, receivedAt: 1 } },
+        )
+        .sort({ receivedAt: 1 })
+        .toArray(),
+    );
+  }
+
+  /** Open cases with a due time before `now` (the breach scan). */
+  openDueBefore(now: Date, limit = 500): Promise<CaseDocument[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection
+        .find({
+          status: { $in: ['accepted', 'investigating'] },
+          $or: [
+            { 'sla.resolutionDueAt': { $lt: now } },
+            { firstRespondedAt: null, 'sla.firstResponseDueAt': { $lt: now } },
+          ],
+        })
+        .limit(limit)
+        .toArray(),
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { PeriodicJob } from '@crm/service-kit';
+import { CasesRepository, type CaseDocument } from '../cases/cases.repository';
+import { ComplaintsConfig } from '../complaints.config';
+import { slaBreachedEvent } from '../events/complaint-events';
+import { ComplaintsOutbox } from '../events/complaints-outbox';
+import type { SlaTargetName } from './case-sla';
+import { escalationLevel, ESCALATION_LADDER } from './escalation';
+import { SlaBreachesRepository } from './sla-breaches.repository';
+import { calendarOf, type SlaSettings, targetOf } from './sla-policy';
+import { SlaSettingsRepository } from './sla-settings.repository';
+
+/**
+ * Finds open cases past a due time and escalates each missed target a level at a time: the
+ * store manager at the due time, the region after one more target's length of business time,
+ * HQ after two. Every replica scans; each escalation is claimed by inserting
+ * `breach:<case>:<target>:<level>` (with its `sla.breached` event), so it happens once.
+ */
+@Injectable()
+export class SlaBreachScan extends PeriodicJob {
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly breaches: SlaBreachesRepository,
+    private readonly slaSettings: SlaSettingsRepository,
+    private readonly outbox: ComplaintsOutbox,
+    config: ComplaintsConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    super(config.SLA_SCAN_EVERY_MS);
+    logger.setContext(SlaBreachScan.name);
+  }
+
+  protected async runSafely(): Promise<void> {
+    try {
+      await this.runOnce();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'SLA scan failed; the next one retries');
+    }
+  }
+
+  /** One scan; returns the escalations this replica claimed. */
+  async runOnce(now = new Date()): Promise<number> {
+    const settings = await this.slaSettings.current();
+    let claimed = 0;
+    for (const doc of await this.cases.openDueBefore(now)) {
+      if (!doc.firstRespondedAt && doc.sla.firstResponseDueAt && doc.sla.firstResponseDueAt < now)
+        claimed += await this.escalate(
+          doc,
+          'firstResponse',
+          doc.sla.firstResponseDueAt,
+          settings,
+          now,
+        );
+      if (doc.sla.resolutionDueAt && doc.sla.resolutionDueAt < now)
+        claimed += await this.escalate(doc, 'resolution', doc.sla.resolutionDueAt, settings, now);
+    }
+    if (claimed > 0) this.outbox.nudge();
+    return claimed;
+  }
+
+  private async escalate(
+    doc: CaseDocument,
+    target: SlaTargetName,
+    dueAt: Date,
+    settings: SlaSettings,
+    now: Date,
+  ): Promise<number> {
+    const targets = targetOf(settings, doc.severity, doc.channel);
+    const minutes =
+      target === 'firstResponse' ? targets.firstResponseMinutes : targets.resolutionMinutes;
+    const level = escalationLevel(
+      dueAt,
+      minutes,
+      calendarOf(settings, doc.channel, doc.storeId),
+      doc.pauses,
+      now,
+    );
+    let claimed = 0;
+    for (let l = 1; l <= level; l++) {
+      const id = `breach:${doc._id}:${target}:${l}`;
+      const escalatedTo = ESCALATION_LADDER[l - 1]!;
+      const payload = {
+        complaintId: doc._id,
+        storeId: doc.storeId,
+        target,
+        dueAt: dueAt.toISOString(),
+        escalatedTo,
+        level: l,
+      };
+      if (
+        await this.breaches.claim({
+          _id: id,
+          caseId: doc._id,
+          target,
+          level: l,
+          escalatedTo,
+          dueAt,
+          at: now,
+          outbox: [slaBreachedEvent(id, payload, now)],
+          outboxPending: true,
+        })
+      ) {
+        claimed++;
+        this.logger.warn({ caseId: doc._id, target, escalatedTo }, 'SLA target missed: escalated');
+      }
+    }
+    await this.cases.markBreached(doc._id, target);
+    return claimed;
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { failpoint } from '@crm/config';
+import { type ComplaintTransitionCommand, type ComplaintView, ErrorCode } from '@crm/contracts';
+import type { RpcActor } from '@crm/messaging';
+import { inSpan } from '@crm/observability';
+import { assertHasRole, assertMayHandleCase, recordedRole } from '../access/case-access';
+import { CaseEffects } from '../cases/case-effects';
+import { foldVersions } from '../cases/case-state';
+import { type CaseVersion, versionId } from '../cases/case-version';
+import { CaseVersionsRepository } from '../cases/case-versions.repository';
+import { allowedActions, decideStep, notAllowed } from '../cases/complaint-workflow';
+import { ComplaintsConfig } from '../complaints.config';
+import { GrantCompensation } from '../compensation/grant-compensation';
+import { stepEvents } from '../events/complaint-events';
+import { CaseReader, workflowSettings } from '../lookup/case-reader';
+
+/** Who may give compensation (docs/access-rules.md: "compensate a complaint with a coupon"). */
+const COMPENSATORS = ['store_manager', 'desk_agent', 'admin'] as const;
+/** An adverse-reaction case is a clinical matter: investigated and resolved by these. */
+const ADR_HANDLERS = ['pharmacist', 'desk_agent', 'admin'] as const;
+
+/**
+ * One step of a case's workflow. Decided on the case as its versions stand (version n), and
+ * made by inserting version n+1: of two concurrent steps exactly one inserts; the other reads
+ * the winner and answers 409 COMPLAINT.CHANGED with what is allowed now. A resolution with
+ * compensation records the decision in that same insert, then asks loyalty (GrantCompensation).
+ */
+@Injectable()
+export class TransitionComplaint {
+  constructor(
+    private readonly versions: CaseVersionsRepository,
+    private readonly reader: CaseReader,
+    private readonly effects: CaseEffects,
+    private readonly grant: GrantCompensation,
+    private readonly config: ComplaintsConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(TransitionComplaint.name);
+  }
+
+  execute(
+    command: ComplaintTransitionCommand,
+    actor: RpcActor | undefined,
+  ): Promise<ComplaintView> {
+    return inSpan('complaints.transition', async () => {
+      const { steps, state } = await this.reader.load(command.id);
+      assertMayHandleCase(actor, state.storeId, `${command.action} this complaint`);
+      if (command.compensation) assertHasRole(actor, COMPENSATORS, 'give compensation');
+      if (
+        state.category === 'adverse_reaction' &&
+        ['investigate', 'resolve'].includes(command.action)
+      )
+        assertHasRole(actor, ADR_HANDLERS, `${command.action} an adverse-reaction case`);
+      const now = new Date();
+      const settings = workflowSettings(this.config);
+      const decision = decideStep(state, command, actor?.sub ?? 'complaints', now, settings);
+      const intake = steps[0]!.intake!;
+      const step: Omit<CaseVersion, 'outbox' | 'outboxPending'> = {
+        _id: versionId(state.id, state.version + 1),
+        caseId: state.id,
+        version: state.version + 1,
+        action: command.action,
+        actor: {
+          staffId: actor?.sub ?? 'complaints',
+          role: recordedRole(actor),
+          storeId: actor?.storeId ?? null,
+        },
+        at: now,
+        note: command.note ?? null,
+        before: state.status,
+        after: decision.after,
+        memberId: state.memberId,
+        change: decision.change,
+        effectsPending: true,
+        ...(decision.change.compensation ? { compensationPending: true as const } : {}),
+      };
+      const events = stepEvents(step, intake);
+      const inserted = await this.versions.insert({
+        ...step,
+        ...(events.length ? { outbox: events, outboxPending: true as const } : {}),
+      });
+      if (!inserted) {
+        const winner = foldVersions(await this.versions.ofCase(state.id));
+        throw notAllowed(
+          winner,
+          command.action,
+          allowedActions(winner, new Date(), settings),
+          ErrorCode.COMPLAINT_CHANGED,
+        );
+      }
+      if (decision.change.compensation) {
+        failpoint('complaints.compensation.decided'); // decided and recorded, loyalty not asked
+        await this.grant.execute(step as CaseVersion);
+      }
+      await this.effects
+        .apply(state.id)
+        .catch((error: unknown) =>
+          this.logger.warn(
+            { err: error, caseId: state.id },
+            'step effects left to the recovery pass',
+          ),
+        );
+      return this.reader.view(state.id);
+    });
+  }
+}
