@@ -19,7 +19,7 @@ const runId = randomUUID().slice(0, 8);
 const definitions: Record<string, string> = {};
 
 beforeAll(async () => {
-  system = await startSystem(['members', 'loyalty', 'gateway']);
+  system = await startSystem(['members', 'loyalty', 'care-plans', 'complaints', 'gateway']);
   nats = await connect({ servers: process.env.NATS_URL! });
   for (const body of [
     {
@@ -169,7 +169,12 @@ it('erases what loyalty holds about the person, keeps the balance, and a redeliv
     memberId: member.id,
     member: { id: member.id, phone: member.phone },
     complete: true,
-    services: { members: { status: 'ok' }, loyalty: { status: 'ok' } },
+    services: {
+      members: { status: 'ok' },
+      loyalty: { status: 'ok' },
+      'care-plans': { status: 'ok' },
+      complaints: { status: 'ok' },
+    },
   });
   const part = exported.body.services.loyalty.data as LoyaltyExport;
   const balance = part.account!.balance;

@@ -27,6 +27,16 @@ export class LoyaltyExportPart extends ExportPart {
   data?: LoyaltyExport;
 }
 
+/** A service's part as it answered it (its own export shape). */
+export class DataExportPart extends ExportPart {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'With status `ok`',
+  })
+  data?: Record<string, unknown>;
+}
+
 /** One entry per service that holds data about members; more come as services do. */
 export class MemberExportServices {
   @ApiProperty({
@@ -35,6 +45,13 @@ export class MemberExportServices {
   })
   members!: ExportPart;
   @ApiProperty({ type: LoyaltyExportPart }) loyalty!: LoyaltyExportPart;
+  @ApiProperty({
+    type: DataExportPart,
+    description: 'Plans, tasks, plan messages, refill reminders',
+  })
+  'care-plans'!: DataExportPart;
+  @ApiProperty({ type: DataExportPart, description: 'Complaint cases and their steps' })
+  complaints!: DataExportPart;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
-import { Roles, Staff } from '../auth/roles.decorator';
+import { Roles, Staff, StoreScope } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
 import { ApiPathParams } from '../docs/api-parameters';
 import { commandFrom } from '../http/command-from';
@@ -23,6 +23,7 @@ export class BonusesHttpController {
   // Desk agents record surveys and suggestions and help members online; store clerks and
   // pharmacists serve at the counter and do not give points outside a sale.
   @Post(':id/points/bonuses')
+  @StoreScope('home-store')
   @HttpCode(200)
   @Roles('desk_agent', 'store_manager', 'admin')
   @ApiOperation({

@@ -14,7 +14,7 @@ import {
 } from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
 import { MEMBER_STAFF, type StaffPrincipal } from '../auth/roles';
-import { Roles, Staff } from '../auth/roles.decorator';
+import { Roles, Staff, StoreScope } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
 import { ApiHeaderFrom, ApiPathParams } from '../docs/api-parameters';
 import { commandFrom } from '../http/command-from';
@@ -70,6 +70,7 @@ export class CouponsHttpController {
   }
 
   @Post(':id/coupons/compensations')
+  @StoreScope('home-store')
   @HttpCode(201)
   @Roles('desk_agent', 'store_manager', 'admin')
   @ApiOperation({

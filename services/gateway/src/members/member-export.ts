@@ -12,11 +12,12 @@ import type { NatsRpcClient, RpcActor } from '@crm/messaging';
 /**
  * The services that answer for their own part of a member's export, besides the members
  * service (whose record says whether the member exists). A service joins the export with one
- * line here: its subject takes `{ id }` and answers with its part (care-plans, complaints and
- * notifications next).
+ * line here: its subject takes `{ id }` and answers with its part (notifications next).
  */
 export const EXPORT_SOURCES: readonly { service: string; subject: string }[] = [
   { service: 'loyalty', subject: Subjects.loyalty.export },
+  { service: 'care-plans', subject: Subjects.carePlans.export },
+  { service: 'complaints', subject: Subjects.complaints.export },
 ];
 
 export type AnsweredPart = ExportPart & { data?: unknown };
