@@ -22,6 +22,8 @@ export class PurchasedItem {
   @IsInt() @Min(1) quantity!: number;
   @IsInt() @Min(0) unitPriceCents!: number;
   @IsOptional() @IsInt() daysSupply?: number | null;
+  /** The product's ATC code, when the POS sent one (the therapy a refill continues). */
+  @IsOptional() @IsString() atc?: string | null;
 }
 
 /** Payload of `purchase.recorded` on members.events.v1: a member's sale or refund. */

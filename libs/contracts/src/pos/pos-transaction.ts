@@ -20,6 +20,9 @@ import {
 import { MAINLAND_MOBILE } from '../members/member.enums';
 import { COUPON_CODE, normalizeCouponCode } from '../loyalty/coupon-code';
 
+/** An ATC code at any of its five levels: A, A10, A10B, A10BA, A10BA02. */
+const ATC_CODE = /^[A-Za-z](\d{2}([A-Za-z]([A-Za-z](\d{2})?)?)?)?$/;
+
 /** CONTRACTS.md §3: one line of a POS sale or refund. */
 export class PosItem {
   @IsString() @IsNotEmpty() @MaxLength(64) sku!: string;
@@ -29,6 +32,13 @@ export class PosItem {
   @IsInt() @Min(1) quantity!: number;
   @IsInt() @Min(0) unitPriceCents!: number;
   @IsOptional() @IsInt() @Min(1) daysSupply?: number | null;
+  /**
+   * Optional v1 extension: the product's ATC code (any level, e.g. `M05BA04`), which tells
+   * care-plans which therapy a refill continues (else the category does).
+   */
+  @IsOptional()
+  @Matches(ATC_CODE, { message: 'atc must be an ATC code such as M05BA04' })
+  atc?: string | null;
 }
 
 export class PosBuyer {

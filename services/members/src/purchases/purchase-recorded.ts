@@ -16,13 +16,14 @@ export function purchaseRecordedEvent(doc: PurchaseDocument, memberId: string) {
     storeId: doc.storeId,
     occurredAt: doc.occurredAt.toISOString(),
     totalCents: doc.totalCents,
-    items: doc.items.map(({ sku, category, rx, quantity, unitPriceCents, daysSupply }) => ({
+    items: doc.items.map(({ sku, category, rx, quantity, unitPriceCents, daysSupply, atc }) => ({
       sku,
       category,
       rx,
       quantity,
       unitPriceCents,
       daysSupply,
+      ...(atc ? { atc } : {}),
     })),
     ...(doc.couponCodes?.length ? { couponCodes: doc.couponCodes } : {}),
   };
