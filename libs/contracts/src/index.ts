@@ -47,3 +47,8 @@ export * from './members/member-data-export.dto';
 export * from './access';
 export * from './timeline/member-timeline.dto';
 export * from './notifications/send-notification.dto';
+export * from './notifications/member-contact.dto';
+export * from './notifications/notification.view';
+export * from './notifications/provider-webhook.dto';
+export * from './notifications/message-events';
+export * from './notifications/webhook-signature';
