@@ -19,6 +19,9 @@ import { BonusesHttpController } from './loyalty/bonuses.http.controller';
 import { RewardsHttpController } from './loyalty/rewards.http.controller';
 import { CouponDefinitionsHttpController } from './loyalty/coupon-definitions.http.controller';
 import { CouponsHttpController } from './loyalty/coupons.http.controller';
+import { NotificationsHttpController } from './notifications/notifications.http.controller';
+import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
+import { WebhookRawBody } from './notifications/raw-body';
 
 @Module({})
 export class GatewayModule {
@@ -48,9 +51,12 @@ export class GatewayModule {
         RewardsHttpController,
         CouponDefinitionsHttpController,
         CouponsHttpController,
+        NotificationsHttpController,
+        ProviderWebhooksHttpController,
       ],
       providers: [
         JwtVerifier,
+        WebhookRawBody,
         // Global guards run in this order: limits first, so 401s are limited too.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -17,9 +17,9 @@ export class NotificationsConfig extends ServiceConfig {
   PROVIDER_PRIMARY_URL: string = 'http://127.0.0.1:4010/providers/stub/messages';
   @IsString() PROVIDER_PRIMARY_API_KEY: string = 'dev-stub-key';
   @Matches(PROVIDER_NAME, { message: 'PROVIDER_SECONDARY must be a provider name (a-z 0-9)' })
-  PROVIDER_SECONDARY: string = 'stub2';
+  PROVIDER_SECONDARY: string = 'stubalt';
   @Matches(/^https?:\/\/\S+$/, { message: 'PROVIDER_SECONDARY_URL must be an http(s) URL' })
-  PROVIDER_SECONDARY_URL: string = 'http://127.0.0.1:4010/providers/stub2/messages';
+  PROVIDER_SECONDARY_URL: string = 'http://127.0.0.1:4010/providers/stubalt/messages';
   @IsString() PROVIDER_SECONDARY_API_KEY: string = 'dev-stub-key';
   /** How long a provider may take to answer a send (must stay well under the attempt lease). */
   @IsInt() @Min(100) @Max(60_000) PROVIDER_TIMEOUT_MS: number = 5000;

@@ -61,6 +61,15 @@ export class DeliverMessage {
     for (;;) {
       if (n > this.policy.maxAttempts)
         return this.deadLetter(doc, n - 1, pinned ? `outcome unknown at ${pinned}` : 'retries exhausted');
+      if (!pinned && n > 1) {
+        // The last attempt ended without an outcome (its process died) or with an unknown one:
+        // its provider may have the message, so only that provider may be asked again.
+        const previous = await this.store.findAttempt(doc._id, n - 1);
+        if (previous?.outcome === 'accepted')
+          return this.recordSent(doc, previous.provider, undefined);
+        if (previous && (!previous.outcome || previous.outcome === 'unknown'))
+          pinned = previous.provider;
+      }
       const provider = providerForAttempt(this.policy, n, pinned);
       const claimed = await this.store.claimAttempt({
         _id: `attempt:${doc._id}:${n}`,
@@ -73,6 +82,7 @@ export class DeliverMessage {
         await this.store.update(doc._id, {
           status: 'queued',
           attempts: n,
+          pinnedProvider: pinned,
           dueAt: new Date(now.getTime() + this.config.DELIVERY_ATTEMPT_LEASE_MS),
         });
         return this.send(doc, n, provider);
