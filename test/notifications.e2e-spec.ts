@@ -57,7 +57,10 @@ afterAll(async () => {
 });
 
 const send = (command: SendNotificationCommand) =>
-  new NatsRpcClient(nats, 10_000).request<SendNotificationResult>(Subjects.notifications.send, command);
+  new NatsRpcClient(nats, 10_000).request<SendNotificationResult>(
+    Subjects.notifications.send,
+    command,
+  );
 
 async function notificationsOf(memberId: string): Promise<NotificationView[]> {
   const answer = await system.api('GET', `/api/v1/members/${memberId}/notifications`);
@@ -97,10 +100,16 @@ function postWebhook(
 ) {
   const timestamp = headers.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = headers.signature ?? signWebhook(secret, timestamp, Buffer.from(body));
-  return system.api('POST', `/api/v1/webhooks/notifications/${provider}`, body, { token: null }, {
-    'x-signature-timestamp': String(timestamp),
-    'x-signature': signature,
-  });
+  return system.api(
+    'POST',
+    `/api/v1/webhooks/notifications/${provider}`,
+    body,
+    { token: null },
+    {
+      'x-signature-timestamp': String(timestamp),
+      'x-signature': signature,
+    },
+  );
 }
 
 it('sends the welcome note once per member, and shows its delivery receipt', async () => {
@@ -122,7 +131,10 @@ it('sends the welcome note once per member, and shows its delivery receipt', asy
   expect(again).toEqual({ messageId: note.messageId, status: 'delivered' });
   expect(await stub.received({ idempotencyKey: note.messageId })).toHaveLength(1);
   // The address never reaches the notifications store.
-  const stored = await system.mongo.db(system.dbOf('notifications')).collection('messages').findOne({ _id: note.messageId as never });
+  const stored = await system.mongo
+    .db(system.dbOf('notifications'))
+    .collection('messages')
+    .findOne({ _id: note.messageId as never });
   expect(JSON.stringify(stored)).not.toContain(phone);
 });
 
@@ -130,10 +142,20 @@ it('refuses forged, tampered, stale and malformed webhooks, and applies a replay
   const { id } = await member();
   const note = await welcomed(id);
   const event = (eventId: string, status = 'delivered') =>
-    JSON.stringify({ eventId, messageId: note.messageId, status, occurredAt: new Date().toISOString(), reply: null });
+    JSON.stringify({
+      eventId,
+      messageId: note.messageId,
+      status,
+      occurredAt: new Date().toISOString(),
+      reply: null,
+    });
 
   const forged = await postWebhook('stub', event('evt-forged'), {
-    signature: signWebhook('not-the-secret-0123456789', Math.floor(Date.now() / 1000), Buffer.from(event('evt-forged'))),
+    signature: signWebhook(
+      'not-the-secret-0123456789',
+      Math.floor(Date.now() / 1000),
+      Buffer.from(event('evt-forged')),
+    ),
   });
   const body = event('evt-tampered');
   const now = Math.floor(Date.now() / 1000);
@@ -143,14 +165,23 @@ it('refuses forged, tampered, stale and malformed webhooks, and applies a replay
   });
   const staleAt = now - 301;
   const stale = await postWebhook('stub', event('evt-stale'), { timestamp: staleAt });
-  const unsigned = await system.api('POST', '/api/v1/webhooks/notifications/stub', event('evt-x'), { token: null });
+  const unsigned = await system.api('POST', '/api/v1/webhooks/notifications/stub', event('evt-x'), {
+    token: null,
+  });
   const unknownProvider = await postWebhook('nosuch', event('evt-y'));
-  expect([forged.status, tampered.status, stale.status, unsigned.status, unknownProvider.status]).toEqual([
-    401, 401, 401, 401, 401,
-  ]);
+  expect([
+    forged.status,
+    tampered.status,
+    stale.status,
+    unsigned.status,
+    unknownProvider.status,
+  ]).toEqual([401, 401, 401, 401, 401]);
   expect(stale.body.error.code).toBe('AUTH.UNAUTHENTICATED');
 
-  const malformed = await postWebhook('stub', JSON.stringify({ eventId: 'evt-m', status: 'delivered' }));
+  const malformed = await postWebhook(
+    'stub',
+    JSON.stringify({ eventId: 'evt-m', status: 'delivered' }),
+  );
   expect(malformed.status).toBe(400);
   const oversized = await postWebhook('stub', JSON.stringify({ pad: 'x'.repeat(20_000) }));
   expect(oversized.status).toBe(413);
@@ -159,7 +190,12 @@ it('refuses forged, tampered, stale and malformed webhooks, and applies a replay
   const failed = event('evt-late-failure', 'failed');
   const first = await postWebhook('stub', failed);
   const replay = await postWebhook('stub', failed);
-  expect([first.status, first.body.applied, replay.status, replay.body.applied]).toEqual([200, true, 200, false]);
+  expect([first.status, first.body.applied, replay.status, replay.body.applied]).toEqual([
+    200,
+    true,
+    200,
+    false,
+  ]);
   const events = await system.mongo
     .db(system.dbOf('notifications'))
     .collection('message_events')
@@ -175,23 +211,39 @@ it('refuses forged, tampered, stale and malformed webhooks, and applies a replay
     reply: null,
   });
   expect((await postWebhook('stub', early)).status).toBe(200);
-  expect((await notificationsOf(id)).find((m) => m.messageId === note.messageId)!.status).toBe(after.status);
+  expect((await notificationsOf(id)).find((m) => m.messageId === note.messageId)!.status).toBe(
+    after.status,
+  );
 });
 
 it('withdraws marketing consent for the channel on an opt-out reply (full-width ＴＤ)', async () => {
   const { id } = await member(true);
   await welcomed(id);
-  const promo = await send({ cause: `promo:${id}:1`, memberId: id, purpose: 'marketing', channel: 'sms', content: '会员日' });
+  const promo = await send({
+    cause: `promo:${id}:1`,
+    memberId: id,
+    purpose: 'marketing',
+    channel: 'sms',
+    content: '会员日',
+  });
   expect(promo.status).toBe('queued');
   await messageInState(id, promo.messageId, ['delivered']);
   expect(await stub.reply('stub', promo.messageId, ' ＴＤ ')).toMatchObject({ status: 200 });
   await messageInState(id, promo.messageId, ['replied']);
   const consent = await until('the consent withdrawn', async () => {
     const profile = await system.api('GET', `/api/v1/members/${id}`);
-    return profile.body.consents.marketing.sms?.granted === false ? profile.body.consents.marketing.sms : null;
+    return profile.body.consents.marketing.sms?.granted === false
+      ? profile.body.consents.marketing.sms
+      : null;
   });
   expect(consent).toMatchObject({ granted: false });
-  const next = await send({ cause: `promo:${id}:2`, memberId: id, purpose: 'marketing', channel: 'sms', content: '会员日' });
+  const next = await send({
+    cause: `promo:${id}:2`,
+    memberId: id,
+    purpose: 'marketing',
+    channel: 'sms',
+    content: '会员日',
+  });
   expect(next).toMatchObject({ status: 'skipped', reason: 'no-marketing-consent' });
 });
 
@@ -199,23 +251,46 @@ it('refuses the 5th marketing SMS of a rolling year with its reason, exactly und
   const { id } = await member(true);
   const results = await Promise.all(
     [1, 2, 3, 4, 5, 6].map((n) =>
-      send({ cause: `cap-test:${id}:${n}`, memberId: id, purpose: 'marketing', channel: 'sms', content: `优惠 ${n}` }),
+      send({
+        cause: `cap-test:${id}:${n}`,
+        memberId: id,
+        purpose: 'marketing',
+        channel: 'sms',
+        content: `优惠 ${n}`,
+      }),
     ),
   );
   const accepted = results.filter((r) => r.status === 'queued');
   const refused = results.filter((r) => r.status === 'skipped');
   expect([accepted.length, refused.length]).toEqual([4, 2]);
-  for (const r of refused) expect(r.reason).toMatch(/^cap-reached: 4 marketing sms messages per rolling year/);
+  for (const r of refused)
+    expect(r.reason).toMatch(/^cap-reached: 4 marketing sms messages per rolling year/);
   const slots = await system.mongo
     .db(system.dbOf('notifications'))
     .collection('cap_slots')
     .countDocuments({ memberId: id, channel: 'sms' });
   expect(slots).toBe(4);
   // Asking again for a refused cause answers the same refusal (once per cause).
-  const again = await send({ cause: `cap-test:${id}:${results.indexOf(refused[0]!) + 1}`, memberId: id, purpose: 'marketing', channel: 'sms', content: 'x' });
+  const again = await send({
+    cause: `cap-test:${id}:${results.indexOf(refused[0]!) + 1}`,
+    memberId: id,
+    purpose: 'marketing',
+    channel: 'sms',
+    content: 'x',
+  });
   expect(again).toEqual(refused[0]);
   // A service message is never capped.
-  expect((await send({ cause: `svc:${id}:1`, memberId: id, purpose: 'service', channel: 'sms', content: '取药提醒' })).status).toBe('queued');
+  expect(
+    (
+      await send({
+        cause: `svc:${id}:1`,
+        memberId: id,
+        purpose: 'service',
+        channel: 'sms',
+        content: '取药提醒',
+      })
+    ).status,
+  ).toBe('queued');
 });
 
 it('retries a provider 500 and fails over to the second provider', async () => {
@@ -223,12 +298,24 @@ it('retries a provider 500 and fails over to the second provider', async () => {
   await welcomed(id);
   await stub.faults('stub', { mode: 'error', status: 500 });
   try {
-    const sent = await send({ cause: `failover:${id}`, memberId: id, purpose: 'service', channel: 'sms', content: '您的处方已备好' });
+    const sent = await send({
+      cause: `failover:${id}`,
+      memberId: id,
+      purpose: 'service',
+      channel: 'sms',
+      content: '您的处方已备好',
+    });
     const done = await messageInState(id, sent.messageId, ['delivered']);
     expect(done).toMatchObject({ provider: 'stubalt', attempts: 3 });
-    expect(done.history.filter((h) => h.reason?.includes('provider error (500)')).map((h) => h.provider)).toEqual(['stub', 'stub']);
-    expect(await stub.received({ provider: 'stub', idempotencyKey: sent.messageId })).toHaveLength(0);
-    expect(await stub.received({ provider: 'stubalt', idempotencyKey: sent.messageId })).toHaveLength(1);
+    expect(
+      done.history.filter((h) => h.reason?.includes('provider error (500)')).map((h) => h.provider),
+    ).toEqual(['stub', 'stub']);
+    expect(await stub.received({ provider: 'stub', idempotencyKey: sent.messageId })).toHaveLength(
+      0,
+    );
+    expect(
+      await stub.received({ provider: 'stubalt', idempotencyKey: sent.messageId }),
+    ).toHaveLength(1);
   } finally {
     await stub.faults('stub', { mode: 'none' });
   }
@@ -240,16 +327,22 @@ it('reaches the provider once when killed between its acceptance and our record'
   const notifications = system.processes.get('notifications')!;
   await notifications.stop();
   await notifications.start({ env: { FAILPOINTS: 'notifications.delivery.accepted' } });
-  const asked = send({ cause: `crash:${id}`, memberId: id, purpose: 'clinical', channel: 'sms', content: '请按时服药' }).catch(
-    () => null,
-  );
+  const asked = send({
+    cause: `crash:${id}`,
+    memberId: id,
+    purpose: 'clinical',
+    channel: 'sms',
+    content: '请按时服药',
+  }).catch(() => null);
   const exit = await notifications.exited();
   expect(exit.signal).toBe('SIGKILL');
   await asked;
   await notifications.start();
-  const messageId = (await until('the message on file', async () =>
-    (await notificationsOf(id)).find((m) => m.cause === `crash:${id}`),
-  )).messageId;
+  const messageId = (
+    await until('the message on file', async () =>
+      (await notificationsOf(id)).find((m) => m.cause === `crash:${id}`),
+    )
+  ).messageId;
   const done = await messageInState(id, messageId, ['sent', 'delivered']);
   expect(done.provider).toBe('stub');
   const atProvider = [

@@ -78,7 +78,9 @@ export class ProviderStub {
     await exited;
   }
 
-  async received(filter: { provider?: string; idempotencyKey?: string } = {}): Promise<ReceivedMessage[]> {
+  async received(
+    filter: { provider?: string; idempotencyKey?: string } = {},
+  ): Promise<ReceivedMessage[]> {
     const query = new URLSearchParams(filter as Record<string, string>);
     const answer = await fetch(`${this.url}/control/received?${query}`);
     return ((await answer.json()) as { items: ReceivedMessage[] }).items;

@@ -14,8 +14,7 @@ export function signWebhook(secret: string, timestamp: number | string, rawBody:
 }
 
 export type WebhookSignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+  { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
 /**
  * Checks a provider's signature over the raw bytes received (never a re-serialised body: one

@@ -65,15 +65,24 @@ export class ProviderWebhooksHttpController {
       `WEBHOOK_SECRET_${provider.toUpperCase()}`
     ];
     if (typeof secret !== 'string' || !secret)
-      throw new AppError(ErrorCode.AUTH_UNAUTHENTICATED, 'Unknown provider: its signature cannot be checked');
+      throw new AppError(
+        ErrorCode.AUTH_UNAUTHENTICATED,
+        'Unknown provider: its signature cannot be checked',
+      );
     const check = verifyWebhook(secret, timestamp, signature, request.rawBody ?? Buffer.alloc(0));
     if (!check.ok)
-      throw new AppError(ErrorCode.AUTH_UNAUTHENTICATED, `Webhook signature refused (${check.reason})`);
+      throw new AppError(
+        ErrorCode.AUTH_UNAUTHENTICATED,
+        `Webhook signature refused (${check.reason})`,
+      );
     const event = validatePayload(ProviderWebhookEvent, body);
-    const result = await this.rpc.request<ApplyProviderEventResult>(Subjects.notifications.webhook, {
-      provider,
-      event,
-    });
+    const result = await this.rpc.request<ApplyProviderEventResult>(
+      Subjects.notifications.webhook,
+      {
+        provider,
+        event,
+      },
+    );
     return { received: true, applied: result.applied };
   }
 }

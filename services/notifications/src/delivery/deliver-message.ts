@@ -17,7 +17,12 @@ import { MessagesRepository } from '../messages/messages.repository';
 import { NotificationsConfig } from '../notifications.config';
 import { renderContent } from '../sending/message-id';
 import { ProviderClient } from './provider-client';
-import { providerForAttempt, retryDelayMs, type RetryPolicy, type SendOutcome } from './retry-policy';
+import {
+  providerForAttempt,
+  retryDelayMs,
+  type RetryPolicy,
+  type SendOutcome,
+} from './retry-policy';
 
 /**
  * One delivery attempt of one message, made by the one replica whose insert of
@@ -60,7 +65,11 @@ export class DeliverMessage {
     // Claims this document does not know of yet: a replica died between its claim and its record.
     for (;;) {
       if (n > this.policy.maxAttempts)
-        return this.deadLetter(doc, n - 1, pinned ? `outcome unknown at ${pinned}` : 'retries exhausted');
+        return this.deadLetter(
+          doc,
+          n - 1,
+          pinned ? `outcome unknown at ${pinned}` : 'retries exhausted',
+        );
       if (!pinned && n > 1) {
         // The last attempt ended without an outcome (its process died) or with an unknown one:
         // its provider may have the message, so only that provider may be asked again.
@@ -127,8 +136,14 @@ export class DeliverMessage {
     });
     // The provider has it, our record does not yet: a crash here must not send it twice.
     if (outcome.kind === 'accepted') failpoint('notifications.delivery.accepted');
-    await this.store.finishAttempt(doc._id, n, outcome.kind, 'reason' in outcome ? outcome.reason : undefined);
-    if (outcome.kind === 'accepted') return this.recordSent(doc, provider, outcome.providerMessageId);
+    await this.store.finishAttempt(
+      doc._id,
+      n,
+      outcome.kind,
+      'reason' in outcome ? outcome.reason : undefined,
+    );
+    if (outcome.kind === 'accepted')
+      return this.recordSent(doc, provider, outcome.providerMessageId);
     return this.afterFailure(doc, n, provider, outcome);
   }
 
@@ -139,11 +154,18 @@ export class DeliverMessage {
     outcome: Exclude<SendOutcome, { kind: 'accepted' }>,
   ): Promise<void> {
     const pinned = outcome.kind === 'unknown' ? provider : (doc.pinnedProvider ?? null);
-    if (outcome.kind === 'refused' && !outcome.retryable) return this.fail(doc, 'failed', outcome.reason, n);
-    if (n >= this.policy.maxAttempts)
-      return this.deadLetter(doc, n, outcome.reason);
-    const delay = retryDelayMs(this.policy, n, outcome.kind === 'refused' ? outcome.retryAfterMs : 0);
-    this.logger.info({ messageId: doc._id, attempt: n, provider, reason: outcome.reason, delay }, 'send failed; retrying');
+    if (outcome.kind === 'refused' && !outcome.retryable)
+      return this.fail(doc, 'failed', outcome.reason, n);
+    if (n >= this.policy.maxAttempts) return this.deadLetter(doc, n, outcome.reason);
+    const delay = retryDelayMs(
+      this.policy,
+      n,
+      outcome.kind === 'refused' ? outcome.retryAfterMs : 0,
+    );
+    this.logger.info(
+      { messageId: doc._id, attempt: n, provider, reason: outcome.reason, delay },
+      'send failed; retrying',
+    );
     await this.store.update(doc._id, {
       pinnedProvider: pinned,
       reason: outcome.reason,
@@ -178,11 +200,17 @@ export class DeliverMessage {
   /** Applies the provider's events again (if any): they decide over our own `sent`. */
   async reproject(messageId: string): Promise<void> {
     const projected = statusFromEvents(await this.store.eventsOf([messageId]));
-    if (projected) await this.store.update(messageId, { status: projected.status, lastEventAt: projected.at });
+    if (projected)
+      await this.store.update(messageId, { status: projected.status, lastEventAt: projected.at });
   }
 
   private deadLetter(doc: MessageDocument, attempts: number, reason: string): Promise<void> {
-    return this.fail(doc, 'failed', `dead-lettered after ${attempts} attempts: ${reason}`, attempts);
+    return this.fail(
+      doc,
+      'failed',
+      `dead-lettered after ${attempts} attempts: ${reason}`,
+      attempts,
+    );
   }
 
   private async fail(

@@ -57,7 +57,10 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
     ];
     await forEachConcurrently(due, CONCURRENCY, (doc) =>
       this.deliver.attempt(doc).catch((error: unknown) => {
-        this.logger.warn({ err: error, messageId: doc._id }, 'delivery attempt failed; retried later');
+        this.logger.warn(
+          { err: error, messageId: doc._id },
+          'delivery attempt failed; retried later',
+        );
       }),
     );
     return due.length;

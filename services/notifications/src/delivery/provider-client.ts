@@ -21,7 +21,10 @@ export class ProviderClient {
 
   constructor(private readonly config: NotificationsConfig) {
     this.providers = new Map([
-      [config.PROVIDER_PRIMARY, { url: config.PROVIDER_PRIMARY_URL, apiKey: config.PROVIDER_PRIMARY_API_KEY }],
+      [
+        config.PROVIDER_PRIMARY,
+        { url: config.PROVIDER_PRIMARY_URL, apiKey: config.PROVIDER_PRIMARY_API_KEY },
+      ],
       [
         config.PROVIDER_SECONDARY,
         { url: config.PROVIDER_SECONDARY_URL, apiKey: config.PROVIDER_SECONDARY_API_KEY },
@@ -32,7 +35,11 @@ export class ProviderClient {
   async send(provider: string, message: ProviderSend): Promise<SendOutcome> {
     const target = this.providers.get(provider);
     if (!target)
-      return { kind: 'refused', retryable: false, reason: `provider ${provider} is not configured` };
+      return {
+        kind: 'refused',
+        retryable: false,
+        reason: `provider ${provider} is not configured`,
+      };
     let response: Response;
     try {
       response = await fetch(target.url, {
@@ -48,7 +55,7 @@ export class ProviderClient {
     } catch (error) {
       return transportOutcome(error);
     }
-    let body: { id?: unknown } | null = null;
+    let body: { id?: unknown } | null;
     try {
       body = (await response.json()) as { id?: unknown };
     } catch {
@@ -66,6 +73,9 @@ function transportOutcome(error: unknown): SendOutcome {
   const name = (error as Error)?.name;
   return {
     kind: 'unknown',
-    reason: name === 'TimeoutError' ? 'provider did not answer in time' : `send interrupted (${code ?? name})`,
+    reason:
+      name === 'TimeoutError'
+        ? 'provider did not answer in time'
+        : `send interrupted (${code ?? name})`,
   };
 }

@@ -52,7 +52,8 @@ export function outcomeOfStatus(
   // A gateway in front of the provider (502/504) may have passed the send on before failing.
   if (status === 502 || status === 504)
     return { kind: 'unknown', reason: `provider gateway error (${status})` };
-  if (status >= 500) return { kind: 'refused', retryable: true, reason: `provider error (${status})` };
+  if (status >= 500)
+    return { kind: 'refused', retryable: true, reason: `provider error (${status})` };
   return { kind: 'refused', retryable: false, reason: `provider refused the message (${status})` };
 }
 

@@ -9,7 +9,11 @@ import {
   parseTimelineCursor,
   timelineCursor,
 } from '@crm/contracts';
-import type { AttemptDocument, MessageDocument, MessageEventDocument } from '../messages/message.document';
+import type {
+  AttemptDocument,
+  MessageDocument,
+  MessageEventDocument,
+} from '../messages/message.document';
 import { MessagesRepository } from '../messages/messages.repository';
 
 const DEFAULT_LIMIT = 20;
@@ -25,10 +29,17 @@ export class ListNotifications {
 
   async execute(request: ListMemberNotificationsRequest): Promise<NotificationList> {
     const limit = request.limit ?? DEFAULT_LIMIT;
-    const docs = await this.store.page(request.memberId, parseTimelineCursor(request.cursor), limit + 1);
+    const docs = await this.store.page(
+      request.memberId,
+      parseTimelineCursor(request.cursor),
+      limit + 1,
+    );
     const page = docs.slice(0, limit);
     const ids = page.map((doc) => doc._id);
-    const [attempts, events] = await Promise.all([this.store.attemptsOf(ids), this.store.eventsOf(ids)]);
+    const [attempts, events] = await Promise.all([
+      this.store.attemptsOf(ids),
+      this.store.eventsOf(ids),
+    ]);
     const items = page.map((doc) =>
       toView(
         doc,
@@ -40,12 +51,18 @@ export class ListNotifications {
     return {
       items,
       nextCursor:
-        docs.length > limit && last ? timelineCursor({ at: last.createdAt.toISOString(), id: last._id }) : null,
+        docs.length > limit && last
+          ? timelineCursor({ at: last.createdAt.toISOString(), id: last._id })
+          : null,
     };
   }
 
   async timeline(request: MemberTimelineRequest): Promise<MemberTimelinePage> {
-    const list = await this.execute({ memberId: request.memberId, cursor: request.cursor, limit: request.limit });
+    const list = await this.execute({
+      memberId: request.memberId,
+      cursor: request.cursor,
+      limit: request.limit,
+    });
     return {
       items: list.items.map((item) => ({
         at: item.createdAt,
@@ -66,14 +83,23 @@ export function toView(
 ): NotificationView {
   const history: NotificationHistoryEntry[] = [
     {
-      status: doc.status === 'pending' ? 'queued' : doc.status === 'skipped' ? 'skipped' : doc.dueAt > doc.createdAt && doc.reason === 'quiet-hours' ? 'deferred' : 'queued',
+      status:
+        doc.status === 'pending'
+          ? 'queued'
+          : doc.status === 'skipped'
+            ? 'skipped'
+            : doc.dueAt > doc.createdAt && doc.reason === 'quiet-hours'
+              ? 'deferred'
+              : 'queued',
       at: doc.createdAt.toISOString(),
       ...(doc.status === 'skipped' || doc.reason === 'quiet-hours' ? { reason: doc.reason } : {}),
     },
     ...attempts
       .sort((a, b) => a.n - b.n)
       .map((a) => ({
-        status: (a.outcome === 'accepted' ? 'sent' : 'queued') as NotificationHistoryEntry['status'],
+        status: (a.outcome === 'accepted'
+          ? 'sent'
+          : 'queued') as NotificationHistoryEntry['status'],
         at: (a.finishedAt ?? a.claimedAt).toISOString(),
         provider: a.provider,
         reason: `attempt ${a.n}: ${a.outcome ?? 'in hand or interrupted'}${a.reason ? ` (${a.reason})` : ''}`,

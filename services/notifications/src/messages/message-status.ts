@@ -7,7 +7,12 @@ const FROM_PROVIDER: Record<ProviderEventStatus, NotificationStatus> = {
   replied: 'replied',
 };
 /** Among events of the same instant, the later step wins. */
-const STEP: Record<ProviderEventStatus, number> = { accepted: 0, delivered: 1, failed: 1, replied: 2 };
+const STEP: Record<ProviderEventStatus, number> = {
+  accepted: 0,
+  delivered: 1,
+  failed: 1,
+  replied: 2,
+};
 
 /**
  * A message's status from its provider's events, applied in order of `occurredAt` (not of

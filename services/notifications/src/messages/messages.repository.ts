@@ -94,7 +94,9 @@ export class MessagesRepository implements OnModuleInit {
   }
 
   claimAttempt(doc: AttemptDocument): Promise<boolean> {
-    return insertOnce(() => dbSpan('delivery_attempts', 'insert', () => this.attempts.insertOne(doc)));
+    return insertOnce(() =>
+      dbSpan('delivery_attempts', 'insert', () => this.attempts.insertOne(doc)),
+    );
   }
 
   findAttempt(messageId: string, n: number): Promise<AttemptDocument | null> {

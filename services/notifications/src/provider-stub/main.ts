@@ -50,7 +50,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     );
     return send(res, 200, { items });
   }
-  if (req.method === 'GET' && path === '/control/webhooks') return send(res, 200, { items: webhooksSent });
+  if (req.method === 'GET' && path === '/control/webhooks')
+    return send(res, 200, { items: webhooksSent });
   if (req.method === 'POST' && path === '/control/faults') {
     const { provider, ...plan } = JSON.parse((await readBody(req)).toString('utf8')) as {
       provider: string;
@@ -60,10 +61,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'POST' && path === '/control/replies') {
     // A member answers a message: the provider reports it as `replied` with the text.
-    const { provider, messageId, reply } = JSON.parse(
-      (await readBody(req)).toString('utf8'),
-    ) as { provider: string; messageId: string; reply: string };
-    const message = state.received.find((m) => m.provider === provider && m.messageId === messageId);
+    const { provider, messageId, reply } = JSON.parse((await readBody(req)).toString('utf8')) as {
+      provider: string;
+      messageId: string;
+      reply: string;
+    };
+    const message = state.received.find(
+      (m) => m.provider === provider && m.messageId === messageId,
+    );
     if (!message) return send(res, 404, { error: 'no such message' });
     const status = await postWebhook(message, 'replied', reply);
     return send(res, 200, { status });

@@ -20,7 +20,10 @@ import { messageIdFor, renderContent } from './message-id';
 /** Tried in this order when the caller names no channel (until members state preferences). */
 const DEFAULT_CHANNELS: NotificationChannel[] = ['sms', 'email'];
 
-type Decision = Pick<MessageDocument, 'status' | 'reason' | 'channel' | 'dueAt' | 'quietHoursBypassed'>;
+type Decision = Pick<
+  MessageDocument,
+  'status' | 'reason' | 'channel' | 'dueAt' | 'quietHoursBypassed'
+>;
 
 /**
  * `notifications.v1.send` (CONTRACTS.md §6), once per cause. The message is inserted first
@@ -133,7 +136,13 @@ export class SendNotification {
         channel,
       );
     if (quietEnd && !bypass)
-      return { status: 'deferred', reason: 'quiet-hours', channel, dueAt: quietEnd, quietHoursBypassed: false };
+      return {
+        status: 'deferred',
+        reason: 'quiet-hours',
+        channel,
+        dueAt: quietEnd,
+        quietHoursBypassed: false,
+      };
     return { status: 'queued', channel, dueAt: due, quietHoursBypassed: bypass };
   }
 }

@@ -51,7 +51,10 @@ export class ApplyProviderEvent {
       const { provider, event } = command;
       const message = await this.store.find(event.messageId);
       if (!message || message.status === 'pending' || !message.channel) {
-        this.logger.warn({ provider, eventId: event.eventId }, 'provider event for an unknown message');
+        this.logger.warn(
+          { provider, eventId: event.eventId },
+          'provider event for an unknown message',
+        );
         return { applied: false, reason: 'unknown-message' };
       }
       const id = `${provider}:${event.eventId}`;
@@ -102,8 +105,15 @@ export class ApplyProviderEvent {
   private async optOut(message: MessageDocument, eventId: string): Promise<void> {
     const channel = message.channel as MarketingChannel;
     if (!(MARKETING_CHANNELS as readonly string[]).includes(channel)) return;
-    await this.members.withdrawMarketingConsent(message.memberId, channel, `notifications:${eventId}`);
+    await this.members.withdrawMarketingConsent(
+      message.memberId,
+      channel,
+      `notifications:${eventId}`,
+    );
     await this.store.markOptOutApplied(eventId);
-    this.logger.info({ memberId: message.memberId, channel }, 'opt-out reply: marketing consent withdrawn');
+    this.logger.info(
+      { memberId: message.memberId, channel },
+      'opt-out reply: marketing consent withdrawn',
+    );
   }
 }

@@ -19,15 +19,23 @@ export class MemberEventsConsumer extends ConsumerHost {
 
   constructor(consumers: ConsumerFactory, send: SendNotification) {
     super();
-    const router = new EnvelopeRouter().on(MEMBER_REGISTERED, MemberRegisteredPayload, async (payload) => {
-      await send.execute({
-        cause: `welcome:${payload.memberId}`,
-        memberId: payload.memberId,
-        purpose: 'service',
-        channel: 'sms',
-        content: WELCOME_TEXT,
-      });
-    });
-    this.consumer = consumers.create(NOTIFICATIONS_MEMBER_EVENTS_GROUP, [Topics.membersEvents], router);
+    const router = new EnvelopeRouter().on(
+      MEMBER_REGISTERED,
+      MemberRegisteredPayload,
+      async (payload) => {
+        await send.execute({
+          cause: `welcome:${payload.memberId}`,
+          memberId: payload.memberId,
+          purpose: 'service',
+          channel: 'sms',
+          content: WELCOME_TEXT,
+        });
+      },
+    );
+    this.consumer = consumers.create(
+      NOTIFICATIONS_MEMBER_EVENTS_GROUP,
+      [Topics.membersEvents],
+      router,
+    );
   }
 }
