@@ -7,7 +7,7 @@ import { MessagesRepository } from './messages/messages.repository';
 import { NotificationsConfig } from './notifications.config';
 
 /**
- * Relays the events queued on messages and provider events to notifications.events.v1. Any
+ * Relays the events queued on message outcomes and provider events to notifications.events.v1. Any
  * replica may relay: an event sent twice has one id, and consumers apply it once.
  */
 @Injectable()
@@ -22,7 +22,7 @@ export class NotificationsOutbox implements OnApplicationBootstrap, OnModuleDest
   ) {
     logger.setContext('NotificationsOutbox');
     this.relay = new OutboxRelay(
-      [store.messages as never, store.events as never],
+      [store.outcomes as never, store.events as never],
       producer,
       { pollMs: config.OUTBOX_POLL_MS },
       logger.logger,

@@ -8,7 +8,7 @@ import {
   type NotificationChannel,
   Topics,
 } from '@crm/contracts';
-import { newEnvelope, queueEvents } from '@crm/messaging';
+import { newEnvelope, withOutbox } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { MembersClient } from '../members/members-client';
 import type { MessageDocument } from '../messages/message.document';
@@ -71,13 +71,17 @@ export class DeliverMessage {
           pinned ? `outcome unknown at ${pinned}` : 'retries exhausted',
         );
       if (!pinned && n > 1) {
-        // The last attempt ended without an outcome (its process died) or with an unknown one:
-        // its provider may have the message, so only that provider may be asked again.
-        const previous = await this.store.findAttempt(doc._id, n - 1);
-        if (previous?.outcome === 'accepted')
-          return this.recordSent(doc, previous.provider, undefined);
-        if (previous && (!previous.outcome || previous.outcome === 'unknown'))
-          pinned = previous.provider;
+        // An earlier attempt that ended without an outcome (its process died) or with an
+        // unknown one may have reached its provider: only that provider may be asked again.
+        // Read from the attempts themselves, not the message's copy, which a concurrent
+        // read-change-write on the local store may have lost.
+        const earlier = (await this.store.attemptsOf([doc._id])).filter((a) => a.n < n);
+        const accepted = earlier.find((a) => a.outcome === 'accepted');
+        if (accepted) return this.recordSent(doc, accepted.provider, undefined);
+        const uncertain = earlier
+          .filter((a) => !a.outcome || a.outcome === 'unknown')
+          .sort((a, b) => a.n - b.n)[0];
+        if (uncertain) pinned = uncertain.provider;
       }
       const provider = providerForAttempt(this.policy, n, pinned);
       const claimed = await this.store.claimAttempt({
@@ -179,7 +183,12 @@ export class DeliverMessage {
     providerMessageId: string | undefined,
   ): Promise<void> {
     const now = new Date();
-    const queued = queueEvents(this.event(MESSAGE_SENT, doc, { provider }));
+    await this.store.insertOutcome(
+      withOutbox(
+        { _id: `sent:${doc._id}`, messageId: doc._id, kind: 'sent' as const, at: now, provider },
+        this.event(MESSAGE_SENT, doc, { provider }),
+      ),
+    );
     const current = await this.store.find(doc._id);
     const movedOn = !!current?.lastEventAt; // the provider's own events came first
     await this.store.update(
@@ -189,19 +198,26 @@ export class DeliverMessage {
         provider,
         ...(providerMessageId ? { providerMessageId } : {}),
         sentAt: now,
-        reason: undefined,
-        ...queued.$set,
       },
-      { $push: queued.$push, $unset: { reason: '' } },
+      { $unset: { reason: '' } },
     );
     await this.reproject(doc._id);
   }
 
-  /** Applies the provider's events again (if any): they decide over our own `sent`. */
+  /**
+   * Applies the provider's events again (if any): they decide over our own `sent`. Another
+   * writer's read-change-write of the same document (the local store's updates are not atomic)
+   * may undo this write, so it is read back and repeated a few times; the list view derives the
+   * status from the events as well, so it is right either way.
+   */
   async reproject(messageId: string): Promise<void> {
-    const projected = statusFromEvents(await this.store.eventsOf([messageId]));
-    if (projected)
+    for (let round = 0; round < 3; round++) {
+      const projected = statusFromEvents(await this.store.eventsOf([messageId]));
+      if (!projected) return;
+      const current = await this.store.find(messageId);
+      if (current?.status === projected.status) return;
       await this.store.update(messageId, { status: projected.status, lastEventAt: projected.at });
+    }
   }
 
   private deadLetter(doc: MessageDocument, attempts: number, reason: string): Promise<void> {
@@ -220,12 +236,20 @@ export class DeliverMessage {
     attempts: number,
   ): Promise<void> {
     this.logger.warn({ messageId: doc._id, reason, attempts }, `message ${status}`);
-    const queued = queueEvents(this.event(MESSAGE_FAILED, doc, { reason }));
-    await this.store.update(
-      doc._id,
-      { status, reason, attempts, ...(status === 'failed' ? queued.$set : {}) },
-      status === 'failed' ? { $push: queued.$push } : {},
-    );
+    if (status === 'failed')
+      await this.store.insertOutcome(
+        withOutbox(
+          {
+            _id: `failed:${doc._id}`,
+            messageId: doc._id,
+            kind: 'failed' as const,
+            at: new Date(),
+            reason,
+          },
+          this.event(MESSAGE_FAILED, doc, { reason }),
+        ),
+      );
+    await this.store.update(doc._id, { status, reason, attempts });
   }
 
   private event(type: string, doc: MessageDocument, extra: Partial<MessageEventPayload>) {

@@ -14,6 +14,7 @@ import type {
   MessageDocument,
   MessageEventDocument,
 } from '../messages/message.document';
+import { statusFromEvents } from '../messages/message-status';
 import { MessagesRepository } from '../messages/messages.repository';
 
 const DEFAULT_LIMIT = 20;
@@ -113,17 +114,25 @@ export function toView(
         ...(e.optOut ? { reason: 'opt-out reply' } : {}),
       })),
   ];
+  // Derived from the inserts, which no concurrent write can undo; the document's copy is a
+  // projection that may lag (see DeliverMessage.reproject).
+  const fromEvents = statusFromEvents(events);
+  const accepted = attempts.find((a) => a.outcome === 'accepted');
+  const status =
+    fromEvents?.status ??
+    (accepted && (doc.status === 'queued' || doc.status === 'deferred') ? 'sent' : doc.status);
+  const provider = accepted?.provider ?? doc.provider ?? events[0]?.provider;
   return {
     messageId: doc._id,
     channel: doc.channel,
     purpose: doc.purpose,
-    status: doc.status === 'pending' ? 'queued' : doc.status,
+    status: status === 'pending' ? 'queued' : status,
     ...(doc.reason ? { reason: doc.reason } : {}),
     cause: doc.cause,
     ...(doc.campaignId ? { campaignId: doc.campaignId } : {}),
     createdAt: doc.createdAt.toISOString(),
     dueAt: doc.dueAt.toISOString(),
-    ...(doc.provider ? { provider: doc.provider } : {}),
+    ...(provider ? { provider } : {}),
     attempts: doc.attempts,
     quietHoursBypassed: doc.quietHoursBypassed,
     history,

@@ -81,3 +81,18 @@ export interface CapSlotDocument {
   takenAt: Date;
   messageId: string;
 }
+
+/**
+ * A message's final fact from our side (`sent:<message>`, `failed:<message>`), inserted once
+ * with the Kafka event it causes. Kept off the message document: on the local store an update
+ * is read-change-write of the whole document, so the relay clearing an outbox there could undo
+ * a status written meanwhile.
+ */
+export interface MessageOutcomeDocument extends WithOutbox {
+  _id: string;
+  messageId: string;
+  kind: 'sent' | 'failed';
+  at: Date;
+  provider?: string;
+  reason?: string;
+}

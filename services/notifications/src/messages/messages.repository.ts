@@ -7,6 +7,7 @@ import type {
   AttemptDocument,
   CapSlotDocument,
   MessageDocument,
+  MessageOutcomeDocument,
   MessageEventDocument,
 } from './message.document';
 
@@ -21,6 +22,7 @@ export class MessagesRepository implements OnModuleInit {
   readonly attempts: mongo.Collection<AttemptDocument>;
   readonly events: mongo.Collection<MessageEventDocument>;
   readonly capSlots: mongo.Collection<CapSlotDocument>;
+  readonly outcomes: mongo.Collection<MessageOutcomeDocument>;
 
   constructor(@InjectMongo() connection: Connection) {
     const db = connection.db!;
@@ -28,6 +30,7 @@ export class MessagesRepository implements OnModuleInit {
     this.attempts = db.collection<AttemptDocument>('delivery_attempts');
     this.events = db.collection<MessageEventDocument>('message_events');
     this.capSlots = db.collection<CapSlotDocument>('cap_slots');
+    this.outcomes = db.collection<MessageOutcomeDocument>('message_outcomes');
   }
 
   async onModuleInit(): Promise<void> {
@@ -41,6 +44,7 @@ export class MessagesRepository implements OnModuleInit {
       { key: { messageId: 1 }, name: 'message' },
       OUTBOX_INDEX,
     ]);
+    await ensureIndexes(this.outcomes as never, [OUTBOX_INDEX]);
     await ensureIndexes(this.capSlots as never, [
       { key: { memberId: 1, channel: 1 }, name: 'member_channel' },
       { key: { messageId: 1 }, name: 'message' },
@@ -118,6 +122,12 @@ export class MessagesRepository implements OnModuleInit {
   attemptsOf(messageIds: string[]): Promise<AttemptDocument[]> {
     if (messageIds.length === 0) return Promise.resolve([]);
     return this.attempts.find({ messageId: { $in: messageIds } }).toArray();
+  }
+
+  insertOutcome(doc: MessageOutcomeDocument): Promise<boolean> {
+    return insertOnce(() =>
+      dbSpan('message_outcomes', 'insert', () => this.outcomes.insertOne(doc)),
+    );
   }
 
   insertEvent(doc: MessageEventDocument): Promise<boolean> {
