@@ -21,6 +21,19 @@ export MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:${MONGO_PORT:-27017}}"
 
 mkdir -p .run/logs .run/pids
 
+# The notification provider stub (services/notifications/src/provider-stub): stands in for the
+# SMS and e-mail providers, and calls the gateway back with signed delivery webhooks.
+stub_pidfile=.run/pids/provider-stub.pid
+if [ -f "$stub_pidfile" ] && kill -0 "$(cat "$stub_pidfile")" 2>/dev/null; then
+  echo "[start] provider stub already running (pid $(cat "$stub_pidfile"))"
+else
+  gateway_port=$(node -p "require('./config/services.json').gateway.port")
+  echo "[start] starting the provider stub on :${STUB_PORT:-4010} (log: .run/logs/provider-stub.log)"
+  STUB_WEBHOOK_BASE="http://127.0.0.1:$gateway_port/api/v1/webhooks/notifications" \
+    setsid nohup node services/notifications/dist/provider-stub/main.js >>.run/logs/provider-stub.log 2>&1 &
+  echo $! >"$stub_pidfile"
+fi
+
 services=$(node -p 'Object.keys(require("./config/services.json")).join(" ")')
 for service in $services; do
   port=$(node -p "require('./config/services.json')['$service'].port")

@@ -49,3 +49,8 @@ export * from './timeline/member-timeline.dto';
 export * from './notifications/send-notification.dto';
 export * from './care-plans';
 export * from './complaints';
+export * from './notifications/member-contact.dto';
+export * from './notifications/notification.view';
+export * from './notifications/provider-webhook.dto';
+export * from './notifications/message-events';
+export * from './notifications/webhook-signature';

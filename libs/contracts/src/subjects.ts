@@ -10,6 +10,8 @@ export const Subjects = namesOnTheBus({
     get: 'members.v1.get',
     /** A member's home store, for store scoping in the service that acts (ids only). */
     homeStore: 'members.v1.home-store',
+    /** Where to reach a member on a channel and their marketing consent, at send time (notifications). */
+    contact: 'members.v1.contact',
     find: 'members.v1.find',
     purchases: 'members.v1.purchases',
     healthAudit: 'members.v1.health-audit',
@@ -67,6 +69,11 @@ export const Subjects = namesOnTheBus({
     /** CONTRACTS.md §6: the one way another service asks for a message. */
     send: 'notifications.v1.send',
     timeline: 'notifications.v1.timeline',
+    /** A member's messages, newest first (`GET /members/{id}/notifications`). */
+    list: 'notifications.v1.list',
+    /** A provider callback the gateway verified (CONTRACTS.md §4). */
+    webhook: 'notifications.v1.webhook',
+    export: 'notifications.v1.export',
   },
   carePlans: {
     timeline: 'care-plans.v1.timeline',

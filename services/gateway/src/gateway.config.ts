@@ -55,4 +55,11 @@ export class GatewayConfig extends BaseConfig {
   @IsInt() @Min(0) @Max(10) RATE_LIMIT_TRUSTED_PROXIES: number = 1;
   /** Replicas of the counters' KV bucket when it is created (3 in a production cluster). */
   @IsIn([1, 3, 5]) RATE_LIMIT_STORE_REPLICAS: number = 1;
+
+  /**
+   * Each notification provider's webhook secret (CONTRACTS.md §4): `WEBHOOK_SECRET_<PROVIDER>`,
+   * the provider name upper-cased. A provider without one has its callbacks refused (401).
+   */
+  @IsOptional() @IsString() @MinLength(16) WEBHOOK_SECRET_STUB?: string;
+  @IsOptional() @IsString() @MinLength(16) WEBHOOK_SECRET_STUBALT?: string;
 }

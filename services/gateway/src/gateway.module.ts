@@ -23,6 +23,9 @@ import { CarePlanTemplatesHttpController } from './care-plans/care-plan-template
 import { CarePlansHttpController } from './care-plans/care-plans.http.controller';
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
 import { ComplaintsHttpController } from './complaints/complaints.http.controller';
+import { NotificationsHttpController } from './notifications/notifications.http.controller';
+import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
+import { WebhookRawBody } from './notifications/raw-body';
 
 @Module({})
 export class GatewayModule {
@@ -56,9 +59,12 @@ export class GatewayModule {
         CarePlansHttpController,
         CareTasksHttpController,
         ComplaintsHttpController,
+        NotificationsHttpController,
+        ProviderWebhooksHttpController,
       ],
       providers: [
         JwtVerifier,
+        WebhookRawBody,
         // Global guards run in this order: limits first, so 401s are limited too.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -6,6 +6,7 @@ import { MemberRepository } from './members/member.repository';
 import { MembersOutbox } from './events/members-outbox';
 import { RegisterMember } from './registration/register-member.handler';
 import { RegistrationNatsController } from './registration/registration.nats.controller';
+import { GetContact } from './lookup/get-contact.handler';
 import { GetHomeStore } from './lookup/get-home-store.handler';
 import { GetMember } from './lookup/get-member.handler';
 import { LookupNatsController } from './lookup/lookup.nats.controller';
@@ -84,6 +85,7 @@ export class MembersModule {
         RegisterMember,
         GetMember,
         GetHomeStore,
+        GetContact,
         FindMembers,
         PurchaseRepository,
         RecordPurchase,

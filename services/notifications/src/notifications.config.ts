@@ -1,6 +1,50 @@
-import { IsString } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
+
+const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+const PROVIDER_NAME = /^[a-z0-9]{1,30}$/;
 
 export class NotificationsConfig extends ServiceConfig {
   @IsString() override MONGO_DB: string = 'crm_notifications';
+
+  /**
+   * The provider every message goes to first, and the one it fails over to when the first
+   * refuses it (a name is also the webhook path and `WEBHOOK_SECRET_<NAME>` in the gateway).
+   */
+  @Matches(PROVIDER_NAME, { message: 'PROVIDER_PRIMARY must be a provider name (a-z 0-9)' })
+  PROVIDER_PRIMARY: string = 'stub';
+  @Matches(/^https?:\/\/\S+$/, { message: 'PROVIDER_PRIMARY_URL must be an http(s) URL' })
+  PROVIDER_PRIMARY_URL: string = 'http://127.0.0.1:4010/providers/stub/messages';
+  @IsString() PROVIDER_PRIMARY_API_KEY: string = 'dev-stub-key';
+  @Matches(PROVIDER_NAME, { message: 'PROVIDER_SECONDARY must be a provider name (a-z 0-9)' })
+  PROVIDER_SECONDARY: string = 'stubalt';
+  @Matches(/^https?:\/\/\S+$/, { message: 'PROVIDER_SECONDARY_URL must be an http(s) URL' })
+  PROVIDER_SECONDARY_URL: string = 'http://127.0.0.1:4010/providers/stubalt/messages';
+  @IsString() PROVIDER_SECONDARY_API_KEY: string = 'dev-stub-key';
+  /** How long a provider may take to answer a send (must stay well under the attempt lease). */
+  @IsInt() @Min(100) @Max(60_000) PROVIDER_TIMEOUT_MS: number = 5000;
+
+  /** Attempts per message in all, and how many of them go to the primary before failing over. */
+  @IsInt() @Min(1) @Max(20) DELIVERY_MAX_ATTEMPTS: number = 5;
+  @IsInt() @Min(1) @Max(20) DELIVERY_PRIMARY_ATTEMPTS: number = 2;
+  /** First retry delay; doubled each attempt (a provider's Retry-After wins when longer). */
+  @IsInt() @Min(10) @Max(3_600_000) DELIVERY_RETRY_BASE_MS: number = 2000;
+  /** A claimed attempt not finished in this time is taken as crashed and claimed again. */
+  @IsInt() @Min(1000) @Max(600_000) DELIVERY_ATTEMPT_LEASE_MS: number = 30_000;
+  /** How often each replica looks for due messages (new sends are dispatched at once). */
+  @IsInt() @Min(50) @Max(60_000) DISPATCH_POLL_MS: number = 1000;
+
+  /** Marketing messages per member and channel in any rolling year. */
+  @IsInt() @Min(0) @Max(1000) MARKETING_CAP_SMS: number = 4;
+  @IsInt() @Min(0) @Max(1000) MARKETING_CAP_EMAIL: number = 8;
+  @IsInt() @Min(0) @Max(1000) MARKETING_CAP_WECHAT: number = 8;
+  @IsInt() @Min(0) @Max(1000) MARKETING_CAP_APP: number = 8;
+
+  /** Quiet hours in the member's local time (start = end: none); messages wait for the end. */
+  @Matches(HH_MM, { message: 'QUIET_HOURS_START must be HH:MM' })
+  QUIET_HOURS_START: string = '21:00';
+  @Matches(HH_MM, { message: 'QUIET_HOURS_END must be HH:MM' })
+  QUIET_HOURS_END: string = '08:00';
+  /** Members' time zone until they state their own, minutes east of UTC (China: 480). */
+  @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
 }

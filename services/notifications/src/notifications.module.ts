@@ -1,9 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
+import { DeliverMessage } from './delivery/deliver-message';
+import { DeliveryScheduler } from './delivery/delivery-scheduler';
+import { ProviderClient } from './delivery/provider-client';
+import { MarketingCaps } from './do-not-disturb/marketing-caps';
+import { HistoryNatsController } from './history/history.nats.controller';
+import { ListNotifications } from './history/list-notifications.handler';
+import { MembersClient } from './members/members-client';
+import { MessagesRepository } from './messages/messages.repository';
 import { NotificationsConfig } from './notifications.config';
+import { NotificationsOutbox } from './notifications-outbox';
+import { SendNotification } from './sending/send-notification.handler';
+import { SendingNatsController } from './sending/sending.nats.controller';
+import { ApplyProviderEvent } from './webhooks/apply-provider-event.handler';
+import { WebhooksNatsController } from './webhooks/webhooks.nats.controller';
+import { MemberEventsConsumer } from './welcome/member-events.kafka.consumer';
 
-/** Stands on the shared foundation; its features arrive with their own issues. */
+/**
+ * Messages to members: once per cause, with consent, caps and quiet hours, delivered with
+ * retries and failover, and the providers' callbacks applied once. Any number of replicas:
+ * everything that must happen once is an insert with a deterministic id.
+ */
 @Module({})
 export class NotificationsModule {
   static forRoot(config: NotificationsConfig): DynamicModule {
@@ -12,7 +30,22 @@ export class NotificationsModule {
       imports: [
         DomainServiceModule.forRoot('notifications', config, NotificationsConfig, [
           Topics.notificationsEvents,
+          Topics.membersEvents,
         ]),
+      ],
+      controllers: [SendingNatsController, HistoryNatsController, WebhooksNatsController],
+      providers: [
+        MessagesRepository,
+        MembersClient,
+        MarketingCaps,
+        ProviderClient,
+        DeliverMessage,
+        DeliveryScheduler,
+        SendNotification,
+        ApplyProviderEvent,
+        ListNotifications,
+        MemberEventsConsumer,
+        NotificationsOutbox,
       ],
     };
   }

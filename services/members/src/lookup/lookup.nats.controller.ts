@@ -3,11 +3,13 @@ import { actorOf, NatsController } from '@crm/messaging';
 import {
   FindMembersRequest,
   GetMemberRequest,
+  MemberContactRequest,
   MemberHomeStoreRequest,
   Subjects,
   validatePayload,
 } from '@crm/contracts';
 import { FindMembers } from './find-members.handler';
+import { GetContact } from './get-contact.handler';
 import { GetHomeStore } from './get-home-store.handler';
 import { GetMember } from './get-member.handler';
 
@@ -17,6 +19,7 @@ export class LookupNatsController {
     private readonly getMember: GetMember,
     private readonly findMembers: FindMembers,
     private readonly getHomeStore: GetHomeStore,
+    private readonly getContact: GetContact,
   ) {}
 
   @MessagePattern(Subjects.members.get)
@@ -33,5 +36,11 @@ export class LookupNatsController {
   @MessagePattern(Subjects.members.homeStore)
   homeStore(@Payload() data: unknown) {
     return this.getHomeStore.execute(validatePayload(MemberHomeStoreRequest, data));
+  }
+
+  /** The notifications service, at the moment it sends (the address is never kept there). */
+  @MessagePattern(Subjects.members.contact)
+  contact(@Payload() data: unknown) {
+    return this.getContact.execute(validatePayload(MemberContactRequest, data));
   }
 }

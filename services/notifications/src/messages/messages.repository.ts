@@ -1,0 +1,160 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
+import { insertOnce, OUTBOX_INDEX } from '@crm/messaging';
+import { dbSpan } from '@crm/observability';
+import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import type {
+  AttemptDocument,
+  CapSlotDocument,
+  MessageDocument,
+  MessageOutcomeDocument,
+  MessageEventDocument,
+} from './message.document';
+
+/**
+ * The notifications store: stateless I/O on four collections. What must happen once is an
+ * insert with a deterministic id (a message per cause, an attempt per number, a provider event
+ * per event id, a cap slot per use); updates only write projections those inserts can rebuild.
+ */
+@Injectable()
+export class MessagesRepository implements OnModuleInit {
+  readonly messages: mongo.Collection<MessageDocument>;
+  readonly attempts: mongo.Collection<AttemptDocument>;
+  readonly events: mongo.Collection<MessageEventDocument>;
+  readonly capSlots: mongo.Collection<CapSlotDocument>;
+  readonly outcomes: mongo.Collection<MessageOutcomeDocument>;
+
+  constructor(@InjectMongo() connection: Connection) {
+    const db = connection.db!;
+    this.messages = db.collection<MessageDocument>('messages');
+    this.attempts = db.collection<AttemptDocument>('delivery_attempts');
+    this.events = db.collection<MessageEventDocument>('message_events');
+    this.capSlots = db.collection<CapSlotDocument>('cap_slots');
+    this.outcomes = db.collection<MessageOutcomeDocument>('message_outcomes');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureIndexes(this.messages as never, [
+      { key: { status: 1, dueAt: 1 }, name: 'due' },
+      { key: { memberId: 1, createdAt: -1, _id: -1 }, name: 'member_newest' },
+      OUTBOX_INDEX,
+    ]);
+    await ensureIndexes(this.attempts as never, [{ key: { messageId: 1 }, name: 'message' }]);
+    await ensureIndexes(this.events as never, [
+      { key: { messageId: 1 }, name: 'message' },
+      OUTBOX_INDEX,
+    ]);
+    await ensureIndexes(this.outcomes as never, [OUTBOX_INDEX]);
+    await ensureIndexes(this.capSlots as never, [
+      { key: { memberId: 1, channel: 1 }, name: 'member_channel' },
+      { key: { messageId: 1 }, name: 'message' },
+    ]);
+  }
+
+  find(id: string): Promise<MessageDocument | null> {
+    return dbSpan('messages', 'find', () => this.messages.findOne({ _id: id }));
+  }
+
+  insert(doc: MessageDocument): Promise<boolean> {
+    return insertOnce(() => dbSpan('messages', 'insert', () => this.messages.insertOne(doc)));
+  }
+
+  async update(id: string, set: Partial<MessageDocument>, extra: object = {}): Promise<void> {
+    await dbSpan('messages', 'update', () =>
+      this.messages.updateOne({ _id: id }, { $set: definedOnly(set), ...extra } as never),
+    );
+  }
+
+  /** Due messages of one status, oldest due first. */
+  due(status: 'queued' | 'deferred', now: Date, limit: number): Promise<MessageDocument[]> {
+    return dbSpan('messages', 'find', () =>
+      this.messages
+        .find({ status, dueAt: { $lte: now } })
+        .sort({ dueAt: 1 })
+        .limit(limit)
+        .toArray(),
+    );
+  }
+
+  /** A member's messages, newest first, after a cursor position. */
+  page(
+    memberId: string,
+    after: { at: Date; id: string } | null,
+    limit: number,
+  ): Promise<MessageDocument[]> {
+    const filter = after
+      ? {
+          memberId,
+          $or: [{ createdAt: { $lt: after.at } }, { createdAt: after.at, _id: { $lt: after.id } }],
+        }
+      : { memberId };
+    return dbSpan('messages', 'find', () =>
+      this.messages
+        .find(filter as never, { projection: { outbox: 0, outboxPending: 0 } })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit)
+        .toArray(),
+    );
+  }
+
+  claimAttempt(doc: AttemptDocument): Promise<boolean> {
+    return insertOnce(() =>
+      dbSpan('delivery_attempts', 'insert', () => this.attempts.insertOne(doc)),
+    );
+  }
+
+  findAttempt(messageId: string, n: number): Promise<AttemptDocument | null> {
+    return this.attempts.findOne({ _id: attemptId(messageId, n) });
+  }
+
+  async finishAttempt(
+    messageId: string,
+    n: number,
+    outcome: AttemptDocument['outcome'],
+    reason: string | undefined,
+  ): Promise<void> {
+    await this.attempts.updateOne(
+      { _id: attemptId(messageId, n) },
+      { $set: { outcome, finishedAt: new Date(), ...(reason ? { reason } : {}) } },
+    );
+  }
+
+  attemptsOf(messageIds: string[]): Promise<AttemptDocument[]> {
+    if (messageIds.length === 0) return Promise.resolve([]);
+    return this.attempts.find({ messageId: { $in: messageIds } }).toArray();
+  }
+
+  insertOutcome(doc: MessageOutcomeDocument): Promise<boolean> {
+    return insertOnce(() =>
+      dbSpan('message_outcomes', 'insert', () => this.outcomes.insertOne(doc)),
+    );
+  }
+
+  insertEvent(doc: MessageEventDocument): Promise<boolean> {
+    return insertOnce(() => dbSpan('message_events', 'insert', () => this.events.insertOne(doc)));
+  }
+
+  findEvent(id: string): Promise<MessageEventDocument | null> {
+    return this.events.findOne({ _id: id });
+  }
+
+  eventsOf(messageIds: string[]): Promise<MessageEventDocument[]> {
+    if (messageIds.length === 0) return Promise.resolve([]);
+    return this.events
+      .find({ messageId: { $in: messageIds } }, { projection: { outbox: 0, outboxPending: 0 } })
+      .toArray();
+  }
+
+  async markOptOutApplied(eventId: string): Promise<void> {
+    await this.events.updateOne({ _id: eventId }, { $set: { optOutApplied: true } });
+  }
+}
+
+export function attemptId(messageId: string, n: number): string {
+  return `attempt:${messageId}:${n}`;
+}
+
+/** `$set` without the fields left undefined (the driver would store them as null). */
+function definedOnly<T extends object>(set: T): Partial<T> {
+  return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
