@@ -4,6 +4,7 @@ import { ConsumerFactory } from './consumers';
 import { KafkaModule } from './kafka.module';
 import { MongoModule } from './mongo.module';
 import { ObservabilityModule } from './observability.module';
+import { ServiceRpc } from './service-rpc';
 
 /**
  * What every domain service stands on: logging, health and metrics, its own MongoDB
@@ -29,8 +30,10 @@ export class DomainServiceModule {
         { provide: configClass, useValue: config },
         { provide: ServiceConfig, useExisting: configClass },
         ConsumerFactory,
+        ServiceRpc,
       ],
       exports: [
+        ServiceRpc,
         configClass,
         ServiceConfig,
         ConsumerFactory,

@@ -6,3 +6,4 @@ export * from './domain-service.module';
 export * from './ensure-indexes';
 export * from './consumers';
 export * from './periodic-job';
+export * from './service-rpc';

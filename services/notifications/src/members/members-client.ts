@@ -1,14 +1,11 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { natsServers } from '@crm/config';
+import { Injectable } from '@nestjs/common';
 import {
   type MarketingChannel,
   type MemberContactView,
   type NotificationChannel,
   Subjects,
 } from '@crm/contracts';
-import { NatsRpcClient } from '@crm/messaging';
-import { NotificationsConfig } from '../notifications.config';
+import { ServiceRpc } from '@crm/service-kit';
 
 const REQUEST_TIMEOUT_MS = 5000;
 
@@ -19,46 +16,25 @@ const REQUEST_TIMEOUT_MS = 5000;
  * change is in the member's history like any other.
  */
 @Injectable()
-export class MembersClient implements OnModuleInit, OnModuleDestroy {
-  private connection?: Promise<NatsConnection>;
-
-  constructor(private readonly config: NotificationsConfig) {}
-
-  onModuleInit(): void {
-    this.connect().catch(() => undefined);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    if (this.connection) await (await this.connection).drain();
-  }
+export class MembersClient {
+  constructor(private readonly rpc: ServiceRpc) {}
 
   async contact(memberId: string, channel: NotificationChannel): Promise<MemberContactView> {
-    const rpc = new NatsRpcClient(await this.connect(), REQUEST_TIMEOUT_MS);
-    return rpc.request<MemberContactView>(Subjects.members.contact, { id: memberId, channel });
+    return this.rpc.request<MemberContactView>(
+      Subjects.members.contact,
+      { id: memberId, channel },
+      { timeoutMs: REQUEST_TIMEOUT_MS },
+    );
   }
 
   async withdrawMarketingConsent(memberId: string, channel: MarketingChannel, by: string) {
-    const rpc = new NatsRpcClient(await this.connect(), REQUEST_TIMEOUT_MS);
-    await rpc.request(
+    await this.rpc.request(
       Subjects.members.update,
       {
         id: memberId,
         change: { consents: { marketing: { [channel]: false } }, consentChannel: 'online' },
       },
-      { sub: by, roles: [] },
+      { timeoutMs: REQUEST_TIMEOUT_MS, actor: { sub: by, roles: [] } },
     );
-  }
-
-  private connect(): Promise<NatsConnection> {
-    this.connection ??= connect({
-      servers: natsServers(this.config),
-      name: 'notifications-members-client',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-    }).catch((error: unknown) => {
-      this.connection = undefined;
-      throw error;
-    });
-    return this.connection;
   }
 }
