@@ -7,3 +7,4 @@ export * from './ensure-indexes';
 export * from './consumers';
 export * from './periodic-job';
 export * from './service-rpc';
+export * from './outbox-host';

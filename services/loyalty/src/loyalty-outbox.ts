@@ -1,8 +1,7 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { OutboxRelay } from '@crm/messaging';
-import { InjectProducer } from '@crm/service-kit';
+import { InjectProducer, OutboxHost } from '@crm/service-kit';
 import { LoyaltyConfig } from './loyalty.config';
 import { PointsLedgerRepository } from './points/points-ledger.repository';
 import { ExpirePoints } from './points/expire-points';
@@ -11,9 +10,7 @@ import { CouponsRepository } from './coupons/coupons.repository';
 
 /** Relays the events queued on ledger entries, member tiers, expiry notices and coupons to loyalty.events.v1. */
 @Injectable()
-export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly relay: OutboxRelay;
-
+export class LoyaltyOutbox extends OutboxHost {
   constructor(
     ledger: PointsLedgerRepository,
     tiers: MemberTierRepository,
@@ -23,8 +20,8 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     config: LoyaltyConfig,
     logger: PinoLogger,
   ) {
-    logger.setContext('LoyaltyOutbox');
-    this.relay = new OutboxRelay(
+    super(
+      'LoyaltyOutbox',
       [
         ledger.entries as never,
         tiers.collection as never,
@@ -32,8 +29,9 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
         coupons.collection as never,
       ],
       producer,
+      config,
+      logger,
       {
-        pollMs: config.OUTBOX_POLL_MS,
         // Clearing an outbox is a write like the owner's own (see KeyedLock).
         serialize: (collection, id, write) =>
           collection === tiers.collection.collectionName
@@ -44,20 +42,6 @@ export class LoyaltyOutbox implements OnApplicationBootstrap, OnModuleDestroy {
                 ? coupons.serialize(String(id), write)
                 : ledger.serializeEntry(String(id), write),
       },
-      logger.logger,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.relay.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
-  }
-
-  /** Called after a write that queued events, so they leave now rather than on the next poll. */
-  nudge(): void {
-    this.relay.nudge();
   }
 }

@@ -1,8 +1,7 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { OutboxRelay } from '@crm/messaging';
-import { InjectProducer } from '@crm/service-kit';
+import { InjectProducer, OutboxHost } from '@crm/service-kit';
 import { MessagesRepository } from './messages/messages.repository';
 import { NotificationsConfig } from './notifications.config';
 
@@ -11,29 +10,19 @@ import { NotificationsConfig } from './notifications.config';
  * replica may relay: an event sent twice has one id, and consumers apply it once.
  */
 @Injectable()
-export class NotificationsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly relay: OutboxRelay;
-
+export class NotificationsOutbox extends OutboxHost {
   constructor(
     store: MessagesRepository,
     @InjectProducer() producer: Producer,
     config: NotificationsConfig,
     logger: PinoLogger,
   ) {
-    logger.setContext('NotificationsOutbox');
-    this.relay = new OutboxRelay(
+    super(
+      'NotificationsOutbox',
       [store.outcomes as never, store.events as never],
       producer,
-      { pollMs: config.OUTBOX_POLL_MS },
-      logger.logger,
+      config,
+      logger,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.relay.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
   }
 }

@@ -1,8 +1,7 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { OutboxRelay } from '@crm/messaging';
-import { InjectProducer } from '@crm/service-kit';
+import { InjectProducer, OutboxHost } from '@crm/service-kit';
 import { ComplaintsConfig } from '../complaints.config';
 import { CaseVersionsRepository } from '../cases/case-versions.repository';
 import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
@@ -14,9 +13,7 @@ import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
  * may), which consumers absorb by event id; none is lost.
  */
 @Injectable()
-export class ComplaintsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly relay: OutboxRelay;
-
+export class ComplaintsOutbox extends OutboxHost {
   constructor(
     versions: CaseVersionsRepository,
     alerts: BatchAlertsRepository,
@@ -25,24 +22,12 @@ export class ComplaintsOutbox implements OnApplicationBootstrap, OnModuleDestroy
     config: ComplaintsConfig,
     logger: PinoLogger,
   ) {
-    logger.setContext('ComplaintsOutbox');
-    this.relay = new OutboxRelay(
+    super(
+      'ComplaintsOutbox',
       [versions.collection as never, alerts.collection as never, breaches.collection as never],
       producer,
-      { pollMs: config.OUTBOX_POLL_MS },
-      logger.logger,
+      config,
+      logger,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.relay.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
-  }
-
-  nudge(): void {
-    this.relay.nudge();
   }
 }
