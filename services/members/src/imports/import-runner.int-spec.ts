@@ -236,10 +236,11 @@ describe('archive import against the MongoDB-wire server', () => {
       ]),
     );
     expect(done.conflictList).toEqual([
-      { phone: '135****0002', rows: [283, 284], fields: ['name'] },
+      { phone: '135****0002', rows: [283, 284], rowCount: 2, fields: ['name'] },
       {
         phone: '136****0002',
         rows: [286],
+        rowCount: 1,
         fields: ['name'],
         existingMemberId: differing.id,
       },
