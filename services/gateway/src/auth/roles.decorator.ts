@@ -5,6 +5,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
+import { PublicRoute } from '@crm/observability';
 import type { Role, StaffPrincipal } from './roles';
 
 export const ROLES_KEY = 'crm:roles';
@@ -26,6 +27,12 @@ export const Roles = (...roles: Role[]) =>
 export type StoreScopeKind = 'home-store';
 export const StoreScope = (scope: StoreScopeKind) =>
   applyDecorators(SetMetadata(STORE_SCOPE_KEY, scope), ApiExtension('x-store-scope', scope));
+
+/**
+ * A route open without a staff token (a provider's signed webhook): the auth guard skips it,
+ * and the API document says so (`x-public`) so the authorization matrix expects no 401 there.
+ */
+export const PublicApiRoute = () => applyDecorators(PublicRoute(), ApiExtension('x-public', true));
 
 export const Staff = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): StaffPrincipal => ctx.switchToHttp().getRequest().staff,

@@ -12,7 +12,7 @@ import {
   WEBHOOK_TIMESTAMP_HEADER,
 } from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
-import { PublicRoute } from '@crm/observability';
+import { PublicApiRoute } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
 import { GatewayConfig } from '../gateway.config';
 import { BodyLimit } from '../http/route-body-limit';
@@ -36,7 +36,7 @@ export class ProviderWebhooksHttpController {
 
   @Post(':provider')
   @HttpCode(200)
-  @PublicRoute()
+  @PublicApiRoute()
   @BodyLimit(WEBHOOK_BODY_LIMIT)
   @ApiOperation({
     summary: 'A notification provider reports a delivery or a member’s reply (signed)',
