@@ -5,7 +5,7 @@
  * published from the metadata the guard reads), so a route added later is walked too, and a
  * route that declares no rule fails the test.
  */
-import { staffToken } from '@crm/testing';
+import { SERVICES, staffToken } from '@crm/testing';
 import { startSystem, type TestSystem } from './support/system';
 
 const ROLES = ['store_clerk', 'pharmacist', 'store_manager', 'desk_agent', 'hq_analyst', 'admin'];
@@ -29,7 +29,7 @@ let document: Json;
 let memberId: string;
 
 beforeAll(async () => {
-  system = await startSystem(['members', 'loyalty', 'gateway']);
+  system = await startSystem([...SERVICES]);
   const member = await system.registerMember({
     name: '矩阵测试',
     phone: `137${String(Date.now()).slice(-8)}`,

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { staffToken } from '@crm/testing';
+import { SERVICES, staffToken } from '@crm/testing';
 import { startSystem, type TestSystem } from './support/system';
 
 const REPO = join(__dirname, '..');
@@ -93,7 +93,7 @@ function summaryCounts(output: string) {
 }
 
 beforeAll(async () => {
-  system = await startSystem(['members', 'loyalty', 'gateway']);
+  system = await startSystem([...SERVICES]);
 });
 
 afterAll(async () => {

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ADR_OUTCOMES,
   COMPLAINT_ACTIONS,
+  COMPLAINT_CATEGORIES,
+  COMPLAINT_CHANNELS,
+  COMPLAINT_SEVERITIES,
   COMPLAINT_STATUSES,
   type AdrOutcome,
   type CompensationKind,
@@ -54,7 +58,7 @@ export class AdverseReactionView {
   @ApiProperty({ format: 'date-time' }) onsetAt!: string;
   @ApiProperty() reaction!: string;
   @ApiProperty() serious!: boolean;
-  @ApiProperty() outcome!: AdrOutcome;
+  @ApiProperty({ enum: ADR_OUTCOMES }) outcome!: AdrOutcome;
   @ApiProperty({ format: 'date-time', description: '3 days after intake if serious, else 15' })
   reportDueAt!: string;
   @ApiProperty({ example: 'pharmacist' }) escalatedTo!: string;
@@ -90,9 +94,9 @@ export class ComplaintView {
   @ApiProperty({ enum: COMPLAINT_STATUSES }) status!: ComplaintStatus;
   @ApiProperty() version!: number;
   @ApiProperty({ type: String, nullable: true }) memberId!: string | null;
-  @ApiProperty() channel!: ComplaintChannel;
-  @ApiProperty() category!: ComplaintCategory;
-  @ApiProperty() severity!: ComplaintSeverity;
+  @ApiProperty({ enum: COMPLAINT_CHANNELS }) channel!: ComplaintChannel;
+  @ApiProperty({ enum: COMPLAINT_CATEGORIES }) category!: ComplaintCategory;
+  @ApiProperty({ enum: COMPLAINT_SEVERITIES }) severity!: ComplaintSeverity;
   @ApiProperty() storeId!: string;
   @ApiPropertyOptional() transactionId?: string;
   @ApiPropertyOptional() sku?: string;

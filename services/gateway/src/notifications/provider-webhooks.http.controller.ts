@@ -47,7 +47,11 @@ export class ProviderWebhooksHttpController {
       'withdraws marketing consent for that channel.',
   })
   @ApiHeader({ name: WEBHOOK_TIMESTAMP_HEADER, required: true, example: '1795000000' })
-  @ApiHeader({ name: WEBHOOK_SIGNATURE_HEADER, required: true, example: 'sha256=…' })
+  @ApiHeader({
+    name: WEBHOOK_SIGNATURE_HEADER,
+    required: true,
+    example: 'sha256=5d41402abc4b2a76b9719d911017c592',
+  })
   @ApiBody({ type: ProviderWebhookEvent })
   @ApiResponse({ status: 200, description: '`{ received: true, applied }`' })
   @ErrorResponses(400, 401, 404, 429, 503, 504)
