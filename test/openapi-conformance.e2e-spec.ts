@@ -16,6 +16,7 @@ import { startSystem, type TestSystem } from './support/system';
 const REPO = join(__dirname, '..');
 /** The whole run's budget, seconds: each phase repeats until it is spent. */
 const MAX_TIME_S = Number(process.env.SCHEMATHESIS_MAX_TIME_S ?? 120);
+const SEED = process.env.SCHEMATHESIS_SEED ?? '20261205';
 const MAX_EXAMPLES = Number(process.env.SCHEMATHESIS_MAX_EXAMPLES ?? 10);
 
 let system: TestSystem;
@@ -46,14 +47,20 @@ function runSchemathesis(cli: string, token: string, workDir: string): Promise<R
     String(MAX_EXAMPLES),
     '--max-time',
     String(MAX_TIME_S),
+    // One worker: with two threads, CPython 3.11's AST constructor now and then fails with
+    // "recursion depth mismatch" inside schemathesis (CPython gh-106905), a run error that
+    // says nothing of the API.
     '--workers',
-    '2',
+    '1',
     '--header',
     `Authorization: Bearer ${token}`,
     '--request-timeout',
     '15',
     '--generation-database',
     'none',
+    // A fixed seed: every CI run asks the same questions, so a red run is a change, not luck.
+    // SCHEMATHESIS_SEED=random explores new ground (fix what it finds, then keep the seed).
+    ...(SEED === 'random' ? [] : ['--seed', SEED]),
     '--no-color',
   ];
   return new Promise((resolve, reject) => {
