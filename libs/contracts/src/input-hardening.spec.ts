@@ -46,6 +46,14 @@ describe('payloads no contract can take', () => {
     expect(validatePayload(UpdateMemberCommand, { id: MEMBER_ID, change: {} }).change).toEqual({});
   });
 
+  it('refuses a list where one object is declared (it passed as that many empty objects)', () => {
+    expect(
+      fieldErrors(() =>
+        validatePayload(RecordAttendanceCommand, { id: MEMBER_ID, attendance: [[], []] }),
+      ),
+    ).toEqual({ attendance: ['attendance must be a JSON object, not a list'] });
+  });
+
   it('refuses nesting deeper than the limit, however deep, without overflowing the stack', () => {
     for (const depth of [MAX_PAYLOAD_DEPTH + 1, 10_000, 200_000]) {
       let deep: unknown = 1;

@@ -32,6 +32,12 @@ export function missingNestedErrors(instance: object, prefix = ''): FieldError[]
         errors.push({ field, reasons: [`${property} is required (a JSON object)`] });
       continue;
     }
+    // `@ValidateNested` validates each element of a list, so `[[], []]` sent for one object
+    // passed as two empty ones: a property declared as one object must not be a list.
+    if (Array.isArray(value) && declaredType(instance, property) !== Array) {
+      errors.push({ field, reasons: [`${property} must be a JSON object, not a list`] });
+      continue;
+    }
     const items = Array.isArray(value) ? value : [value];
     items.forEach((item, index) => {
       if (typeof item === 'object' && item !== null && item.constructor !== Object)
@@ -41,4 +47,12 @@ export function missingNestedErrors(instance: object, prefix = ''): FieldError[]
     });
   }
   return errors;
+}
+
+/** The property's TypeScript type as the compiler recorded it (decorator metadata). */
+function declaredType(instance: object, property: string): unknown {
+  const reflect = Reflect as unknown as {
+    getMetadata?: (key: string, target: object, property: string) => unknown;
+  };
+  return reflect.getMetadata?.('design:type', instance, property);
 }

@@ -6,6 +6,7 @@ import {
   COMPLAINT_CHANNELS,
   COMPLAINT_SEVERITIES,
   COMPLAINT_STATUSES,
+  RESOLUTION_REMEDIES,
   type AdrOutcome,
   type CompensationKind,
   type ComplaintAction,
@@ -108,7 +109,7 @@ export class ComplaintView {
   @ApiProperty({ enum: COMPLAINT_ACTIONS, isArray: true, description: 'What may be done now' })
   allowedActions!: ComplaintAction[];
   @ApiPropertyOptional() resolution?: string;
-  @ApiPropertyOptional({ isArray: true }) remedies?: ResolutionRemedy[];
+  @ApiPropertyOptional({ enum: RESOLUTION_REMEDIES, isArray: true }) remedies?: ResolutionRemedy[];
   @ApiProperty({ type: [CompensationView] }) compensations!: CompensationView[];
   @ApiPropertyOptional({ minimum: 1, maximum: 5 }) satisfaction?: number;
   @ApiPropertyOptional({ type: AdverseReactionView }) adverseReaction?: AdverseReactionView;
