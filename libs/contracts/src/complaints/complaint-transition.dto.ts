@@ -1,3 +1,4 @@
+import { CursorPageRequest } from '../timeline/member-timeline.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -120,7 +121,7 @@ export class GetComplaintRequest {
 }
 
 /** `GET /api/v1/complaints?…`: filters, all optional; store staff see their store's cases only. */
-export class ListComplaintsRequest {
+export class ListComplaintsRequest extends CursorPageRequest {
   @ApiPropertyOptional({ enum: ['accepted', 'investigating', 'resolved', 'closed'] })
   @IsOptional()
   @IsIn(['accepted', 'investigating', 'resolved', 'closed'])
@@ -150,17 +151,4 @@ export class ListComplaintsRequest {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'assignee must be a staff id' })
   assignee?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_.:+-]{1,200}$/, { message: 'cursor must be a nextCursor as returned' })
-  cursor?: string;
 }

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { MemberTimelineRequest } from '../timeline/member-timeline.dto';
 import {
   NOTIFICATION_CHANNELS,
   NOTIFICATION_PURPOSES,
@@ -10,24 +9,8 @@ import {
   type NotificationStatus,
 } from './send-notification.dto';
 
-/** `GET /api/v1/members/{id}/notifications` and `notifications.v1.list`. */
-export class ListMemberNotificationsRequest {
-  @Matches(/^[0-9a-f]{24}$/, { message: 'memberId must be a member id' })
-  memberId!: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_.:+-]{1,200}$/, { message: 'cursor must be a nextCursor as returned' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-}
+/** `GET /api/v1/members/{id}/notifications` and `notifications.v1.list`: a member, a page. */
+export class ListMemberNotificationsRequest extends MemberTimelineRequest {}
 
 export class NotificationHistoryEntry {
   @ApiProperty({ enum: NOTIFICATION_STATUSES }) status!: NotificationStatus;

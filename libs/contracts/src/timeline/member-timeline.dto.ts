@@ -8,10 +8,8 @@ import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
  * notifications, and later members and loyalty); the desk console's 360° timeline merges the
  * pages by `at`. The cursor is opaque to callers: pass back `nextCursor` for the next page.
  */
-export class MemberTimelineRequest {
-  @Matches(/^[0-9a-f]{24}$/, { message: 'memberId must be a member id' })
-  memberId!: string;
-
+/** A page of a list read newest first: where the previous page ended, and how many. */
+export class CursorPageRequest {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.:+-]{1,200}$/, { message: 'cursor must be a nextCursor as returned' })
@@ -24,6 +22,11 @@ export class MemberTimelineRequest {
   @Min(1)
   @Max(100)
   limit?: number;
+}
+
+export class MemberTimelineRequest extends CursorPageRequest {
+  @Matches(/^[0-9a-f]{24}$/, { message: 'memberId must be a member id' })
+  memberId!: string;
 }
 
 /** One thing that happened to the member, as the timeline shows it: facts and ids, no health details. */
