@@ -3,7 +3,8 @@ import type { Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { InjectProducer, OutboxHost } from '@crm/service-kit';
 import { LoyaltyConfig } from './loyalty.config';
-import { PointsLedgerRepository } from './points/points-ledger.repository';
+import { PointsLedger } from './points/ledger/points-ledger.port';
+import { PointsRepository } from './points/ledger/points.repository';
 import { ExpirePoints } from './points/expire-points';
 import { MemberTierRepository } from './tiers/member-tier.repository';
 import { CouponsRepository } from './coupons/coupons.repository';
@@ -12,7 +13,8 @@ import { CouponsRepository } from './coupons/coupons.repository';
 @Injectable()
 export class LoyaltyOutbox extends OutboxHost {
   constructor(
-    ledger: PointsLedgerRepository,
+    ledger: PointsLedger,
+    points: PointsRepository,
     tiers: MemberTierRepository,
     expiry: ExpirePoints,
     coupons: CouponsRepository,
@@ -23,7 +25,7 @@ export class LoyaltyOutbox extends OutboxHost {
     super(
       'LoyaltyOutbox',
       [
-        ledger.entries as never,
+        points.entries as never,
         tiers.collection as never,
         expiry.notices as never,
         coupons.collection as never,

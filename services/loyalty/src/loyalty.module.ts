@@ -14,7 +14,10 @@ import { EarningRulesNatsController } from './earning-rules/earning-rules.nats.c
 import { EarningRulesRepository } from './earning-rules/earning-rules.repository';
 import { ExpirePoints } from './points/expire-points';
 import { GetPoints } from './points/get-points.handler';
-import { PointsLedgerRepository } from './points/points-ledger.repository';
+import { PointsLedger } from './points/ledger/points-ledger.port';
+import { PointsRepository } from './points/ledger/points.repository';
+import { RunJournal } from './points/ledger/run-journal';
+import { WriteBehindPointsLedger } from './points/ledger/write-behind-points-ledger';
 import { PointsNatsController } from './points/points.nats.controller';
 import { LoyaltyOutbox } from './loyalty-outbox';
 import { CountPurchases } from './purchases/count-purchases.handler';
@@ -76,7 +79,9 @@ export class LoyaltyModule {
         { provide: EARNING_SETTINGS, useValue: earningSettings(config) },
         { provide: BONUS_AMOUNTS, useValue: bonusAmounts(config) },
         { provide: TIER_REVIEW_SETTINGS, useValue: tierReviewSettings(config) },
-        PointsLedgerRepository,
+        PointsRepository,
+        RunJournal,
+        { provide: PointsLedger, useClass: WriteBehindPointsLedger },
         LoyaltyOutbox,
         ExpirePoints,
         OpenPointsAccount,

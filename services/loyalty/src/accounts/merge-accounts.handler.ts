@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MemberMergedPayload } from '@crm/contracts';
 import { EARNING_SETTINGS } from '../points/earning-settings';
 import type { EarningSettings } from '../points/earning';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
 
 /**
@@ -14,7 +14,7 @@ export class MergeAccounts {
   private readonly logger = new Logger(MergeAccounts.name);
 
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
     private readonly tiers: MemberTierRepository,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
   ) {}

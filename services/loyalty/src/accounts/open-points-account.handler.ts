@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope, MemberRegisteredPayload } from '@crm/contracts';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
 
 /** Every registered member gets a points account with a zero balance. */
 @Injectable()
 export class OpenPointsAccount {
   private readonly logger = new Logger(OpenPointsAccount.name);
 
-  constructor(private readonly ledger: PointsLedgerRepository) {}
+  constructor(private readonly ledger: PointsLedger) {}
 
   async execute(
     payload: MemberRegisteredPayload,

@@ -6,7 +6,8 @@ import { MemberAdministration } from '../access/member-administration';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS, expiryMonth } from '../points/earning-settings';
 import { entryView } from '../points/get-points.handler';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
+import { PointsRepository } from '../points/ledger/points.repository';
 import type { NewEntry } from '../points/points-entry';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { BONUS_AMOUNTS, type BonusAmounts, bonusEntryId, bonusReason } from './bonus-amounts';
@@ -24,7 +25,8 @@ export class GrantBonus {
   private readonly grants = new KeyedLock();
 
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
+    private readonly repository: PointsRepository,
     private readonly erasures: ErasuresRepository,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     @Inject(BONUS_AMOUNTS) private readonly amounts: BonusAmounts,
@@ -39,7 +41,7 @@ export class GrantBonus {
       const memberId = await this.ledger.holderOf(command.id);
       const id = bonusEntryId(command.kind, memberId, command.reference);
       return this.grants.run(id, async () => {
-        const existing = await this.ledger.entry(id);
+        const existing = await this.repository.entry(id);
         if (existing) return { ...entryView(existing), created: false };
         const at = new Date();
         const bonus: NewEntry = {

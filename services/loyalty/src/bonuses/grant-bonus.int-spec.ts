@@ -9,7 +9,9 @@ import mongoose from 'mongoose';
 import { Topics } from '@crm/contracts';
 import { readTopic, testKafka } from '@crm/testing';
 import type { EarningSettings } from '../points/earning';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import type { PointsRepository } from '../points/ledger/points.repository';
+import { standaloneLedger } from '../points/ledger/standalone-ledger';
+import type { WriteBehindPointsLedger } from '../points/ledger/write-behind-points-ledger';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { GrantBonus } from './grant-bonus.handler';
 import { MemberAdministration } from '../access/member-administration';
@@ -25,7 +27,8 @@ const member = '0123456789abcdef01234567';
 
 describe('one-off bonuses', () => {
   let connection: mongoose.Connection;
-  let ledger: PointsLedgerRepository;
+  let ledger: WriteBehindPointsLedger;
+  let repository: PointsRepository;
   let grant: GrantBonus;
   let producer: Producer;
   const startedAt = new Date();
@@ -38,9 +41,15 @@ describe('one-off bonuses', () => {
       .asPromise();
     producer = testKafka().producer();
     await producer.connect();
-    ledger = new PointsLedgerRepository(connection, producer);
-    await ledger.onModuleInit();
-    grant = new GrantBonus(ledger, new ErasuresRepository(connection), settings, amounts, access);
+    ({ ledger, repository } = await standaloneLedger(connection, producer));
+    grant = new GrantBonus(
+      ledger,
+      repository,
+      new ErasuresRepository(connection),
+      settings,
+      amounts,
+      access,
+    );
   });
 
   afterAll(async () => {
@@ -69,7 +78,7 @@ describe('one-off bonuses', () => {
     const again = await grant.execute({ id: member, kind: 'survey', reference: 'S-1' }, hq('E001'));
     expect(again).toMatchObject({ points: 50, created: false });
 
-    const entries = await ledger.entries.find({ memberId: member }).toArray();
+    const entries = await repository.entries.find({ memberId: member }).toArray();
     expect(entries.map((e) => e._id).sort()).toEqual([
       `bonus:profile:${member}`,
       `bonus:survey:${member}:S-1`,

@@ -5,7 +5,7 @@ import { inSpan } from '@crm/observability';
 import { MemberAdministration } from '../access/member-administration';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS, expiryMonth } from './earning-settings';
-import { PointsLedgerRepository } from './points-ledger.repository';
+import { PointsLedger } from './ledger/points-ledger.port';
 import type { NewEntry } from './points-entry';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { entryView } from './get-points.handler';
@@ -21,7 +21,7 @@ import { entryView } from './get-points.handler';
 @Injectable()
 export class AdjustPoints {
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
     private readonly erasures: ErasuresRepository,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     private readonly access: MemberAdministration,

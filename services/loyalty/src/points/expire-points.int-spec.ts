@@ -7,14 +7,17 @@ import mongoose from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import type { EarningSettings } from './earning';
 import { ExpirePoints } from './expire-points';
-import { PointsLedgerRepository } from './points-ledger.repository';
+import type { PointsRepository } from './ledger/points.repository';
+import { standaloneLedger } from './ledger/standalone-ledger';
+import type { WriteBehindPointsLedger } from './ledger/write-behind-points-ledger';
 
 const settings = { utcOffsetMinutes: 480, lifetimeDays: 365 } as EarningSettings;
 const at = new Date('2025-01-15T04:00:00Z');
 
 describe('points expiry', () => {
   let connection: mongoose.Connection;
-  let ledger: PointsLedgerRepository;
+  let ledger: WriteBehindPointsLedger;
+  let repository: PointsRepository;
   let expiry: ExpirePoints;
 
   beforeAll(async () => {
@@ -23,8 +26,7 @@ describe('points expiry', () => {
         dbName: `test_expiry_${randomUUID().slice(0, 8)}`,
       })
       .asPromise();
-    ledger = new PointsLedgerRepository(connection);
-    await ledger.onModuleInit();
+    ({ ledger, repository } = await standaloneLedger(connection));
     expiry = new ExpirePoints(
       ledger,
       settings,
@@ -72,7 +74,7 @@ describe('points expiry', () => {
     // April: they expire, once.
     expect(await expiry.run(new Date('2026-04-02T04:00:00Z'))).toEqual({ expired: 30, noticed: 0 });
     expect(await expiry.run(new Date('2026-04-03T04:00:00Z'))).toEqual({ expired: 0, noticed: 0 });
-    const entries = await ledger.entries.find({ memberId: 'e1' }).toArray();
+    const entries = await repository.entries.find({ memberId: 'e1' }).toArray();
     const account = await ledger.account('e1');
     expect(account?.balance).toBe(0);
     expect(entries.reduce((sum, e) => sum + e.points, 0)).toBe(0);

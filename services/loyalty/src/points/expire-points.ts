@@ -8,7 +8,8 @@ import { localMonth } from '../tiers/rolling-spend';
 import type { EarningSettings } from './earning';
 import { EARNING_SETTINGS } from './earning-settings';
 import { dueBefore, unspentByMonth } from './points-expiry';
-import { bookOf, PointsLedgerRepository } from './points-ledger.repository';
+import { bookOf } from './ledger/points-account';
+import { PointsLedger } from './ledger/points-ledger.port';
 
 /** How often accounts are checked; expiry is by month, so an hour late is on time. */
 const CHECK_EVERY_MS = 60 * 60_000;
@@ -32,7 +33,7 @@ export class ExpirePoints extends PeriodicJob {
   readonly notices: mongo.Collection<ExpiryNotice>;
 
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     @InjectMongo() connection: Connection,
     private readonly logger: PinoLogger,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { GetPointsRequest, PointsEntryView, PointsView } from '@crm/contracts';
-import { PointsLedgerRepository } from './points-ledger.repository';
+import { PointsLedger } from './ledger/points-ledger.port';
+import { PointsRepository } from './ledger/points.repository';
 import type { PointsEntry } from './points-entry';
 import { availablePoints } from './points-locks';
 
@@ -9,12 +10,15 @@ const DEFAULT_ENTRIES = 50;
 /** A member's balance and newest ledger entries; a member with no account has none yet. */
 @Injectable()
 export class GetPoints {
-  constructor(private readonly ledger: PointsLedgerRepository) {}
+  constructor(
+    private readonly ledger: PointsLedger,
+    private readonly repository: PointsRepository,
+  ) {}
 
   async execute({ id, limit }: GetPointsRequest): Promise<PointsView> {
     const [account, entries] = await Promise.all([
       this.ledger.account(id),
-      this.ledger.history(id, limit ?? DEFAULT_ENTRIES),
+      this.repository.history(id, limit ?? DEFAULT_ENTRIES),
     ]);
     return {
       memberId: id,

@@ -4,7 +4,8 @@ import type { EventEnvelope, MemberErasedPayload } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { CouponsRepository } from '../coupons/coupons.repository';
 import { ReferralsRepository } from '../coupons/referrals.repository';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
+import { PointsRepository } from '../points/ledger/points.repository';
 import { ErasuresRepository } from './erasures.repository';
 import { mergedDuplicates } from './merged-duplicates';
 
@@ -25,7 +26,8 @@ import { mergedDuplicates } from './merged-duplicates';
 export class EraseMemberData {
   constructor(
     private readonly erasures: ErasuresRepository,
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
+    private readonly repository: PointsRepository,
     private readonly referrals: ReferralsRepository,
     private readonly coupons: CouponsRepository,
     private readonly logger: PinoLogger,
@@ -41,7 +43,7 @@ export class EraseMemberData {
         erasedAt: new Date(payload.erasedAt),
         eventId: envelope.id,
         receivedAt: new Date(),
-        duplicates: mergedDuplicates(await this.ledger.mergeEntryIds(memberId)),
+        duplicates: mergedDuplicates(await this.repository.mergeEntryIds(memberId)),
       });
       if (mark.completedAt) {
         this.logger.info({ memberId, eventId: envelope.id }, 'member already erased in loyalty');

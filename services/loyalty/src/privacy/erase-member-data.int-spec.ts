@@ -15,7 +15,9 @@ import { RedeemCoupon } from '../coupons/redeem-coupon';
 import { ReferralsRepository } from '../coupons/referrals.repository';
 import { AdjustPoints } from '../points/adjust-points.handler';
 import type { EarningSettings } from '../points/earning';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import type { PointsRepository } from '../points/ledger/points.repository';
+import { standaloneLedger } from '../points/ledger/standalone-ledger';
+import type { WriteBehindPointsLedger } from '../points/ledger/write-behind-points-ledger';
 import { EraseMemberData } from './erase-member-data.handler';
 import { ErasuresRepository } from './erasures.repository';
 import { MemberAdministration } from '../access/member-administration';
@@ -59,7 +61,8 @@ const erased = (memberId: string): EventEnvelope<MemberErasedPayload> => ({
 
 describe('erasing a member in loyalty', () => {
   let connection: mongoose.Connection;
-  let ledger: PointsLedgerRepository;
+  let ledger: WriteBehindPointsLedger;
+  let repository: PointsRepository;
   let coupons: CouponsRepository;
   let referrals: ReferralsRepository;
   let erasures: ErasuresRepository;
@@ -73,13 +76,12 @@ describe('erasing a member in loyalty', () => {
         dbName: `test_erasure_${randomUUID().slice(0, 8)}`,
       })
       .asPromise();
-    ledger = new PointsLedgerRepository(connection);
-    await ledger.onModuleInit();
+    ({ ledger, repository } = await standaloneLedger(connection));
     coupons = new CouponsRepository(connection);
     await coupons.onModuleInit();
     referrals = new ReferralsRepository(connection);
     erasures = new ErasuresRepository(connection);
-    erase = new EraseMemberData(erasures, ledger, referrals, coupons, logger);
+    erase = new EraseMemberData(erasures, ledger, repository, referrals, coupons, logger);
     adjust = new AdjustPoints(ledger, erasures, settings, access);
     redeemCoupon = new RedeemCoupon(coupons, { nudge: () => undefined } as LoyaltyOutbox);
   });
@@ -192,7 +194,7 @@ describe('erasing a member in loyalty', () => {
       hq('E042'),
     );
     await expect(refused).rejects.toMatchObject({ code: ErrorCode.MEMBER_ERASED });
-    expect(await ledger.entry(`adjust:${member}:k-adjust-9`)).toBeNull();
+    expect(await repository.entry(`adjust:${member}:k-adjust-9`)).toBeNull();
     expect((await ledger.account(member))!.balance).toBe(320);
   });
 

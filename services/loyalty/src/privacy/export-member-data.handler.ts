@@ -3,7 +3,8 @@ import type { LoyaltyExport, LoyaltyExportRequest } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { CouponsRepository } from '../coupons/coupons.repository';
 import { ReferralsRepository } from '../coupons/referrals.repository';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
+import { PointsRepository } from '../points/ledger/points.repository';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
 import { ErasuresRepository } from './erasures.repository';
 import { loyaltyExport } from './loyalty-export.mapper';
@@ -20,7 +21,8 @@ const EXPORT_LIMIT = 10_000;
 @Injectable()
 export class ExportMemberData {
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
+    private readonly repository: PointsRepository,
     private readonly tiers: MemberTierRepository,
     private readonly coupons: CouponsRepository,
     private readonly referrals: ReferralsRepository,
@@ -31,7 +33,7 @@ export class ExportMemberData {
     return inSpan('loyalty.export', async () => {
       const [account, entries, tier, coupons, referrals, refusals, erasure] = await Promise.all([
         this.ledger.account(id),
-        this.ledger.entriesOf(id, EXPORT_LIMIT),
+        this.repository.entriesOf(id, EXPORT_LIMIT),
         this.tiers.find(id),
         this.coupons.ofMember(id, EXPORT_LIMIT),
         this.referrals.ofMember(id),

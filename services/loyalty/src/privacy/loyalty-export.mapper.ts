@@ -4,7 +4,7 @@ import type { CouponDocument, CouponRefusalDocument } from '../coupons/coupon.do
 import type { ReferralDocument } from '../coupons/referrals.repository';
 import { entryView } from '../points/get-points.handler';
 import { unspentByMonth } from '../points/points-expiry';
-import { bookOf } from '../points/points-ledger.repository';
+import { bookOf } from '../points/ledger/points-account';
 import type { PointsAccount, PointsEntry } from '../points/points-entry';
 import { availablePoints } from '../points/points-locks';
 import type { MemberTierDocument } from '../tiers/member-tier.repository';

@@ -1,4 +1,4 @@
-/** The entry a merge posts on its survivor: `merge-in:<duplicate>` (points-ledger.repository). */
+/** The entry a merge posts on its survivor: `merge-in:<duplicate>` (`PointsLedger.mergeInto`). */
 const MERGE_IN = 'merge-in:';
 
 /**

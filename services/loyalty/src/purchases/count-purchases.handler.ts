@@ -9,7 +9,9 @@ import { EarningRules } from '../earning-rules/earning-rules';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS } from '../points/earning-settings';
 import { entryEvent } from '../points/points-event';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
+import { PointsRepository } from '../points/ledger/points.repository';
+import { RunJournal } from '../points/ledger/run-journal';
 import type { NewEntry, PointsEntry } from '../points/points-entry';
 import { refundEntry, saleEntry } from '../points/purchase-entries';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
@@ -33,7 +35,9 @@ import { RunSettlement } from './run-settlement';
 @Injectable()
 export class CountPurchases {
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
+    private readonly repository: PointsRepository,
+    private readonly journal: RunJournal,
     private readonly tiers: MemberTierRepository,
     private readonly rules: EarningRules,
     private readonly settlement: RunSettlement,
@@ -50,8 +54,8 @@ export class CountPurchases {
         .filter((p) => p.type === 'refund' && p.originalTransactionId)
         .map((refund) => refund.originalTransactionId!);
       const [onFile, reversals] = await Promise.all([
-        this.ledger.entriesById(originals.map((id) => `earn:${id}`)),
-        this.ledger.reversalsOfAny(originals),
+        this.repository.entriesById(originals.map((id) => `earn:${id}`)),
+        this.repository.reversalsOfAny(originals),
       ]);
       // A merged member's purchases, and the points of its sales, count on the survivor.
       const holders = await this.ledger.holdersOf([
@@ -67,15 +71,15 @@ export class CountPurchases {
         const { entries, spend } = this.walk(counted, members, onFile, reversals, holders);
         // The entries go on file, with their events sent, before anything is kept in memory:
         // after a crash the open run is finished from them (RunSettlement).
-        const runId = await this.ledger.openRun(spend);
+        const runId = await this.journal.open(spend);
         try {
           const posted = await this.ledger.insertRun(runId, entries);
           await sendEvents(this.producer, posted.flatMap(entryEvent));
           failpoint('loyalty.purchases.run-posted'); // entries on file, balances not yet kept
-          const accounts = await this.ledger.keepRun(runId, posted);
+          const accounts = await this.ledger.applyRun(runId, posted);
           return { runId, changed: [...accounts, ...this.tiers.keepCounted(members)] };
         } catch (error) {
-          this.ledger.abandonRun(runId);
+          this.journal.abandon(runId);
           throw error;
         }
       });

@@ -8,7 +8,9 @@ import { LoyaltyOutbox } from '../loyalty-outbox';
 import type { EarningSettings } from '../points/earning';
 import { EARNING_SETTINGS } from '../points/earning-settings';
 import { entryEvent } from '../points/points-event';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
+import { PointsRepository } from '../points/ledger/points.repository';
+import { RunJournal } from '../points/ledger/run-journal';
 import { MemberTierRepository } from '../tiers/member-tier.repository';
 import { countInRun, monthsInWindow, type TransactionSpend } from '../tiers/rolling-spend';
 
@@ -21,7 +23,7 @@ const MOST_UNSETTLED = 50_000;
 /** Members written at once: overlap for the store's round trips. */
 const WRITES_IN_FLIGHT = 8;
 /**
- * Members written at once by the periodic round (single entries: redemptions, bonuses, …):
+ * Members written at once by the periodic flush (single entries: redemptions, bonuses, …):
  * few, so it does not crowd out the requests being answered meanwhile.
  */
 const QUIET_WRITES_IN_FLIGHT = 2;
@@ -52,7 +54,7 @@ export class RunSettlement extends PeriodicJob {
   private lastTracked = 0;
   private started = false;
   /**
-   * Settled once a crash's open runs are finished (the first round that succeeds): until then
+   * Settled once a crash's open runs are finished (the first flush that succeeds): until then
    * a balance or tier in the store may lack them, so no purchase is counted and no single
    * entry decided on it.
    */
@@ -60,7 +62,9 @@ export class RunSettlement extends PeriodicJob {
   private markRecovered!: () => void;
 
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
+    private readonly repository: PointsRepository,
+    private readonly journal: RunJournal,
     private readonly tiers: MemberTierRepository,
     private readonly outbox: LoyaltyOutbox,
     @InjectProducer() private readonly producer: Producer,
@@ -99,7 +103,7 @@ export class RunSettlement extends PeriodicJob {
   private async register(runId: string, memberIds: Iterable<string>): Promise<boolean> {
     const members = new Set(memberIds);
     if (members.size === 0) {
-      await this.ledger.markRunApplied(runId);
+      await this.journal.markApplied(runId);
       return false;
     }
     this.membersLeft.set(runId, members);
@@ -109,8 +113,8 @@ export class RunSettlement extends PeriodicJob {
   }
 
   /**
-   * Writes every account and tier runs changed, one round at a time; the run of single entries
-   * open until then is closed first and waits for the round too.
+   * Writes every account and tier runs changed, one flush at a time; the ledger's open run of single entries
+   * is sealed first and waits for the flush too.
    */
   settle(inFlight = WRITES_IN_FLIGHT): Promise<void> {
     const round = this.settling.catch(() => undefined).then(() => this.settleAll(inFlight));
@@ -126,11 +130,11 @@ export class RunSettlement extends PeriodicJob {
       const finished = await this.finishOpenRuns(startedBefore);
       this.markRecovered();
       if (finished > 0) this.logger.warn({ runs: finished }, 'finished runs of entries left open');
-      // Single entries (redemptions, bonuses, …) wait for a round at most this long, as does
-      // what a failed round left once purchases stopped coming. While they come, their runs
-      // start the rounds (every POINTS_SETTLE_EVERY_MS).
+      // Single entries (redemptions, bonuses, …) wait for a flush at most this long, as does
+      // what a failed flush left once purchases stopped coming. While they come, their runs
+      // start the flushes (every POINTS_SETTLE_EVERY_MS).
       const purchasesStopped = Date.now() - this.lastTracked > SETTLE_WHEN_IDLE_MS;
-      if (this.ledger.holdsSingles() || (this.runsOf.size > 0 && purchasesStopped))
+      if (this.ledger.hasOpenRun() || (this.runsOf.size > 0 && purchasesStopped))
         await this.settle(QUIET_WRITES_IN_FLIGHT);
     } catch (error) {
       this.logFailure(error);
@@ -150,17 +154,17 @@ export class RunSettlement extends PeriodicJob {
    * spend unless the tier counted the sale. Returns how many runs it finished.
    */
   async finishOpenRuns(startedBefore: Date): Promise<number> {
-    const open = await this.ledger.openRuns(startedBefore);
+    const open = await this.journal.leftOpen(startedBefore);
     for (const run of open) {
-      this.ledger.adoptRun(run._id);
+      this.journal.adopt(run._id);
       try {
-        const entries = await this.ledger.entriesOfRun(run._id);
+        const entries = await this.repository.entriesOfRun(run._id);
         await sendEvents(this.producer, entries.flatMap(entryEvent));
-        const accounts = await this.ledger.keepRun(run._id, entries);
+        const accounts = await this.ledger.applyRun(run._id, entries);
         const tiers = await this.recount(run.spend);
         await this.track(run._id, [...accounts, ...tiers]);
       } catch (error) {
-        this.ledger.abandonRun(run._id);
+        this.journal.abandon(run._id);
         throw error;
       }
     }
@@ -183,11 +187,11 @@ export class RunSettlement extends PeriodicJob {
   private async settleAll(inFlight: number): Promise<void> {
     clearTimeout(this.idleTimer);
     this.oldestKept = undefined;
-    const singles = await this.ledger.sealSingles();
-    if (singles) await this.register(singles.runId, singles.members);
+    const sealed = await this.ledger.sealOpenRun();
+    if (sealed) await this.register(sealed.runId, sealed.members);
     const members = new Set([
       ...this.runsOf.keys(),
-      ...this.ledger.unsettledMembers(),
+      ...this.ledger.dirtyMembers(),
       ...this.tiers.unsettledMembers(),
     ]);
     await forEachConcurrently([...members], inFlight, (memberId) => this.settleMember(memberId));
@@ -199,7 +203,7 @@ export class RunSettlement extends PeriodicJob {
     // Taken before the writes: these runs' effects are all in memory, so the writes hold them.
     const runs = this.runsOf.get(memberId) ?? [];
     await this.tiers.settle(memberId);
-    if (!(await this.ledger.settle(memberId))) return; // the next round
+    if (!(await this.ledger.flush(memberId))) return; // the next flush
     const now = this.runsOf.get(memberId) ?? [];
     if (now.length > runs.length) this.runsOf.set(memberId, now.slice(runs.length));
     else this.runsOf.delete(memberId);
@@ -208,8 +212,8 @@ export class RunSettlement extends PeriodicJob {
       left?.delete(memberId);
       if (left?.size !== 0) continue;
       this.membersLeft.delete(runId);
-      await this.ledger.markRunApplied(runId).catch((error: unknown) => {
-        this.ledger.abandonRun(runId); // finished later from the store, like a crash's
+      await this.journal.markApplied(runId).catch((error: unknown) => {
+        this.journal.abandon(runId); // finished later from the store, like a crash's
         throw error;
       });
     }

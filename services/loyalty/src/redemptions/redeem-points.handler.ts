@@ -3,7 +3,8 @@ import { AppError, ErrorCode, type RedeemPointsCommand, type RedemptionView } fr
 import { KeyedLock, type RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { MemberAdministration } from '../access/member-administration';
-import { PointsLedgerRepository } from '../points/points-ledger.repository';
+import { PointsLedger } from '../points/ledger/points-ledger.port';
+import { PointsRepository } from '../points/ledger/points.repository';
 import type { NewEntry, PointsEntry } from '../points/points-entry';
 import { ErasuresRepository } from '../privacy/erasures.repository';
 import { outOfStock, RewardCatalogue } from '../rewards/reward-catalogue';
@@ -24,7 +25,8 @@ export class RedeemPoints {
   private readonly requests = new KeyedLock();
 
   constructor(
-    private readonly ledger: PointsLedgerRepository,
+    private readonly ledger: PointsLedger,
+    private readonly repository: PointsRepository,
     private readonly catalogue: RewardCatalogue,
     private readonly rewards: RewardsRepository,
     private readonly erasures: ErasuresRepository,
@@ -41,7 +43,7 @@ export class RedeemPoints {
         reward = this.catalogue.offered(command.rewardId, quantity);
       } catch (refusal) {
         // Withdrawn since? A retry still gets the first answer.
-        const earlier = await this.ledger.entry(id);
+        const earlier = await this.repository.entry(id);
         if (!earlier) throw refusal;
         return this.answer(await this.ledger.spend(earlier));
       }
@@ -61,7 +63,7 @@ export class RedeemPoints {
       if (reward.stock === undefined)
         return this.answer(await this.ledger.spend(redemption, refuseErased));
       return this.requests.run(id, async () => {
-        const earlier = await this.ledger.entry(id);
+        const earlier = await this.repository.entry(id);
         if (earlier) return this.answer(await this.ledger.spend(earlier));
         if (!(await this.rewards.takeStock(reward._id, quantity))) throw outOfStock(reward._id);
         // A spend that throws may still have gone in: its stock stays taken (under-counted,
