@@ -68,7 +68,8 @@ export class AdverseReactionView {
 /** One step of the case, as kept (CONTRACTS.md §2 `history`). */
 export class ComplaintHistoryItem {
   @ApiProperty({ description: 'The version this step made' }) version!: number;
-  @ApiProperty({ enum: ['receive', ...COMPLAINT_ACTIONS, 'sla_breached'] }) action!: string;
+  @ApiProperty({ enum: ['receive', ...COMPLAINT_ACTIONS, 'sla_breached', 'sla_reminder'] })
+  action!: string;
   @ApiProperty({ description: 'Staff id (or "complaints" for the service itself)' }) actor!: string;
   @ApiProperty({ type: String, nullable: true }) role!: string | null;
   @ApiProperty({
@@ -88,6 +89,17 @@ export class ComplaintHistoryItem {
     description: 'What the step carried',
   })
   details?: Record<string, unknown>;
+}
+
+/** A question to the member about the case: satisfaction after resolution, the later follow-up. */
+export class FeedbackRequestView {
+  @ApiProperty({ enum: ['satisfaction', 'follow_up'] }) kind!: 'satisfaction' | 'follow_up';
+  @ApiProperty({ description: 'The notifications cause it is sent under (once)' }) cause!: string;
+  @ApiProperty({ format: 'date-time' }) dueAt!: string;
+  @ApiProperty({ enum: ['due', 'sent', 'skipped', 'failed', 'cancelled'] }) status!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) sentAt?: string;
+  @ApiPropertyOptional({ description: "notifications' answer, or why it was not sent" })
+  outcome?: string;
 }
 
 export class ComplaintView {
@@ -120,6 +132,11 @@ export class ComplaintView {
   linkedCases?: string[];
   @ApiPropertyOptional({ type: [ComplaintHistoryItem], description: 'Every step, oldest first' })
   history?: ComplaintHistoryItem[];
+  @ApiPropertyOptional({
+    type: [FeedbackRequestView],
+    description: 'Questions to the member (single case only)',
+  })
+  feedbackRequests?: FeedbackRequestView[];
 }
 
 export class ComplaintList {

@@ -10,7 +10,13 @@ const COLLECTION = 'complaints';
 /** The projection of a case for lists and filters: its state, due times and targets missed. */
 export interface CaseDocument extends Omit<CaseState, 'id'> {
   _id: string;
-  sla: { firstResponseDueAt: Date | null; resolutionDueAt: Date | null };
+  sla: {
+    firstResponseDueAt: Date | null;
+    resolutionDueAt: Date | null;
+    /** When the reminders before the targets are due (absent on cases projected before them). */
+    firstResponseRemindAt?: Date | null;
+    resolutionRemindAt?: Date | null;
+  };
   /** Targets missed so far (added to, never taken from: a breach stays on the record). */
   breached: string[];
   projectedAt: Date;
@@ -133,14 +139,16 @@ export class CasesRepository implements OnModuleInit {
     );
   }
 
-  /** Open cases with a due time before `now` (the breach scan). */
+  /** Open cases with a reminder or due time before `now` (the breach scan). */
   openDueBefore(now: Date, limit = 500): Promise<CaseDocument[]> {
     return dbSpan(COLLECTION, 'find', () =>
       this.collection
         .find({
           status: { $in: ['accepted', 'investigating'] },
           $or: [
+            { 'sla.resolutionRemindAt': { $lt: now } },
             { 'sla.resolutionDueAt': { $lt: now } },
+            { firstRespondedAt: null, 'sla.firstResponseRemindAt': { $lt: now } },
             { firstRespondedAt: null, 'sla.firstResponseDueAt': { $lt: now } },
           ],
         })
