@@ -5,6 +5,9 @@
  * step once in the case's history and once as `sla.breached` on Kafka; a case answered in time
  * is not escalated; the `breached=` and `assignee=` list filters.
  *
+ * The SLA policies as data through their admin API: read, refused with field reasons, replaced,
+ * and the next case counting from them.
+ *
  * Due times are checked against an independent computation of the stores' default hours
  * (08:30–22:00 every day, UTC+8) here, not the service's calendar code.
  */
@@ -29,14 +32,14 @@ const OPEN = 8 * 60 + 30; // 08:30 local, in minutes of the day
 const CLOSE = 22 * 60; // 22:00
 
 /** `minutes` of store opening time after `from` (a plain walk over the days: the oracle). */
-function addStoreMinutes(from: Date, minutes: number): Date {
+function addStoreMinutes(from: Date, minutes: number, hours = { open: OPEN, close: CLOSE }): Date {
   let t = from.getTime();
   let left = minutes * MINUTE;
   for (;;) {
     const local = t + OFFSET;
     const dayStart = local - (((local % 86_400_000) + 86_400_000) % 86_400_000);
-    const open = dayStart + OPEN * MINUTE;
-    const close = dayStart + CLOSE * MINUTE;
+    const open = dayStart + hours.open * MINUTE;
+    const close = dayStart + hours.close * MINUTE;
     if (local < open) t = open - OFFSET;
     else if (local >= close) t = open + 86_400_000 - OFFSET;
     else {
@@ -69,7 +72,7 @@ afterAll(async () => {
   rmSync(clockDir, { recursive: true, force: true });
 });
 
-async function receive(extra: Record<string, unknown> = {}) {
+async function receive(extra: Record<string, unknown> = {}, as = ['store_clerk']) {
   const created = await system.api(
     'POST',
     '/api/v1/complaints',
@@ -81,7 +84,7 @@ async function receive(extra: Record<string, unknown> = {}) {
       description: 'Was refused my prescription without a reason',
       ...extra,
     },
-    ['store_clerk'],
+    as,
     { 'Idempotency-Key': `${runId}-sla-${++keySeq}` },
   );
   expect(created.status).toBe(201);
@@ -211,4 +214,91 @@ it('reminds before the first-response target, then escalates store manager → r
   expect(await listed(`assignee=E-${runId}`)).toEqual([answered.id]);
   expect(await listed(`assignee=E-${runId}&breached=true`)).toEqual([]);
   expect(await listed('assignee=E-nobody')).toEqual([]);
+});
+
+it('lets admins read and replace the SLA policies, refuses inconsistent ones, and counts from the new ones', async () => {
+  const path = '/api/v1/complaint-sla-policies';
+  expect((await system.api('GET', path, undefined, ['desk_agent'])).status).toBe(403);
+  expect((await system.api('GET', path, undefined, ['store_manager'])).status).toBe(403);
+  const current = await system.api('GET', path, undefined, ['admin']);
+  expect(current.status).toBe(200);
+  expect(current.body).toMatchObject({ utcOffsetMinutes: 480, reminderBeforePercent: 25 });
+  expect(current.body.targets).toContainEqual({
+    severity: 'critical',
+    firstResponseMinutes: 60,
+    resolutionMinutes: 480,
+  });
+  const { updatedAt: _u, updatedBy: _b, ...policies } = current.body;
+
+  const refused = await system.api(
+    'PUT',
+    path,
+    {
+      ...policies,
+      // low's default given as a second one for high
+      targets: policies.targets.map((t: { severity: string }) =>
+        t.severity === 'low' ? { ...t, severity: 'high' } : t,
+      ),
+      storeHours: [{ storeId: 'S002', weekday: 1, open: '18:00', close: '09:00' }],
+    },
+    ['admin'],
+  );
+  expect(refused.status).toBe(400);
+  // The second high default is the one named, wherever low stood in the list.
+  const low = policies.targets.findIndex((t: { severity: string }) => t.severity === 'low');
+  const high = policies.targets.findIndex(
+    (t: { severity: string; channel?: string }) => t.severity === 'high' && !t.channel,
+  );
+  expect(refused.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+    'storeHours',
+    'storeHours[0]',
+    'targets',
+    `targets[${Math.max(low, high)}]`,
+  ]);
+  const malformed = await system.api('PUT', path, { ...policies, holidays: ['1 May'] }, ['admin']);
+  expect(malformed.status).toBe(400);
+  expect(malformed.body.error.details).toEqual([expect.objectContaining({ field: 'holidays' })]);
+  expect((await system.api('PUT', path, policies, ['desk_agent'])).status).toBe(403);
+
+  // Store S002 opens 10:00–16:00 every day; critical store complaints get 30 minutes.
+  const s002 = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+    storeId: 'S002',
+    weekday,
+    open: '10:00',
+    close: '16:00',
+  }));
+  const replaced = await system.api(
+    'PUT',
+    path,
+    {
+      ...policies,
+      targets: [
+        ...policies.targets,
+        {
+          severity: 'critical',
+          channel: 'store',
+          firstResponseMinutes: 30,
+          resolutionMinutes: 240,
+        },
+      ],
+      storeHours: [...policies.storeHours, ...s002],
+    },
+    ['admin'],
+  );
+  expect(replaced.status).toBe(200);
+  expect(replaced.body.updatedBy).toEqual(expect.any(String));
+  expect(replaced.body.storeHours).toEqual(expect.arrayContaining(s002));
+  const again = await system.api('GET', path, undefined, ['admin']);
+  expect(again.body).toEqual(replaced.body);
+
+  const at002 = await receive({ storeId: 'S002' }, ['desk_agent']);
+  const hours002 = { open: 10 * 60, close: 16 * 60 };
+  const received = new Date(at002.receivedAt);
+  expect(at002.sla.firstResponseDueAt).toBe(addStoreMinutes(received, 30, hours002).toISOString());
+  expect(at002.sla.resolutionDueAt).toBe(addStoreMinutes(received, 240, hours002).toISOString());
+  // Another store keeps the default hours, with the new store-channel target.
+  const at001 = await receive({ storeId: 'S001' });
+  expect(at001.sla.firstResponseDueAt).toBe(
+    addStoreMinutes(new Date(at001.receivedAt), 30).toISOString(),
+  );
 });

@@ -24,6 +24,8 @@ import { MemberRecords } from './privacy/member-records';
 import { ExportComplaints } from './privacy/export-complaints.handler';
 import { PrivacyNatsController } from './privacy/privacy.nats.controller';
 import { BatchAlertsRepository } from './quality/batch-alerts.repository';
+import { SlaPolicies } from './sla/sla-policies.handler';
+import { SlaPoliciesNatsController } from './sla/sla-policies.nats.controller';
 import { SlaBreachScan } from './sla/sla-breach-scan';
 import { SlaBreachesRepository } from './sla/sla-breaches.repository';
 import { SlaSettingsRepository } from './sla/sla-settings.repository';
@@ -48,7 +50,12 @@ export class ComplaintsModule {
           Topics.membersEvents,
         ]),
       ],
-      controllers: [ComplaintsNatsController, TimelineNatsController, PrivacyNatsController],
+      controllers: [
+        ComplaintsNatsController,
+        TimelineNatsController,
+        PrivacyNatsController,
+        SlaPoliciesNatsController,
+      ],
       providers: [
         ComplaintsClock,
         CaseVersionsRepository,
@@ -75,6 +82,7 @@ export class ComplaintsModule {
         AskForFeedback,
         SendFeedbackRequests,
         MemberRecords,
+        SlaPolicies,
         MemberEventsConsumer,
       ],
     };

@@ -3,6 +3,7 @@ import {
   ADR_OUTCOMES,
   COMPLAINT_ACTIONS,
   COMPLAINT_CATEGORIES,
+  COMPLAINT_CAUSES,
   COMPLAINT_CHANNELS,
   COMPLAINT_SEVERITIES,
   COMPLAINT_STATUSES,
@@ -11,6 +12,7 @@ import {
   type CompensationKind,
   type ComplaintAction,
   type ComplaintCategory,
+  type ComplaintCause,
   type ComplaintChannel,
   type ComplaintSeverity,
   type ComplaintStatus,
@@ -122,6 +124,7 @@ export class ComplaintView {
   allowedActions!: ComplaintAction[];
   @ApiPropertyOptional() resolution?: string;
   @ApiPropertyOptional({ enum: RESOLUTION_REMEDIES, isArray: true }) remedies?: ResolutionRemedy[];
+  @ApiPropertyOptional({ enum: COMPLAINT_CAUSES }) cause?: ComplaintCause;
   @ApiProperty({ type: [CompensationView] }) compensations!: CompensationView[];
   @ApiPropertyOptional({ minimum: 1, maximum: 5 }) satisfaction?: number;
   @ApiPropertyOptional({ type: AdverseReactionView }) adverseReaction?: AdverseReactionView;

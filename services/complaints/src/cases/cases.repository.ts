@@ -3,6 +3,7 @@ import type { Connection, mongo } from 'mongoose';
 import { insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import type { CaseFacts } from '../analytics/complaint-figures';
 import type { CaseState } from './case-state';
 
 const COLLECTION = 'complaints';
@@ -136,6 +137,45 @@ export class CasesRepository implements OnModuleInit {
         )
         .sort({ receivedAt: 1 })
         .toArray(),
+    );
+  }
+
+  /** What analysis reads of the cases received in [start, end), of one store or all. */
+  factsBetween(start: Date, end: Date, storeId?: string): Promise<CaseFacts[]> {
+    return dbSpan(
+      COLLECTION,
+      'find',
+      () =>
+        this.collection
+          .find(
+            { ...(storeId ? { storeId } : {}), receivedAt: { $gte: start, $lt: end } },
+            {
+              projection: {
+                _id: 0,
+                storeId: 1,
+                category: 1,
+                cause: 1,
+                assignee: 1,
+                receivedAt: 1,
+                firstRespondedAt: 1,
+                resolvedAt: 1,
+                breached: 1,
+                satisfaction: 1,
+              },
+            },
+          )
+          .toArray() as Promise<CaseFacts[]>,
+    );
+  }
+
+  /** Cases of a cause received in [start, end), of one store or all (improvement effects). */
+  countOfCause(cause: string, start: Date, end: Date, storeId?: string): Promise<number> {
+    return dbSpan(COLLECTION, 'count', () =>
+      this.collection.countDocuments({
+        ...(storeId ? { storeId } : {}),
+        cause: cause as never,
+        receivedAt: { $gte: start, $lt: end },
+      }),
     );
   }
 

@@ -55,6 +55,7 @@ export function complaintView(
     allowedActions: allowedActions(state, now, workflow),
     ...(state.resolution !== undefined ? { resolution: state.resolution } : {}),
     ...(state.remedies ? { remedies: state.remedies } : {}),
+    ...(state.cause ? { cause: state.cause } : {}),
     compensations: state.compensations.map(compensationView),
     ...(state.satisfaction !== undefined ? { satisfaction: state.satisfaction } : {}),
     ...(adr
