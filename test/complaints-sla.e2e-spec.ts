@@ -12,7 +12,7 @@
  * (08:30–22:00 every day, UTC+8) here, not the service's calendar code.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topics } from '@crm/contracts';
@@ -51,9 +51,11 @@ function addStoreMinutes(from: Date, minutes: number, hours = { open: OPEN, clos
   }
 }
 
-/** Moves the complaints process's "now" to `at` (and on with the wall clock from there). */
+/** Moves the complaints process's "now" to `at` (written whole, then renamed into place). */
 function setClock(at: Date): void {
-  writeFileSync(clockFile, JSON.stringify({ offsetMs: at.getTime() - Date.now() }));
+  const next = `${clockFile}.next`;
+  writeFileSync(next, JSON.stringify({ offsetMs: at.getTime() - Date.now() }));
+  renameSync(next, clockFile);
 }
 
 beforeAll(async () => {

@@ -19,6 +19,12 @@ import { ReceiveComplaint } from './intake/receive-complaint.handler';
 import { CaseReader } from './lookup/case-reader';
 import { GetComplaint } from './lookup/get-complaint.handler';
 import { ListComplaints } from './lookup/list-complaints.handler';
+import { AnalyseComplaints } from './analytics/analyse-complaints.handler';
+import { AnalyticsNatsController } from './analytics/analytics.nats.controller';
+import { RecordSales } from './analytics/record-sales';
+import { SalesRepository } from './analytics/sales.repository';
+import { ImprovementActions } from './improvement/improvement-actions.handler';
+import { ImprovementActionsRepository } from './improvement/improvement-actions.repository';
 import { MemberEventsConsumer } from './member-events.kafka.consumer';
 import { MemberRecords } from './privacy/member-records';
 import { ExportComplaints } from './privacy/export-complaints.handler';
@@ -55,6 +61,7 @@ export class ComplaintsModule {
         TimelineNatsController,
         PrivacyNatsController,
         SlaPoliciesNatsController,
+        AnalyticsNatsController,
       ],
       providers: [
         ComplaintsClock,
@@ -83,6 +90,11 @@ export class ComplaintsModule {
         SendFeedbackRequests,
         MemberRecords,
         SlaPolicies,
+        SalesRepository,
+        RecordSales,
+        AnalyseComplaints,
+        ImprovementActionsRepository,
+        ImprovementActions,
         MemberEventsConsumer,
       ],
     };

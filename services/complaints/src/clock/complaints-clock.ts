@@ -2,9 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { ComplaintsConfig } from '../complaints.config';
 
-/** How long a read of the test clock's offset is reused (the file is tiny, but read per call). */
-const REREAD_MS = 100;
-
 /**
  * The service's "now". In production the wall clock. Under NODE_ENV=test only, when
  * COMPLAINTS_TEST_CLOCK_FILE names a file, the wall clock plus the offset written there
@@ -15,7 +12,6 @@ const REREAD_MS = 100;
 @Injectable()
 export class ComplaintsClock {
   private readonly file?: string;
-  private cached = { offsetMs: 0, readAt: 0 };
 
   constructor(config: ComplaintsConfig) {
     if (process.env.NODE_ENV === 'test') this.file = config.COMPLAINTS_TEST_CLOCK_FILE;
@@ -25,19 +21,16 @@ export class ComplaintsClock {
     return new Date(Date.now() + this.offsetMs());
   }
 
+  /** Read on every call (tests only): a test's move is seen by the very next request. */
   private offsetMs(): number {
     if (!this.file) return 0;
-    const wall = Date.now();
-    if (wall - this.cached.readAt < REREAD_MS) return this.cached.offsetMs;
-    let offsetMs = 0;
     try {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as { offsetMs?: unknown };
       if (typeof parsed.offsetMs === 'number' && Number.isFinite(parsed.offsetMs))
-        offsetMs = parsed.offsetMs;
+        return parsed.offsetMs;
     } catch {
       // No file yet (or half written): the wall clock.
     }
-    this.cached = { offsetMs, readAt: wall };
-    return offsetMs;
+    return 0;
   }
 }
