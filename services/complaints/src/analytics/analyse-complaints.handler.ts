@@ -10,7 +10,7 @@ import { inSpan } from '@crm/observability';
 import { CasesRepository } from '../cases/cases.repository';
 import { SlaSettingsRepository } from '../sla/sla-settings.repository';
 import { analyse } from './complaint-figures';
-import { addDays, daysBetween, startOfLocalDay } from './local-days';
+import { addDays, daysBetween, isCalendarDay, startOfLocalDay } from './local-days';
 import { SalesRepository } from './sales.repository';
 
 /** Who reads case analysis: HQ and admins chain-wide, a store manager their own store. */
@@ -49,6 +49,14 @@ export function rangeOf(
   to: string,
   offsetMinutes: number,
 ): { start: Date; end: Date } {
+  for (const [field, day] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
+    if (!isCalendarDay(day))
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `${day} is not a day`, [
+        { field, reasons: ['must be a day that exists'] },
+      ]);
   const days = daysBetween(from, to);
   if (days < 0 || days >= MAX_RANGE_DAYS)
     throw new AppError(ErrorCode.VALIDATION_FAILED, 'The range is not valid', [

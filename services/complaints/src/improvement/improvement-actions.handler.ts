@@ -11,7 +11,7 @@ import {
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { analysedStore } from '../analytics/analyse-complaints.handler';
-import { addDays, localDayOf, startOfLocalDay } from '../analytics/local-days';
+import { addDays, isCalendarDay, localDayOf, startOfLocalDay } from '../analytics/local-days';
 import { SalesRepository } from '../analytics/sales.repository';
 import { CasesRepository } from '../cases/cases.repository';
 import { ComplaintsClock } from '../clock/complaints-clock';
@@ -44,6 +44,10 @@ export class ImprovementActions {
   ): Promise<ImprovementActionView> {
     return inSpan('complaints.improvement-actions.create', async () => {
       analysedStore(actor, command.storeId);
+      if (!isCalendarDay(command.startDate))
+        throw new AppError(ErrorCode.VALIDATION_FAILED, `${command.startDate} is not a day`, [
+          { field: 'startDate', reasons: ['must be a day that exists'] },
+        ]);
       if (command.scope === 'chain' && isStoreManagerOnly(actor))
         throw new AppError(
           ErrorCode.AUTH_FORBIDDEN,

@@ -1,3 +1,4 @@
+import { isCalendarDay } from '../analytics/local-days';
 import { effectOf, periodsOf } from './improvement-effect';
 
 describe('improvement effect', () => {
@@ -42,5 +43,18 @@ describe('improvement effect', () => {
       after: null,
       rateChange: null,
     });
+  });
+
+  it('knows the days that exist', () => {
+    expect(['2026-02-28', '2028-02-29', '2026-12-31'].map(isCalendarDay)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(['2026-02-29', '2026-02-31', '2026-04-31'].map(isCalendarDay)).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });
