@@ -101,6 +101,15 @@ export const Subjects = namesOnTheBus({
     timeline: 'complaints.v1.timeline',
     /** What complaints holds about a member (`GET /members/{id}/export`). */
     export: 'complaints.v1.export',
+    slaPolicies: {
+      get: 'complaints.v1.sla-policies.get',
+      put: 'complaints.v1.sla-policies.put',
+    },
+    analytics: 'complaints.v1.analytics',
+    improvementActions: {
+      create: 'complaints.v1.improvement-actions.create',
+      list: 'complaints.v1.improvement-actions.list',
+    },
   },
 } as const);
 

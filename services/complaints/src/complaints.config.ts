@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
 export class ComplaintsConfig extends ServiceConfig {
@@ -19,4 +19,32 @@ export class ComplaintsConfig extends ServiceConfig {
 
   /** How often every replica looks for SLA targets missed (each breach claimed once). */
   @IsInt() @Min(200) @Max(3_600_000) SLA_SCAN_EVERY_MS: number = 60_000;
+
+  /** A resolved case's member is asked for satisfaction (1–5); closed cases get a follow-up this many days after closing. */
+  @IsInt() @Min(0) @Max(365) COMPLAINT_FOLLOW_UP_DAYS: number = 14;
+
+  /** How often every replica sends the satisfaction questions and follow-ups due (each claimed per round). */
+  @IsInt() @Min(200) @Max(3_600_000) COMPLAINT_FEEDBACK_SEND_EVERY_MS: number = 60_000;
+
+  /** Waiting for notifications to take a message. */
+  @IsInt() @Min(100) @Max(60_000) COMPLAINT_REQUEST_TIMEOUT_MS: number = 5000;
+
+  /**
+   * Tests only: a file holding `{"offsetMs": n}` that moves this process's clock (ComplaintsClock).
+   * Refused outside NODE_ENV=test.
+   */
+  @IsOptional()
+  @IsString()
+  @OnlyInTests()
+  COMPLAINTS_TEST_CLOCK_FILE?: string;
+}
+
+function OnlyInTests() {
+  return ValidateBy({
+    name: 'onlyInTests',
+    validator: {
+      validate: () => process.env.NODE_ENV === 'test',
+      defaultMessage: () => 'is honoured only in tests (NODE_ENV=test); unset it',
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
+import { ComplaintsClock } from './clock/complaints-clock';
 import { CaseEffects } from './cases/case-effects';
 import { CaseVersionsRepository } from './cases/case-versions.repository';
 import { CasesRepository } from './cases/cases.repository';
@@ -8,14 +9,29 @@ import { ComplaintsRecovery } from './cases/complaints-recovery';
 import { ComplaintsConfig } from './complaints.config';
 import { GrantCompensation } from './compensation/grant-compensation';
 import { LoyaltyClient } from './compensation/loyalty-client';
+import { AskForFeedback } from './feedback/ask-for-feedback';
+import { FeedbackRequestsRepository } from './feedback/feedback-requests.repository';
+import { FeedbackSendClaimsRepository } from './feedback/feedback-send-claims.repository';
+import { NotificationsClient } from './feedback/notifications-client';
+import { SendFeedbackRequests } from './feedback/send-feedback-requests';
 import { ComplaintsOutbox } from './events/complaints-outbox';
 import { ReceiveComplaint } from './intake/receive-complaint.handler';
 import { CaseReader } from './lookup/case-reader';
 import { GetComplaint } from './lookup/get-complaint.handler';
 import { ListComplaints } from './lookup/list-complaints.handler';
+import { AnalyseComplaints } from './analytics/analyse-complaints.handler';
+import { AnalyticsNatsController } from './analytics/analytics.nats.controller';
+import { RecordSales } from './analytics/record-sales';
+import { SalesRepository } from './analytics/sales.repository';
+import { ImprovementActions } from './improvement/improvement-actions.handler';
+import { ImprovementActionsRepository } from './improvement/improvement-actions.repository';
+import { MemberEventsConsumer } from './member-events.kafka.consumer';
+import { MemberRecords } from './privacy/member-records';
 import { ExportComplaints } from './privacy/export-complaints.handler';
 import { PrivacyNatsController } from './privacy/privacy.nats.controller';
 import { BatchAlertsRepository } from './quality/batch-alerts.repository';
+import { SlaPolicies } from './sla/sla-policies.handler';
+import { SlaPoliciesNatsController } from './sla/sla-policies.nats.controller';
 import { SlaBreachScan } from './sla/sla-breach-scan';
 import { SlaBreachesRepository } from './sla/sla-breaches.repository';
 import { SlaSettingsRepository } from './sla/sla-settings.repository';
@@ -37,10 +53,18 @@ export class ComplaintsModule {
       imports: [
         DomainServiceModule.forRoot('complaints', config, ComplaintsConfig, [
           Topics.complaintsEvents,
+          Topics.membersEvents,
         ]),
       ],
-      controllers: [ComplaintsNatsController, TimelineNatsController, PrivacyNatsController],
+      controllers: [
+        ComplaintsNatsController,
+        TimelineNatsController,
+        PrivacyNatsController,
+        SlaPoliciesNatsController,
+        AnalyticsNatsController,
+      ],
       providers: [
+        ComplaintsClock,
         CaseVersionsRepository,
         CasesRepository,
         BatchAlertsRepository,
@@ -59,6 +83,19 @@ export class ComplaintsModule {
         ExportComplaints,
         ComplaintsRecovery,
         SlaBreachScan,
+        FeedbackRequestsRepository,
+        FeedbackSendClaimsRepository,
+        NotificationsClient,
+        AskForFeedback,
+        SendFeedbackRequests,
+        MemberRecords,
+        SlaPolicies,
+        SalesRepository,
+        RecordSales,
+        AnalyseComplaints,
+        ImprovementActionsRepository,
+        ImprovementActions,
+        MemberEventsConsumer,
       ],
     };
   }

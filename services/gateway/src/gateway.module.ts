@@ -23,6 +23,11 @@ import { CarePlanTemplatesHttpController } from './care-plans/care-plan-template
 import { CarePlansHttpController } from './care-plans/care-plans.http.controller';
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
 import { ComplaintsHttpController } from './complaints/complaints.http.controller';
+import {
+  ComplaintAnalyticsHttpController,
+  ImprovementActionsHttpController,
+} from './complaint-analytics/complaint-analytics.http.controller';
+import { ComplaintSlaPoliciesHttpController } from './complaint-sla-policies/complaint-sla-policies.http.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
 import { WebhookRawBody } from './notifications/raw-body';
@@ -59,6 +64,9 @@ export class GatewayModule {
         CarePlansHttpController,
         CareTasksHttpController,
         ComplaintsHttpController,
+        ComplaintSlaPoliciesHttpController,
+        ComplaintAnalyticsHttpController,
+        ImprovementActionsHttpController,
         NotificationsHttpController,
         ProviderWebhooksHttpController,
       ],

@@ -7,6 +7,8 @@ export const COMPLAINT_RESOLVED = 'complaint.resolved';
 export const COMPLAINT_CLOSED = 'complaint.closed';
 export const COMPLAINT_REOPENED = 'complaint.reopened';
 export const SLA_BREACHED = 'sla.breached';
+/** A target is near (its reminder share of the target's business time left): once per target. */
+export const SLA_REMINDER = 'sla.reminder';
 export const BATCH_ALERT = 'batch.alert';
 
 export interface ComplaintEventPayload {
@@ -34,6 +36,15 @@ export interface SlaBreachedPayload {
   /** Who it goes to: store_manager, then region, then hq. */
   escalatedTo: string;
   level: number;
+}
+
+export interface SlaReminderPayload {
+  complaintId: string;
+  storeId: string;
+  target: 'firstResponse' | 'resolution';
+  dueAt: string;
+  /** Who is reminded: the assignee, or the store's manager while nobody is assigned. */
+  remind: string;
 }
 
 export interface BatchAlertPayload {

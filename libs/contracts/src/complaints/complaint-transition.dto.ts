@@ -22,10 +22,12 @@ import { CleanText } from '../clean-text';
 import {
   COMPENSATION_KINDS,
   COMPLAINT_ACTIONS,
+  COMPLAINT_CAUSES,
   COMPLAINT_ID,
   RESOLUTION_REMEDIES,
   type CompensationKind,
   type ComplaintAction,
+  type ComplaintCause,
   type ResolutionRemedy,
 } from './complaint.enums';
 
@@ -83,6 +85,14 @@ export class ComplaintTransitionRequest {
   @CleanText({ multiline: true })
   @Length(1, 2000)
   resolution?: string;
+
+  @ApiPropertyOptional({
+    enum: COMPLAINT_CAUSES,
+    description: 'resolve: what the investigation found behind it (case analysis groups by it)',
+  })
+  @ValidateIf((r: ComplaintTransitionRequest) => r.cause !== undefined)
+  @IsIn(COMPLAINT_CAUSES)
+  cause?: ComplaintCause;
 
   @ApiPropertyOptional({ enum: RESOLUTION_REMEDIES, isArray: true })
   @IsOptional()

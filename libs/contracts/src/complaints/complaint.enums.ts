@@ -59,3 +59,22 @@ export type ResolutionRemedy = (typeof RESOLUTION_REMEDIES)[number];
 
 /** A complaint's id: `C` and 12 letters or digits (derived from the intake's Idempotency-Key). */
 export const COMPLAINT_ID = /^C[0-9A-Z]{12}$/;
+
+/**
+ * What the investigation found behind a case, recorded with its resolution: what case analysis
+ * groups by (many pricing complaints → review pricing; staff attitude → training) and what an
+ * improvement action targets.
+ */
+export const COMPLAINT_CAUSES = [
+  'pricing',
+  'staff_attitude',
+  'waiting_time',
+  'stock_out',
+  'product_defect',
+  'storage',
+  'supply_channel',
+  'dispensing_error',
+  'information',
+  'other',
+] as const;
+export type ComplaintCause = (typeof COMPLAINT_CAUSES)[number];

@@ -3,6 +3,7 @@ import {
   ADR_OUTCOMES,
   COMPLAINT_ACTIONS,
   COMPLAINT_CATEGORIES,
+  COMPLAINT_CAUSES,
   COMPLAINT_CHANNELS,
   COMPLAINT_SEVERITIES,
   COMPLAINT_STATUSES,
@@ -11,6 +12,7 @@ import {
   type CompensationKind,
   type ComplaintAction,
   type ComplaintCategory,
+  type ComplaintCause,
   type ComplaintChannel,
   type ComplaintSeverity,
   type ComplaintStatus,
@@ -68,7 +70,8 @@ export class AdverseReactionView {
 /** One step of the case, as kept (CONTRACTS.md §2 `history`). */
 export class ComplaintHistoryItem {
   @ApiProperty({ description: 'The version this step made' }) version!: number;
-  @ApiProperty({ enum: ['receive', ...COMPLAINT_ACTIONS, 'sla_breached'] }) action!: string;
+  @ApiProperty({ enum: ['receive', ...COMPLAINT_ACTIONS, 'sla_breached', 'sla_reminder'] })
+  action!: string;
   @ApiProperty({ description: 'Staff id (or "complaints" for the service itself)' }) actor!: string;
   @ApiProperty({ type: String, nullable: true }) role!: string | null;
   @ApiProperty({
@@ -88,6 +91,17 @@ export class ComplaintHistoryItem {
     description: 'What the step carried',
   })
   details?: Record<string, unknown>;
+}
+
+/** A question to the member about the case: satisfaction after resolution, the later follow-up. */
+export class FeedbackRequestView {
+  @ApiProperty({ enum: ['satisfaction', 'follow_up'] }) kind!: 'satisfaction' | 'follow_up';
+  @ApiProperty({ description: 'The notifications cause it is sent under (once)' }) cause!: string;
+  @ApiProperty({ format: 'date-time' }) dueAt!: string;
+  @ApiProperty({ enum: ['due', 'sent', 'skipped', 'failed', 'cancelled'] }) status!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) sentAt?: string;
+  @ApiPropertyOptional({ description: "notifications' answer, or why it was not sent" })
+  outcome?: string;
 }
 
 export class ComplaintView {
@@ -110,6 +124,7 @@ export class ComplaintView {
   allowedActions!: ComplaintAction[];
   @ApiPropertyOptional() resolution?: string;
   @ApiPropertyOptional({ enum: RESOLUTION_REMEDIES, isArray: true }) remedies?: ResolutionRemedy[];
+  @ApiPropertyOptional({ enum: COMPLAINT_CAUSES }) cause?: ComplaintCause;
   @ApiProperty({ type: [CompensationView] }) compensations!: CompensationView[];
   @ApiPropertyOptional({ minimum: 1, maximum: 5 }) satisfaction?: number;
   @ApiPropertyOptional({ type: AdverseReactionView }) adverseReaction?: AdverseReactionView;
@@ -120,6 +135,11 @@ export class ComplaintView {
   linkedCases?: string[];
   @ApiPropertyOptional({ type: [ComplaintHistoryItem], description: 'Every step, oldest first' })
   history?: ComplaintHistoryItem[];
+  @ApiPropertyOptional({
+    type: [FeedbackRequestView],
+    description: 'Questions to the member (single case only)',
+  })
+  feedbackRequests?: FeedbackRequestView[];
 }
 
 export class ComplaintList {

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
 import { batchAlertEvent } from '../events/complaint-events';
 import { ComplaintsOutbox } from '../events/complaints-outbox';
+import { AskForFeedback } from '../feedback/ask-for-feedback';
 import { batchAlertDue } from '../quality/batch-alert-window';
 import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
 import { caseSla, missedTargets } from '../sla/case-sla';
@@ -17,8 +19,8 @@ const DAY = 86_400_000;
 const MAX_PROJECTIONS = 3;
 
 /**
- * What follows a step once it is inserted: the case's projection, and for a quality intake the
- * batch check. Run by the replica that inserted the step, and again by any replica's recovery
+ * What follows a step once it is inserted: the case's projection, for a quality intake the
+ * batch check, and the member's feedback questions after a resolution or closing. Run by the replica that inserted the step, and again by any replica's recovery
  * pass if a crash came between (every part is idempotent), then the step's flag is cleared.
  */
 @Injectable()
@@ -29,14 +31,16 @@ export class CaseEffects {
     private readonly alerts: BatchAlertsRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
+    private readonly feedback: AskForFeedback,
     private readonly config: ComplaintsConfig,
+    private readonly clock: ComplaintsClock,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(CaseEffects.name);
   }
 
   /** Applies what the case's pending steps left to do; returns the case as projected. */
-  async apply(caseId: string, now = new Date()): Promise<CaseState> {
+  async apply(caseId: string, now = this.clock.now()): Promise<CaseState> {
     let steps = await this.versions.ofCase(caseId);
     let state = await this.project(steps, now);
     for (let round = 1; round < MAX_PROJECTIONS; round++) {
@@ -48,6 +52,7 @@ export class CaseEffects {
     const pending = steps.filter((step) => step.effectsPending);
     const intake = pending.find((step) => step.version === 1);
     if (intake) await this.checkBatch(state, now);
+    await this.feedback.afterSteps(state, pending);
     await this.versions.effectsDone(pending.map((step) => step._id));
     this.outbox.nudge();
     return state;
@@ -61,7 +66,12 @@ export class CaseEffects {
     await this.cases.project({
       ...fields,
       _id: id,
-      sla: { firstResponseDueAt: sla.firstResponseDueAt, resolutionDueAt: sla.resolutionDueAt },
+      sla: {
+        firstResponseDueAt: sla.firstResponseDueAt,
+        resolutionDueAt: sla.resolutionDueAt,
+        firstResponseRemindAt: sla.firstResponseRemindAt,
+        resolutionRemindAt: sla.resolutionRemindAt,
+      },
       breached: missedTargets(state, sla, now),
       projectedAt: now,
     });

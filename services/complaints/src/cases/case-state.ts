@@ -1,4 +1,4 @@
-import type { ComplaintStatus, ResolutionRemedy } from '@crm/contracts';
+import type { ComplaintCause, ComplaintStatus, ResolutionRemedy } from '@crm/contracts';
 import type { Pause } from '../sla/sla-clock';
 import type {
   CaseIntake,
@@ -31,6 +31,8 @@ export interface CaseState extends Omit<CaseIntake, 'idempotencyKey'> {
   pauses: Pause[];
   resolution?: string;
   remedies?: ResolutionRemedy[];
+  /** What the investigation found behind it (the last resolution's word). */
+  cause?: ComplaintCause;
   satisfaction?: number;
   compensations: CaseCompensation[];
   lastChangedAt: Date;
@@ -94,6 +96,7 @@ function applyStep(state: CaseState, step: CaseVersion): CaseState {
       next.closedAt = null;
       next.resolution = change.resolution;
       if (change.remedies) next.remedies = change.remedies;
+      if (change.cause) next.cause = change.cause;
       if (change.compensation)
         next.compensations.push({
           ...change.compensation,

@@ -3,6 +3,7 @@ import type {
   CompensationKind,
   ComplaintAction,
   ComplaintCategory,
+  ComplaintCause,
   ComplaintChannel,
   ComplaintSeverity,
   ComplaintStatus,
@@ -62,6 +63,7 @@ export interface StepChange {
   assignee?: string;
   resolution?: string;
   remedies?: ResolutionRemedy[];
+  cause?: ComplaintCause;
   compensation?: CompensationDecision;
   satisfaction?: number;
 }

@@ -3,6 +3,7 @@ import type { Connection, mongo } from 'mongoose';
 import { insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import type { CaseFacts } from '../analytics/complaint-figures';
 import type { CaseState } from './case-state';
 
 const COLLECTION = 'complaints';
@@ -10,7 +11,13 @@ const COLLECTION = 'complaints';
 /** The projection of a case for lists and filters: its state, due times and targets missed. */
 export interface CaseDocument extends Omit<CaseState, 'id'> {
   _id: string;
-  sla: { firstResponseDueAt: Date | null; resolutionDueAt: Date | null };
+  sla: {
+    firstResponseDueAt: Date | null;
+    resolutionDueAt: Date | null;
+    /** When the reminders before the targets are due (absent on cases projected before them). */
+    firstResponseRemindAt?: Date | null;
+    resolutionRemindAt?: Date | null;
+  };
   /** Targets missed so far (added to, never taken from: a breach stays on the record). */
   breached: string[];
   projectedAt: Date;
@@ -133,14 +140,55 @@ export class CasesRepository implements OnModuleInit {
     );
   }
 
-  /** Open cases with a due time before `now` (the breach scan). */
+  /** What analysis reads of the cases received in [start, end), of one store or all. */
+  factsBetween(start: Date, end: Date, storeId?: string): Promise<CaseFacts[]> {
+    return dbSpan(
+      COLLECTION,
+      'find',
+      () =>
+        this.collection
+          .find(
+            { ...(storeId ? { storeId } : {}), receivedAt: { $gte: start, $lt: end } },
+            {
+              projection: {
+                _id: 0,
+                storeId: 1,
+                category: 1,
+                cause: 1,
+                assignee: 1,
+                receivedAt: 1,
+                firstRespondedAt: 1,
+                resolvedAt: 1,
+                breached: 1,
+                satisfaction: 1,
+              },
+            },
+          )
+          .toArray() as Promise<CaseFacts[]>,
+    );
+  }
+
+  /** Cases of a cause received in [start, end), of one store or all (improvement effects). */
+  countOfCause(cause: string, start: Date, end: Date, storeId?: string): Promise<number> {
+    return dbSpan(COLLECTION, 'count', () =>
+      this.collection.countDocuments({
+        ...(storeId ? { storeId } : {}),
+        cause: cause as never,
+        receivedAt: { $gte: start, $lt: end },
+      }),
+    );
+  }
+
+  /** Open cases with a reminder or due time before `now` (the breach scan). */
   openDueBefore(now: Date, limit = 500): Promise<CaseDocument[]> {
     return dbSpan(COLLECTION, 'find', () =>
       this.collection
         .find({
           status: { $in: ['accepted', 'investigating'] },
           $or: [
+            { 'sla.resolutionRemindAt': { $lt: now } },
             { 'sla.resolutionDueAt': { $lt: now } },
+            { firstRespondedAt: null, 'sla.firstResponseRemindAt': { $lt: now } },
             { firstRespondedAt: null, 'sla.firstResponseDueAt': { $lt: now } },
           ],
         })

@@ -87,7 +87,7 @@ export function decideStep(
   state: CaseState,
   command: Pick<
     ComplaintTransitionCommand,
-    'action' | 'assignee' | 'resolution' | 'remedies' | 'compensation' | 'satisfaction'
+    'action' | 'assignee' | 'resolution' | 'remedies' | 'cause' | 'compensation' | 'satisfaction'
   >,
   actorId: string,
   now: Date,
@@ -103,6 +103,7 @@ export function decideStep(
     case 'resolve':
       change.resolution = command.resolution!;
       if (command.remedies) change.remedies = command.remedies;
+      if (command.cause) change.cause = command.cause;
       if (command.compensation) change.compensation = compensationFor(state, command.compensation);
       break;
     case 'feedback':

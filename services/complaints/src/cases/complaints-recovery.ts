@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { PeriodicJob } from '@crm/service-kit';
+import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
 import { GrantCompensation } from '../compensation/grant-compensation';
 import { CaseEffects } from './case-effects';
@@ -23,6 +24,7 @@ export class ComplaintsRecovery extends PeriodicJob {
     private readonly effects: CaseEffects,
     private readonly grant: GrantCompensation,
     config: ComplaintsConfig,
+    private readonly clock: ComplaintsClock,
     private readonly logger: PinoLogger,
   ) {
     super(config.COMPLAINTS_RECOVERY_EVERY_MS);
@@ -37,7 +39,7 @@ export class ComplaintsRecovery extends PeriodicJob {
     }
   }
 
-  async runOnce(now = new Date()): Promise<void> {
+  async runOnce(now = this.clock.now()): Promise<void> {
     const before = new Date(now.getTime() - GRACE_MS);
     for (const step of await this.versions.pendingCompensations(before)) {
       const outcome = await this.grant.execute(step);

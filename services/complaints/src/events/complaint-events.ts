@@ -7,7 +7,9 @@ import {
   COMPLAINT_RESOLVED,
   type ComplaintEventPayload,
   SLA_BREACHED,
+  SLA_REMINDER,
   type SlaBreachedPayload,
+  type SlaReminderPayload,
   Topics,
 } from '@crm/contracts';
 import { eventIdFor, newEnvelope, type OutboxEntry } from '@crm/messaging';
@@ -74,6 +76,24 @@ export function slaBreachedEvent(
     envelope: newEnvelope({
       id: eventIdFor(claimId),
       type: SLA_BREACHED,
+      source: SOURCE,
+      key: payload.complaintId,
+      occurredAt: at,
+      payload,
+    }),
+  };
+}
+
+export function slaReminderEvent(
+  claimId: string,
+  payload: SlaReminderPayload,
+  at: Date,
+): OutboxEntry {
+  return {
+    topic: Topics.complaintsEvents,
+    envelope: newEnvelope({
+      id: eventIdFor(claimId),
+      type: SLA_REMINDER,
       source: SOURCE,
       key: payload.complaintId,
       occurredAt: at,

@@ -5,6 +5,7 @@ import type { ComplaintView, ReceiveComplaintCommand } from '@crm/contracts';
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { assertMayHandleCase, recordedRole } from '../access/case-access';
+import { ComplaintsClock } from '../clock/complaints-clock';
 import { CaseEffects } from '../cases/case-effects';
 import { type CaseIntake, type CaseVersion, versionId } from '../cases/case-version';
 import { CaseVersionsRepository } from '../cases/case-versions.repository';
@@ -40,6 +41,7 @@ export class ReceiveComplaint {
     private readonly versions: CaseVersionsRepository,
     private readonly effects: CaseEffects,
     private readonly reader: CaseReader,
+    private readonly clock: ComplaintsClock,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(ReceiveComplaint.name);
@@ -49,7 +51,7 @@ export class ReceiveComplaint {
     return inSpan('complaints.receive', async () => {
       assertMayHandleCase(actor, command.storeId, `take a complaint about ${command.storeId}`);
       const caseId = caseIdFor(actor?.sub ?? 'complaints', command.idempotencyKey);
-      const at = new Date();
+      const at = this.clock.now();
       const adr = command.adverseReaction;
       const intake: CaseIntake = {
         memberId: command.memberId ?? null,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, type ComplaintView, ErrorCode } from '@crm/contracts';
+import { ComplaintsClock } from '../clock/complaints-clock';
+import { FeedbackRequestsRepository } from '../feedback/feedback-requests.repository';
 import { ComplaintsConfig } from '../complaints.config';
 import { type CaseState, foldVersions } from '../cases/case-state';
 import type { CaseVersion } from '../cases/case-version';
@@ -30,6 +32,8 @@ export class CaseReader {
     private readonly breaches: SlaBreachesRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly config: ComplaintsConfig,
+    private readonly clock: ComplaintsClock,
+    private readonly feedback: FeedbackRequestsRepository,
   ) {}
 
   /** The case's steps and state; COMPLAINT.NOT_FOUND when it has none. */
@@ -40,21 +44,29 @@ export class CaseReader {
     return { steps, state: foldVersions(steps) };
   }
 
-  async view(caseId: string, now = new Date()): Promise<ComplaintView> {
+  async view(caseId: string, now = this.clock.now()): Promise<ComplaintView> {
     const { steps, state } = await this.load(caseId);
     return this.viewOf(steps, state, now);
   }
 
-  async viewOf(steps: CaseVersion[], state: CaseState, now = new Date()): Promise<ComplaintView> {
-    const [settings, breaches, linked] = await Promise.all([
+  async viewOf(
+    steps: CaseVersion[],
+    state: CaseState,
+    now = this.clock.now(),
+  ): Promise<ComplaintView> {
+    const [settings, breaches, linked, questions] = await Promise.all([
       this.slaSettings.current(),
       this.breaches.ofCase(state.id),
       state.sku && state.batch
         ? this.cases.onBatch(state.sku, state.batch, LINKED_LIMIT + 1)
         : Promise.resolve([]),
+      this.feedback.ofCase(state.id),
     ]);
     const sla = caseSla(state, settings);
-    const breached = [...missedTargets(state, sla, now), ...breaches.map((b) => b.target)];
+    const breached = [
+      ...missedTargets(state, sla, now),
+      ...breaches.filter((b) => b.level > 0).map((b) => b.target),
+    ];
     return {
       ...complaintView(state, sla, breached, now, workflowSettings(this.config)),
       ...(state.sku && state.batch
@@ -66,6 +78,14 @@ export class CaseReader {
           }
         : {}),
       history: historyOf(steps, breaches),
+      feedbackRequests: questions.map((q) => ({
+        kind: q.kind,
+        cause: q._id,
+        dueAt: q.dueAt.toISOString(),
+        status: q.status,
+        ...(q.sentAt ? { sentAt: q.sentAt.toISOString() } : {}),
+        ...(q.outcome ? { outcome: q.outcome } : {}),
+      })),
     };
   }
 }

@@ -24,7 +24,7 @@ function compensationView(c: CaseState['compensations'][number]): CompensationVi
 /** A case for staff, allow-listed field by field. */
 export function complaintView(
   state: CaseState,
-  sla: CaseSla,
+  sla: Pick<CaseSla, 'firstResponseDueAt' | 'resolutionDueAt' | 'firstRespondedAt' | 'paused'>,
   breached: readonly string[],
   now: Date,
   workflow: WorkflowSettings,
@@ -55,6 +55,7 @@ export function complaintView(
     allowedActions: allowedActions(state, now, workflow),
     ...(state.resolution !== undefined ? { resolution: state.resolution } : {}),
     ...(state.remedies ? { remedies: state.remedies } : {}),
+    ...(state.cause ? { cause: state.cause } : {}),
     compensations: state.compensations.map(compensationView),
     ...(state.satisfaction !== undefined ? { satisfaction: state.satisfaction } : {}),
     ...(adr
@@ -106,6 +107,21 @@ export function historyOf(
     steps.filter((step) => step.at.getTime() <= at.getTime()).at(-1) ?? steps[0]!;
   for (const breach of breaches) {
     const step = versionAt(breach.at);
+    if (breach.level === 0) {
+      items.push({
+        version: step.version,
+        action: 'sla_reminder',
+        actor: 'complaints',
+        role: null,
+        actorStoreId: null,
+        at: breach.at.toISOString(),
+        note: `${breach.target} target due ${breach.dueAt.toISOString()}: ${breach.escalatedTo} reminded`,
+        before: step.after,
+        after: step.after,
+        details: { target: breach.target as SlaTargetName, level: 0, remind: breach.escalatedTo },
+      });
+      continue;
+    }
     items.push({
       version: step.version,
       action: 'sla_breached',

@@ -10,6 +10,7 @@ import {
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { isChainWide } from '../access/case-access';
+import { ComplaintsClock } from '../clock/complaints-clock';
 import { CasesRepository } from '../cases/cases.repository';
 import { ComplaintsConfig } from '../complaints.config';
 import { workflowSettings } from './case-reader';
@@ -26,6 +27,7 @@ export class ListComplaints {
   constructor(
     private readonly cases: CasesRepository,
     private readonly config: ComplaintsConfig,
+    private readonly clock: ComplaintsClock,
   ) {}
 
   execute(request: ListComplaintsRequest, actor: RpcActor | undefined): Promise<ComplaintList> {
@@ -58,7 +60,7 @@ export class ListComplaints {
         parseTimelineCursor(request.cursor),
         limit + 1,
       );
-      const now = new Date();
+      const now = this.clock.now();
       const page = docs.slice(0, limit);
       const last = page.at(-1);
       return {

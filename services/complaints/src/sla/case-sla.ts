@@ -1,6 +1,6 @@
 import type { CaseState } from '../cases/case-state';
 import { addBusinessMinutes } from './sla-clock';
-import { calendarOf, type SlaSettings, targetOf } from './sla-policy';
+import { calendarOf, DEFAULT_REMINDER_PERCENT, type SlaSettings, targetOf } from './sla-policy';
 
 export type SlaTargetName = 'firstResponse' | 'resolution';
 
@@ -10,6 +10,9 @@ export interface CaseSla {
   resolutionDueAt: Date | null;
   firstRespondedAt: Date | null;
   paused: boolean;
+  /** When the reminders before each target are due (the policy's share of it left). */
+  firstResponseRemindAt: Date | null;
+  resolutionRemindAt: Date | null;
 }
 
 /**
@@ -20,6 +23,8 @@ export interface CaseSla {
 export function caseSla(state: CaseState, settings: SlaSettings): CaseSla {
   const target = targetOf(settings, state.severity, state.channel);
   const calendar = calendarOf(settings, state.channel, state.storeId);
+  const left = (settings.reminderBeforePercent ?? DEFAULT_REMINDER_PERCENT) / 100;
+  const before = (minutes: number) => Math.floor(minutes * (1 - left));
   return {
     firstResponseDueAt: addBusinessMinutes(
       state.receivedAt,
@@ -35,6 +40,18 @@ export function caseSla(state: CaseState, settings: SlaSettings): CaseSla {
     ),
     firstRespondedAt: state.firstRespondedAt,
     paused: state.waitingSince !== null,
+    firstResponseRemindAt: addBusinessMinutes(
+      state.receivedAt,
+      before(target.firstResponseMinutes),
+      calendar,
+      state.pauses,
+    ),
+    resolutionRemindAt: addBusinessMinutes(
+      state.resolutionClockFrom,
+      before(target.resolutionMinutes),
+      calendar,
+      state.pauses,
+    ),
   };
 }
 

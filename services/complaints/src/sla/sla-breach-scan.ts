@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { PeriodicJob } from '@crm/service-kit';
 import { CasesRepository, type CaseDocument } from '../cases/cases.repository';
+import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
-import { slaBreachedEvent } from '../events/complaint-events';
+import { slaBreachedEvent, slaReminderEvent } from '../events/complaint-events';
 import { ComplaintsOutbox } from '../events/complaints-outbox';
 import type { SlaTargetName } from './case-sla';
 import { escalationLevel, ESCALATION_LADDER } from './escalation';
@@ -12,7 +13,8 @@ import { calendarOf, type SlaSettings, targetOf } from './sla-policy';
 import { SlaSettingsRepository } from './sla-settings.repository';
 
 /**
- * Finds open cases past a due time and escalates each missed target a level at a time: the
+ * Reminds the assignee (or the store manager) once when a target is near, then finds open cases
+ * past a due time and escalates each missed target a level at a time: the
  * store manager at the due time, the region after one more target's length of business time,
  * HQ after two. Every replica scans; each escalation is claimed by inserting
  * `breach:<case>:<target>:<level>` (with its `sla.breached` event), so it happens once.
@@ -25,6 +27,7 @@ export class SlaBreachScan extends PeriodicJob {
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
     config: ComplaintsConfig,
+    private readonly clock: ComplaintsClock,
     private readonly logger: PinoLogger,
   ) {
     super(config.SLA_SCAN_EVERY_MS);
@@ -40,10 +43,15 @@ export class SlaBreachScan extends PeriodicJob {
   }
 
   /** One scan; returns the escalations this replica claimed. */
-  async runOnce(now = new Date()): Promise<number> {
+  async runOnce(now = this.clock.now()): Promise<number> {
     const settings = await this.slaSettings.current();
     let claimed = 0;
     for (const doc of await this.cases.openDueBefore(now)) {
+      const { firstResponseRemindAt, resolutionRemindAt } = doc.sla;
+      if (!doc.firstRespondedAt && firstResponseRemindAt && firstResponseRemindAt < now)
+        claimed += await this.remind(doc, 'firstResponse', doc.sla.firstResponseDueAt, now);
+      if (resolutionRemindAt && resolutionRemindAt < now)
+        claimed += await this.remind(doc, 'resolution', doc.sla.resolutionDueAt, now);
       if (!doc.firstRespondedAt && doc.sla.firstResponseDueAt && doc.sla.firstResponseDueAt < now)
         claimed += await this.escalate(
           doc,
@@ -57,6 +65,38 @@ export class SlaBreachScan extends PeriodicJob {
     }
     if (claimed > 0) this.outbox.nudge();
     return claimed;
+  }
+
+  /** The reminder before a target, claimed once by inserting `remind:<case>:<target>`. */
+  private async remind(
+    doc: CaseDocument,
+    target: SlaTargetName,
+    dueAt: Date | null,
+    now: Date,
+  ): Promise<number> {
+    if (!dueAt) return 0;
+    const id = `remind:${doc._id}:${target}`;
+    const remind = doc.assignee ?? 'store_manager';
+    const payload = {
+      complaintId: doc._id,
+      storeId: doc.storeId,
+      target,
+      dueAt: dueAt.toISOString(),
+      remind,
+    };
+    const claimed = await this.breaches.claim({
+      _id: id,
+      caseId: doc._id,
+      target,
+      level: 0,
+      escalatedTo: remind,
+      dueAt,
+      at: now,
+      outbox: [slaReminderEvent(id, payload, now)],
+      outboxPending: true,
+    });
+    if (claimed) this.logger.info({ caseId: doc._id, target, remind }, 'SLA target near: reminded');
+    return claimed ? 1 : 0;
   }
 
   private async escalate(

@@ -5,7 +5,11 @@ import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { SlaTargetName } from './case-sla';
 
-/** A missed target escalated to one level, claimed once: `breach:<case>:<target>:<level>`. */
+/**
+ * A missed target escalated to one level, claimed once: `breach:<case>:<target>:<level>`; or
+ * (level 0) the reminder before the target, `remind:<case>:<target>`, `escalatedTo` naming who
+ * was reminded.
+ */
 export interface SlaBreachDocument extends WithOutbox {
   _id: string;
   caseId: string;

@@ -25,7 +25,14 @@ export interface SlaSettings {
   holidays: string[];
   /** Weekend dates the hotline works (调休), with its hours. */
   hotlineWorkdays: Record<string, OpeningSpan[]>;
+  /**
+   * A reminder goes out when this share (percent) of a target's business time is left; absent
+   * in settings written before reminders existed (DEFAULT_REMINDER_PERCENT then).
+   */
+  reminderBeforePercent?: number;
 }
+
+export const DEFAULT_REMINDER_PERCENT = 25;
 
 const every = (span: OpeningSpan): BusinessCalendar['week'] => ({
   1: [span],
@@ -92,6 +99,7 @@ export const DEFAULT_SLA_SETTINGS: SlaSettings = {
     '2026-10-07',
   ],
   hotlineWorkdays: {},
+  reminderBeforePercent: DEFAULT_REMINDER_PERCENT,
 };
 
 /** The targets of a case. */

@@ -5,6 +5,7 @@ import { type ComplaintTransitionCommand, type ComplaintView, ErrorCode } from '
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { assertHasRole, assertMayHandleCase, recordedRole } from '../access/case-access';
+import { ComplaintsClock } from '../clock/complaints-clock';
 import { CaseEffects } from '../cases/case-effects';
 import { foldVersions } from '../cases/case-state';
 import { type CaseVersion, versionId } from '../cases/case-version';
@@ -34,6 +35,7 @@ export class TransitionComplaint {
     private readonly effects: CaseEffects,
     private readonly grant: GrantCompensation,
     private readonly config: ComplaintsConfig,
+    private readonly clock: ComplaintsClock,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(TransitionComplaint.name);
@@ -52,7 +54,7 @@ export class TransitionComplaint {
         ['investigate', 'resolve'].includes(command.action)
       )
         assertHasRole(actor, ADR_HANDLERS, `${command.action} an adverse-reaction case`);
-      const now = new Date();
+      const now = this.clock.now();
       const settings = workflowSettings(this.config);
       const decision = decideStep(state, command, actor?.sub ?? 'complaints', now, settings);
       const intake = steps[0]!.intake!;
@@ -85,7 +87,7 @@ export class TransitionComplaint {
         throw notAllowed(
           winner,
           command.action,
-          allowedActions(winner, new Date(), settings),
+          allowedActions(winner, this.clock.now(), settings),
           ErrorCode.COMPLAINT_CHANGED,
         );
       }
