@@ -12,7 +12,11 @@ import { MaterializePlan } from './plans/materialize-plan';
 import { PlanMessagesRepository } from './plans/plan-messages.repository';
 import { PlansNatsController } from './plans/plans.nats.controller';
 import { PlansRepository } from './plans/plans.repository';
+import { CareEventsRepository } from './events/care-events.repository';
+import { CareOutbox } from './events/care-outbox';
 import { ExportCareData } from './privacy/export-care-data.handler';
+import { HealthDataEraser } from './privacy/health-data-eraser';
+import { MemberLifecycle } from './privacy/member-lifecycle';
 import { PrivacyNatsController } from './privacy/privacy.nats.controller';
 import { RecordRefills, REFILL_LEAD_DAYS } from './refills/record-refills.handler';
 import { RefillRemindersRepository } from './refills/refill-reminders.repository';
@@ -73,6 +77,10 @@ export class CarePlansModule {
         SendDueMessages,
         MemberTimeline,
         ExportCareData,
+        CareEventsRepository,
+        CareOutbox,
+        HealthDataEraser,
+        MemberLifecycle,
       ],
     };
   }

@@ -1,3 +1,4 @@
 export * from './care-task.dto';
 export * from './care-plan-template.dto';
 export * from './care-plan.dto';
+export * from './care-events';

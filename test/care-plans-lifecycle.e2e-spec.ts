@@ -1,0 +1,206 @@
+/**
+ * Care and the member's life elsewhere, through the gateway and Kafka: a withdrawn health-data
+ * consent stops the plans (with the reason) and erases the readings; a merge moves plans and
+ * tasks to the survivor; an erasure stops the plans and deletes the health data. What care
+ * announces on care.events.v1 arrives once per fact.
+ */
+import { Topics } from '@crm/contracts';
+import { readTopic } from '@crm/testing';
+import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
+
+let system: TestSystem;
+const startedAt = new Date();
+
+beforeAll(async () => {
+  system = await startSystem(['members', 'care-plans', 'gateway'], {
+    env: { CARE_SEND_EVERY_MS: '1000' },
+  });
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+const care = () => system.mongo.db(system.dbOf('care-plans'));
+
+async function consenting(name = '林同意') {
+  return system.registerMember({
+    name,
+    phone: uniquePhone('136'),
+    channel: 'store',
+    homeStoreId: 'S001',
+    consents: { healthData: true },
+  });
+}
+
+async function enrol(memberId: string, templateId = 'osteoporosis') {
+  const enrolled = await system.api(
+    'POST',
+    `/api/v1/members/${memberId}/care-plans`,
+    { templateId },
+    ['pharmacist'],
+  );
+  expect(enrolled.status).toBe(201);
+  return enrolled.body as { id: string };
+}
+
+async function plansOf(memberId: string) {
+  const plans = await system.api('GET', `/api/v1/members/${memberId}/care-plans`, undefined, [
+    'pharmacist',
+  ]);
+  expect(plans.status).toBe(200);
+  return plans.body.items as {
+    id: string;
+    status: string;
+    templateId: string;
+    history: { action: string; reason: string }[];
+  }[];
+}
+
+async function tasksOf(memberId: string) {
+  const page = await system.api('GET', `/api/v1/care-tasks?memberId=${memberId}&limit=200`);
+  expect(page.status).toBe(200);
+  return page.body.items as { id: string; status: string; memberId: string }[];
+}
+
+/** care.events.v1 since the run started, parsed; stops reading once `enough` holds. */
+async function careEvents(enough: (events: CareEvent[]) => boolean) {
+  const parse = (m: { value: string | null }) => JSON.parse(m.value ?? '{}') as CareEvent;
+  const read = await readTopic(
+    Topics.careEvents,
+    (messages) => enough(messages.map(parse)),
+    60_000,
+    startedAt,
+  );
+  return read.map(parse);
+}
+interface CareEvent {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+describe('health-data consent withdrawn', () => {
+  it('stops the plans with the reason, cancels their tasks, and announces each stop once', async () => {
+    const member = await consenting();
+    const plan = await enrol(member.id);
+    await enrol(member.id, 'hypertension');
+    expect((await tasksOf(member.id)).filter((t) => t.status === 'open').length).toBeGreaterThan(0);
+
+    const withdrawn = await system.api('PATCH', `/api/v1/members/${member.id}`, {
+      consents: { healthData: false },
+      consentChannel: 'hotline',
+    });
+    expect(withdrawn.status).toBe(200);
+    await until('both plans stopped', async () =>
+      (await plansOf(member.id)).every((p) => p.status === 'stopped'),
+    );
+    const plans = await plansOf(member.id);
+    expect(plans).toHaveLength(2);
+    for (const p of plans)
+      expect(p.history).toEqual([
+        expect.objectContaining({ action: 'stop', reason: 'health-data consent withdrawn' }),
+      ]);
+    await until('their tasks cancelled', async () =>
+      (await tasksOf(member.id)).every((t) => t.status === 'cancelled'),
+    );
+    const messages = await care()
+      .collection('plan_messages')
+      .countDocuments({ memberId: member.id, status: 'open' });
+    expect(messages).toBe(0);
+
+    const mine = (e: CareEvent) => e.payload.memberId === member.id;
+    const events = await careEvents(
+      (all) => all.filter((e) => mine(e) && e.type === 'plan.stopped').length >= 2,
+    );
+    const types = events.filter(mine).map((e) => e.type);
+    expect(types.filter((t) => t === 'plan.enrolled')).toHaveLength(2);
+    expect(types.filter((t) => t === 'plan.stopped')).toHaveLength(2);
+    expect(
+      events.find((e) => mine(e) && e.type === 'plan.stopped' && e.payload.planId === plan.id),
+    ).toMatchObject({ payload: { reason: 'health-data consent withdrawn' } });
+
+    // Another consent change that leaves the health-data consent withdrawn stops nothing new.
+    await system.api('PATCH', `/api/v1/members/${member.id}`, {
+      consents: { marketing: { sms: true } },
+      consentChannel: 'store',
+    });
+    const again = await system.api(
+      'POST',
+      `/api/v1/members/${member.id}/care-plans`,
+      { templateId: 'osteoporosis' },
+      ['pharmacist'],
+    );
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('CARE.HEALTH_CONSENT_REQUIRED');
+  });
+});
+
+describe('merge and erasure', () => {
+  it('moves the merged record’s plans and tasks to the survivor', async () => {
+    const survivor = await consenting('林留');
+    const duplicate = await consenting('林去');
+    await enrol(survivor.id, 'osteoporosis');
+    const moved = await enrol(duplicate.id, 'hypertension');
+    const duplicatePlan = await enrol(duplicate.id, 'osteoporosis');
+    const duplicateTasks = (await tasksOf(duplicate.id)).length;
+    const survivorTasks = (await tasksOf(survivor.id)).length;
+
+    const merged = await system.api(
+      'POST',
+      `/api/v1/members/${survivor.id}/merge`,
+      { duplicateId: duplicate.id },
+      ['admin'],
+    );
+    expect(merged.status).toBeLessThan(300);
+    await until('the plans moved', async () => (await plansOf(survivor.id)).length === 3);
+    expect(await plansOf(duplicate.id)).toEqual([]);
+    expect(await tasksOf(duplicate.id)).toEqual([]);
+    expect(await tasksOf(survivor.id)).toHaveLength(survivorTasks + duplicateTasks);
+    const plans = await plansOf(survivor.id);
+    // The survivor keeps its own osteoporosis plan; the duplicate's one of that template stops.
+    expect(plans.find((p) => p.id === moved.id)).toMatchObject({ status: 'active' });
+    expect(plans.find((p) => p.id === duplicatePlan.id)).toMatchObject({ status: 'stopped' });
+    expect(plans.filter((p) => p.status === 'active')).toHaveLength(2);
+  });
+
+  it('an erasure stops the plans and deletes the member’s health data here', async () => {
+    const member = await consenting('林删');
+    await enrol(member.id);
+    const erased = await system.api('DELETE', `/api/v1/members/${member.id}`, undefined, ['admin']);
+    expect(erased.status).toBeLessThan(300);
+    await until('the plan stopped', async () =>
+      (await plansOf(member.id)).every((p) => p.status === 'stopped'),
+    );
+    await until(
+      'the plan’s messages gone',
+      async () =>
+        (await care().collection('plan_messages').countDocuments({ memberId: member.id })) === 0,
+    );
+    const tasks = await care().collection('care_tasks').find({ memberId: member.id }).toArray();
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.filter((t) => t.status !== 'cancelled')).toEqual([]);
+    expect(tasks.filter((t) => t.contentKey !== undefined)).toEqual([]);
+  });
+});
+
+describe('task.completed', () => {
+  it('is announced once however often the task is completed', async () => {
+    const member = await consenting('林完成');
+    await enrol(member.id);
+    const task = (await tasksOf(member.id))[0]!;
+    const path = `/api/v1/care-tasks/${encodeURIComponent(task.id)}/complete`;
+    for (let i = 0; i < 2; i++) {
+      const done = await system.api('POST', path, { outcome: 'reached' }, ['pharmacist']);
+      expect(done.status).toBe(200);
+    }
+    const events = await careEvents((all) =>
+      all.some((e) => e.type === 'task.completed' && e.payload.taskId === task.id),
+    );
+    const completed = events.filter(
+      (e) => e.type === 'task.completed' && e.payload.taskId === task.id,
+    );
+    expect(completed).toHaveLength(1);
+    expect(completed[0]!.payload).toMatchObject({ outcome: 'reached', memberId: member.id });
+  });
+});
