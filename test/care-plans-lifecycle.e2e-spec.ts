@@ -204,3 +204,107 @@ describe('task.completed', () => {
     expect(completed[0]!.payload).toMatchObject({ outcome: 'reached', memberId: member.id });
   });
 });
+
+describe('health indicators', () => {
+  it('an alerting reading opens an urgent task due today and announces indicator.alert; readings are encrypted, for health roles, audited', async () => {
+    const member = await consenting('林血压');
+    const path = `/api/v1/members/${member.id}/health-indicators`;
+    const implausible = await system.api(
+      'POST',
+      path,
+      { bloodPressure: { systolic: 320, diastolic: 80, unit: 'mmHg' } },
+      ['pharmacist'],
+    );
+    expect(implausible.status).toBe(400);
+    expect(implausible.body.error.details).toEqual([
+      { field: 'bloodPressure.systolic', reasons: [expect.stringContaining('60 and 260 mmHg')] },
+    ]);
+    const clerk = await system.api(
+      'POST',
+      path,
+      { bloodPressure: { systolic: 120, diastolic: 80, unit: 'mmHg' } },
+      ['store_clerk'],
+    );
+    expect(clerk.status).toBe(403);
+
+    const reading = {
+      measuredAt: new Date(Date.now() - 60_000).toISOString(),
+      bloodPressure: { systolic: 186, diastolic: 104, unit: 'mmHg' },
+      fastingGlucose: { value: 126, unit: 'mg/dL' },
+    };
+    const recorded = await system.api('POST', path, reading, ['pharmacist']);
+    expect(recorded.status).toBe(201);
+    expect(recorded.body).toMatchObject({
+      values: {
+        bloodPressure: { systolic: 186, diastolic: 104 },
+        fastingGlucose: { value: 6.99, unit: 'mmol/L' },
+      },
+      alerts: [{ indicator: 'bloodPressure', band: 'bp-crisis', level: 'urgent' }],
+    });
+    const again = await system.api('POST', path, reading, ['pharmacist']);
+    expect(again.body.id).toBe(recorded.body.id);
+
+    const tasks = (await tasksOf(member.id)) as unknown as {
+      id: string;
+      priority: string;
+      storeId: string;
+      assigneeRole: string;
+      dueAt: string;
+    }[];
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({
+      id: `alert:${recorded.body.id}`,
+      priority: 'urgent',
+      storeId: 'S001',
+      assigneeRole: 'pharmacist',
+    });
+    const due = Date.parse(tasks[0]!.dueAt);
+    expect(due).toBeGreaterThan(Date.now());
+    expect(due - Date.now()).toBeLessThan(86_400_000);
+
+    const stored = await care()
+      .collection('health_indicators')
+      .find({ memberId: member.id })
+      .toArray();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.sealed).toMatch(/^enc:v1:/);
+    expect(JSON.stringify(stored[0])).not.toContain('186');
+
+    expect((await system.api('GET', path, undefined, ['store_manager'])).status).toBe(403);
+    const listed = await system.api('GET', path, undefined, ['desk_agent']);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toHaveLength(1);
+    const audit = await care().collection('health_audit').find({ memberId: member.id }).toArray();
+    expect(audit.map((a) => `${a.action}:${a.purpose}`).sort()).toEqual([
+      'read:health-indicators.list',
+      'write:health-indicators.record',
+      'write:health-indicators.record',
+    ]);
+
+    const events = await careEvents((all) =>
+      all.some((e) => e.type === 'indicator.alert' && e.payload.memberId === member.id),
+    );
+    const alerts = events.filter(
+      (e) => e.type === 'indicator.alert' && e.payload.memberId === member.id,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.payload).toMatchObject({
+      band: 'bp-crisis',
+      level: 'urgent',
+      storeId: 'S001',
+    });
+    expect(JSON.stringify(alerts[0])).not.toContain('186');
+
+    // Withdrawing the consent erases the readings held here.
+    await system.api('PATCH', `/api/v1/members/${member.id}`, {
+      consents: { healthData: false },
+      consentChannel: 'store',
+    });
+    await until(
+      'the readings erased',
+      async () =>
+        (await care().collection('health_indicators').countDocuments({ memberId: member.id })) ===
+        0,
+    );
+  });
+});

@@ -14,6 +14,11 @@ import { PlansNatsController } from './plans/plans.nats.controller';
 import { PlansRepository } from './plans/plans.repository';
 import { CareEventsRepository } from './events/care-events.repository';
 import { CareOutbox } from './events/care-outbox';
+import { careCipherProvider } from './indicators/care-cipher';
+import { CareHealthAuditRepository } from './indicators/health-audit.repository';
+import { HealthIndicatorsNatsController } from './indicators/health-indicators.nats.controller';
+import { HealthIndicatorsRepository } from './indicators/health-indicators.repository';
+import { RecordHealthIndicators } from './indicators/record-health-indicators.handler';
 import { ExportCareData } from './privacy/export-care-data.handler';
 import { HealthDataEraser } from './privacy/health-data-eraser';
 import { MemberLifecycle } from './privacy/member-lifecycle';
@@ -49,6 +54,7 @@ export class CarePlansModule {
         PlansNatsController,
         CareTasksNatsController,
         PrivacyNatsController,
+        HealthIndicatorsNatsController,
       ],
       providers: [
         {
@@ -81,6 +87,10 @@ export class CarePlansModule {
         CareOutbox,
         HealthDataEraser,
         MemberLifecycle,
+        careCipherProvider,
+        CareHealthAuditRepository,
+        HealthIndicatorsRepository,
+        RecordHealthIndicators,
       ],
     };
   }

@@ -22,6 +22,7 @@ import { CouponsHttpController } from './loyalty/coupons.http.controller';
 import { CarePlanTemplatesHttpController } from './care-plans/care-plan-templates.http.controller';
 import { CarePlansHttpController } from './care-plans/care-plans.http.controller';
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
+import { HealthIndicatorsHttpController } from './care-plans/health-indicators.http.controller';
 import { ComplaintsHttpController } from './complaints/complaints.http.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
@@ -58,6 +59,7 @@ export class GatewayModule {
         CarePlanTemplatesHttpController,
         CarePlansHttpController,
         CareTasksHttpController,
+        HealthIndicatorsHttpController,
         ComplaintsHttpController,
         NotificationsHttpController,
         ProviderWebhooksHttpController,

@@ -45,11 +45,21 @@ const MEMBER_ID = /^[0-9a-f]{24}$/;
 export const CARE_TASK_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 export class CareTaskCause {
-  @ApiProperty({ example: 'followup', enum: ['followup', 'plan'] }) type!: string;
+  @ApiProperty({
+    example: 'followup',
+    enum: ['followup', 'plan', 'indicator', 'adherence', 'cadence', 'stopped'],
+  })
+  type!: string;
   @ApiPropertyOptional() transactionId?: string;
   @ApiPropertyOptional({ description: 'Day after the sale, for follow-ups' }) day?: number;
   @ApiPropertyOptional() planId?: string;
   @ApiPropertyOptional({ description: "The step's place in its plan" }) step?: number;
+  @ApiPropertyOptional({ description: 'The health reading that alerted (indicator tasks)' })
+  readingId?: string;
+  @ApiPropertyOptional({ description: 'The therapy class (adherence outreach)' })
+  therapy?: string;
+  @ApiPropertyOptional({ description: 'The PDC window, from~to (adherence outreach)' })
+  window?: string;
 }
 
 /** CONTRACTS.md §2: a task for staff. */

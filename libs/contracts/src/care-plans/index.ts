@@ -2,3 +2,4 @@ export * from './care-task.dto';
 export * from './care-plan-template.dto';
 export * from './care-plan.dto';
 export * from './care-events';
+export * from './health-indicator.dto';
