@@ -6,6 +6,8 @@
  */
 import { Topics } from '@crm/contracts';
 import { readTopic } from '@crm/testing';
+import { sendToPos } from './support/points-stream';
+import { posTransaction } from './support/pos-messages';
 import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
 
 let system: TestSystem;
@@ -306,5 +308,69 @@ describe('health indicators', () => {
         (await care().collection('health_indicators').countDocuments({ memberId: member.id })) ===
         0,
     );
+  });
+});
+
+describe('adherence', () => {
+  it('PDC per therapy class from the refills; under 0.8 opens one outreach task and one adherence.low', async () => {
+    const member = await consenting('林依从');
+    const DAY = 86_400_000;
+    const now = Date.now();
+    const item = {
+      sku: 'AML5',
+      name: 'Amlodipine 5mg x30',
+      category: 'hypertension',
+      atc: 'C08CA01',
+      rx: true,
+      quantity: 1,
+      unitPriceCents: 3200,
+      daysSupply: 30,
+    };
+    // Fills 89 and 29 days ago over a 90-day window: 60 of 90 days covered.
+    await sendToPos(
+      [89, 29].map((ago, i) =>
+        posTransaction(member.phone, `ADH-${system.runId}-${i}`, [item], {
+          occurredAt: new Date(now - ago * DAY).toISOString(),
+        }),
+      ),
+    );
+    await until(
+      'both fills recorded',
+      async () =>
+        (await care().collection('refill_reminders').countDocuments({ memberId: member.id })) === 2,
+    );
+    const from = new Date(now - 89 * DAY).toISOString();
+    const to = new Date(now).toISOString();
+    const path = `/api/v1/members/${member.id}/adherence?from=${from}&to=${to}`;
+    expect((await system.api('GET', path, undefined, ['store_clerk'])).status).toBe(403);
+    const first = await system.api('GET', path, undefined, ['pharmacist']);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toEqual([
+      expect.objectContaining({
+        therapy: 'atc-C08CA',
+        coveredDays: 60,
+        periodDays: 90,
+        pdc: 0.667,
+        fills: 2,
+        low: true,
+      }),
+    ]);
+    await system.api('GET', path, undefined, ['pharmacist']);
+    const outreach = (await tasksOf(member.id)).filter((t) => t.id.startsWith('adherence:'));
+    expect(outreach).toHaveLength(1);
+    expect(outreach[0]!.id).toBe(first.body.items[0].outreachTaskId);
+    const events = await careEvents((all) =>
+      all.some((e) => e.type === 'adherence.low' && e.payload.memberId === member.id),
+    );
+    expect(
+      events.filter((e) => e.type === 'adherence.low' && e.payload.memberId === member.id),
+    ).toHaveLength(1);
+    const inverted = await system.api(
+      'GET',
+      `/api/v1/members/${member.id}/adherence?from=${to}&to=${from}`,
+      undefined,
+      ['pharmacist'],
+    );
+    expect(inverted.status).toBe(400);
   });
 });

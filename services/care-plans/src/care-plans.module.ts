@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
+import { AdherenceNatsController } from './adherence/adherence.nats.controller';
+import { MemberAdherence } from './adherence/member-adherence.handler';
 import { CareBus } from './bus/care-bus';
 import { CarePlansConfig, followedCategories } from './care-plans.config';
 import { FollowUpRefundsRepository } from './followups/follow-up-refunds.repository';
@@ -55,6 +57,7 @@ export class CarePlansModule {
         CareTasksNatsController,
         PrivacyNatsController,
         HealthIndicatorsNatsController,
+        AdherenceNatsController,
       ],
       providers: [
         {
@@ -91,6 +94,7 @@ export class CarePlansModule {
         CareHealthAuditRepository,
         HealthIndicatorsRepository,
         RecordHealthIndicators,
+        MemberAdherence,
       ],
     };
   }

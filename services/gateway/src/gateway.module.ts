@@ -23,6 +23,7 @@ import { CarePlanTemplatesHttpController } from './care-plans/care-plan-template
 import { CarePlansHttpController } from './care-plans/care-plans.http.controller';
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
 import { HealthIndicatorsHttpController } from './care-plans/health-indicators.http.controller';
+import { MemberCareHttpController } from './care-plans/member-care.http.controller';
 import { ComplaintsHttpController } from './complaints/complaints.http.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
@@ -60,6 +61,7 @@ export class GatewayModule {
         CarePlansHttpController,
         CareTasksHttpController,
         HealthIndicatorsHttpController,
+        MemberCareHttpController,
         ComplaintsHttpController,
         NotificationsHttpController,
         ProviderWebhooksHttpController,

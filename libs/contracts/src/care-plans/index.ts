@@ -3,3 +3,4 @@ export * from './care-plan-template.dto';
 export * from './care-plan.dto';
 export * from './care-events';
 export * from './health-indicator.dto';
+export * from './adherence.dto';

@@ -4,11 +4,11 @@ import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 
 /**
- * The collections that hold a member's health data beyond plans and tasks: readings (and the
- * alerts drawn from them) and adherence outreach. One list, so erasure and merge cannot miss
- * one that a feature adds.
+ * The collections that hold a member's health data beyond plans, tasks and refill history:
+ * readings (and the alerts drawn from them). One list, so erasure, consent withdrawal and merge
+ * cannot miss one that a feature adds.
  */
-export const HEALTH_DATA_COLLECTIONS = ['health_indicators', 'adherence_outreach'] as const;
+export const HEALTH_DATA_COLLECTIONS = ['health_indicators'] as const;
 
 @Injectable()
 export class HealthDataEraser {

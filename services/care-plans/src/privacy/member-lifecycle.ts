@@ -97,7 +97,7 @@ export class MemberLifecycle {
           });
       await this.tasks.tasks.updateMany(
         { memberId: event.memberId },
-        { $unset: { note: '', followed: '', contentKey: '' } },
+        { $unset: { note: '', followed: '', contentKey: '', 'cause.therapy': '' } },
       );
       await this.messages.collection.deleteMany({ memberId: event.memberId });
       await this.reminders.collection.deleteMany({ memberId: event.memberId });
