@@ -5,7 +5,7 @@
  * announces on care.events.v1 arrives once per fact.
  */
 import { Topics } from '@crm/contracts';
-import { readTopic } from '@crm/testing';
+import { readTopic, staffToken } from '@crm/testing';
 import { sendToPos } from './support/points-stream';
 import { posTransaction } from './support/pos-messages';
 import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
@@ -15,7 +15,12 @@ const startedAt = new Date();
 
 beforeAll(async () => {
   system = await startSystem(['members', 'care-plans', 'gateway'], {
-    env: { CARE_SEND_EVERY_MS: '1000' },
+    // Tasks overdue by an hour go to the store manager, looked for every second.
+    env: {
+      CARE_SEND_EVERY_MS: '1000',
+      CARE_ESCALATE_EVERY_MS: '1000',
+      CARE_ESCALATE_AFTER_MS: '3600000',
+    },
   });
 });
 
@@ -372,5 +377,123 @@ describe('adherence', () => {
       ['pharmacist'],
     );
     expect(inverted.status).toBe(400);
+  });
+});
+
+describe('worklists', () => {
+  it('escalates overdue tasks once, lets the store reassign them, and counts them by store and staff', async () => {
+    const member = await consenting('林工作');
+    const DAY = 86_400_000;
+    const saleAt = new Date(Date.now() - 10 * DAY);
+    const tx = `WL-${system.runId}`;
+    await sendToPos([
+      posTransaction(
+        member.phone,
+        tx,
+        [
+          {
+            sku: 'ALN70',
+            name: 'Alendronate',
+            category: 'osteoporosis',
+            rx: true,
+            quantity: 1,
+            unitPriceCents: 5800,
+          },
+        ],
+        { occurredAt: saleAt.toISOString(), storeId: 'S001' },
+      ),
+    ]);
+    // Days 3 and 7 are overdue by days: both go to the store manager; 14, 21, 28 are not due.
+    const escalated = async () => {
+      const page = await system.api(
+        'GET',
+        `/api/v1/care-tasks?memberId=${member.id}&status=escalated&store=S001`,
+      );
+      return page.body.items as { id: string; escalatedTo?: string; assignee?: string }[];
+    };
+    await until('days 3 and 7 escalated', async () => (await escalated()).length === 2);
+    expect((await escalated()).map((t) => [t.id, t.escalatedTo])).toEqual([
+      [`followup:${tx}:d3`, 'store_manager'],
+      [`followup:${tx}:d7`, 'store_manager'],
+    ]);
+    const open = await system.api('GET', `/api/v1/care-tasks?memberId=${member.id}&status=open`);
+    expect(open.body.items).toHaveLength(3);
+
+    const d3 = encodeURIComponent(`followup:${tx}:d3`);
+    const otherStore = await system.api(
+      'POST',
+      `/api/v1/care-tasks/${d3}/reassign`,
+      { assignee: 'E900' },
+      { token: await staffToken(['store_manager'], { storeId: 'S002', sub: 'M-S002' }) },
+    );
+    expect(otherStore.status).toBe(403);
+    const manager = {
+      token: await staffToken(['store_manager'], { storeId: 'S001', sub: 'M-S001' }),
+    };
+    const reassigned = await system.api(
+      'POST',
+      `/api/v1/care-tasks/${d3}/reassign`,
+      { assignee: 'E042', reason: 'covers calls this week' },
+      manager,
+    );
+    expect(reassigned.status).toBe(200);
+    expect(reassigned.body).toMatchObject({ assignee: 'E042', status: 'escalated' });
+    const mine = await system.api('GET', `/api/v1/care-tasks?assignee=E042&memberId=${member.id}`);
+    expect(mine.body.items.map((t: { id: string }) => t.id)).toEqual([`followup:${tx}:d3`]);
+    const done = await system.api(
+      'POST',
+      `/api/v1/care-tasks/${d3}/complete`,
+      { outcome: 'reached' },
+      { token: await staffToken(['pharmacist'], { storeId: 'S001', sub: 'E042' }) },
+    );
+    expect(done.body).toMatchObject({ status: 'done' });
+    expect(
+      (await system.api('POST', `/api/v1/care-tasks/${d3}/reassign`, { assignee: 'E043' }, manager))
+        .status,
+    ).toBe(409);
+
+    const events = await careEvents(
+      (all) =>
+        all.filter((e) => e.type === 'task.escalated' && e.payload.memberId === member.id).length >=
+        2,
+    );
+    expect(
+      events.filter((e) => e.type === 'task.escalated' && e.payload.memberId === member.id),
+    ).toHaveLength(2);
+    expect(
+      await care()
+        .collection('task_escalations')
+        .countDocuments({ taskId: { $regex: `^followup:${tx}:` } }),
+    ).toBe(2);
+
+    // Figures over the two overdue days only: one done late by E042, one overdue.
+    const period = `from=${new Date(saleAt.getTime() + 2 * DAY).toISOString()}&to=${new Date(saleAt.getTime() + 8 * DAY).toISOString()}`;
+    const byStaff = await system.api(
+      'GET',
+      `/api/v1/analytics/care?${period}&by=staff`,
+      undefined,
+      manager,
+    );
+    expect(byStaff.status).toBe(200);
+    expect(byStaff.body.rows.find((r: { key: string }) => r.key === 'E042')).toMatchObject({
+      tasks: 1,
+      done: 1,
+      doneOnTime: 0,
+      escalated: 1,
+      outcomes: { reached: 1 },
+    });
+    const byStore = await system.api(
+      'GET',
+      `/api/v1/analytics/care?${period}&by=store`,
+      undefined,
+      ['hq_analyst'],
+    );
+    const s001 = byStore.body.rows.find((r: { key: string }) => r.key === 'S001');
+    expect(s001.done).toBeGreaterThanOrEqual(1);
+    expect(s001.overdue).toBeGreaterThanOrEqual(1);
+    expect(
+      (await system.api('GET', `/api/v1/analytics/care?${period}`, undefined, ['store_clerk']))
+        .status,
+    ).toBe(403);
   });
 });

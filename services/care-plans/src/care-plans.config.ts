@@ -28,6 +28,10 @@ export class CarePlansConfig extends ServiceConfig {
   @IsInt() @Min(0) @Max(30) REFILL_REMINDER_LEAD_DAYS: number = 5;
   /** How often every replica looks for due reminders and plan messages (and once at start). */
   @IsInt() @Min(500) @Max(3_600_000) CARE_SEND_EVERY_MS: number = 60_000;
+  /** How long a task may be overdue before it goes to the store manager (default a day). */
+  @IsInt() @Min(0) @Max(30 * 86_400_000) CARE_ESCALATE_AFTER_MS: number = 86_400_000;
+  /** How often every replica looks for overdue tasks to escalate (and once at start). */
+  @IsInt() @Min(500) @Max(3_600_000) CARE_ESCALATE_EVERY_MS: number = 300_000;
   /** Timeout of the care service's own requests to members and notifications. */
   @IsInt() @Min(500) @Max(60_000) CARE_REQUEST_TIMEOUT_MS: number = 5_000;
 }

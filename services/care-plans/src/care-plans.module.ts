@@ -3,6 +3,7 @@ import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
 import { AdherenceNatsController } from './adherence/adherence.nats.controller';
 import { MemberAdherence } from './adherence/member-adherence.handler';
+import { CareAnalyticsNatsController } from './analytics/care-analytics.nats.controller';
 import { CareBus } from './bus/care-bus';
 import { CarePlansConfig, followedCategories } from './care-plans.config';
 import { FollowUpRefundsRepository } from './followups/follow-up-refunds.repository';
@@ -32,6 +33,8 @@ import { SendDueMessages } from './reminders/send-due-messages';
 import { CareTasksNatsController } from './tasks/care-tasks.nats.controller';
 import { CareTasksRepository } from './tasks/care-tasks.repository';
 import { CompleteCareTask } from './tasks/complete-care-task.handler';
+import { EscalateOverdueTasks } from './tasks/escalate-overdue-tasks';
+import { ReassignCareTask } from './tasks/reassign-care-task.handler';
 import { TemplatesNatsController } from './templates/templates.nats.controller';
 import { TemplatesRepository } from './templates/templates.repository';
 import { MemberTimeline } from './timeline/member-timeline.handler';
@@ -58,6 +61,7 @@ export class CarePlansModule {
         PrivacyNatsController,
         HealthIndicatorsNatsController,
         AdherenceNatsController,
+        CareAnalyticsNatsController,
       ],
       providers: [
         {
@@ -95,6 +99,8 @@ export class CarePlansModule {
         HealthIndicatorsRepository,
         RecordHealthIndicators,
         MemberAdherence,
+        ReassignCareTask,
+        EscalateOverdueTasks,
       ],
     };
   }

@@ -24,6 +24,7 @@ import { CarePlansHttpController } from './care-plans/care-plans.http.controller
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
 import { HealthIndicatorsHttpController } from './care-plans/health-indicators.http.controller';
 import { MemberCareHttpController } from './care-plans/member-care.http.controller';
+import { CareAnalyticsHttpController } from './care-plans/care-analytics.http.controller';
 import { ComplaintsHttpController } from './complaints/complaints.http.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
@@ -62,6 +63,7 @@ export class GatewayModule {
         CareTasksHttpController,
         HealthIndicatorsHttpController,
         MemberCareHttpController,
+        CareAnalyticsHttpController,
         ComplaintsHttpController,
         NotificationsHttpController,
         ProviderWebhooksHttpController,

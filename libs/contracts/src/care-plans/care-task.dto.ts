@@ -84,6 +84,12 @@ export class CareTaskView {
   @ApiPropertyOptional({ description: 'Who completed it' }) closedBy?: string;
   @ApiPropertyOptional({ description: 'Why it was cancelled (refund, plan stopped)' })
   cancelReason?: string;
+  @ApiPropertyOptional({
+    enum: ['store_manager'],
+    description: 'Overdue past the escalation delay: gone to the store manager',
+  })
+  escalatedTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) escalatedAt?: string;
 }
 
 /** `GET /api/v1/care-tasks?assignee=&store=&due=&status=&memberId=` and `care-plans.v1.tasks.list`. */
@@ -157,4 +163,72 @@ export class CompleteCareTaskCommand extends CompleteCareTaskRequest {
   @Matches(CARE_TASK_ID, { message: 'id must be a care task id' })
   @Length(1, 200)
   id!: string;
+}
+
+/** Body of `POST /api/v1/care-tasks/{id}/reassign`. */
+export class ReassignCareTaskRequest {
+  @ApiProperty({ example: 'E042', description: 'Staff id of the new assignee' })
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'assignee must be a staff id' })
+  assignee!: string;
+
+  @ApiPropertyOptional({ example: 'on leave this week', maxLength: 500 })
+  @IsOptional()
+  @CleanText()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+/** `care-plans.v1.tasks.reassign`. */
+export class ReassignCareTaskCommand extends ReassignCareTaskRequest {
+  @Matches(CARE_TASK_ID, { message: 'id must be a care task id' })
+  @Length(1, 200)
+  id!: string;
+}
+
+export const CARE_ANALYTICS_BY = ['staff', 'store'] as const;
+export type CareAnalyticsBy = (typeof CARE_ANALYTICS_BY)[number];
+
+/** `GET /api/v1/analytics/care?from=&to=&by=` and `care-plans.v1.analytics`. */
+export class CareAnalyticsRequest {
+  @ApiProperty({ description: 'Tasks due from (ISO 8601)' })
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  @ApiProperty({ description: 'Tasks due until (ISO 8601); at most 13 months after from' })
+  @IsISO8601({ strict: true })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: CARE_ANALYTICS_BY, default: 'store' })
+  @IsOptional()
+  @IsIn(CARE_ANALYTICS_BY)
+  by?: CareAnalyticsBy;
+}
+
+export class CareOutcomeCounts {
+  @ApiPropertyOptional() reached?: number;
+  @ApiPropertyOptional() not_reached?: number;
+  @ApiPropertyOptional() declined?: number;
+  @ApiPropertyOptional() visit_booked?: number;
+  @ApiPropertyOptional() referred?: number;
+  @ApiPropertyOptional() other?: number;
+}
+
+export class CareAnalyticsRow {
+  @ApiProperty({ example: 'S001', description: 'Store code, or staff id (unassigned: "-")' })
+  key!: string;
+  @ApiProperty({ description: 'Tasks due in the period' }) tasks!: number;
+  @ApiProperty() done!: number;
+  @ApiProperty({ description: 'Done by the end of their due day' }) doneOnTime!: number;
+  @ApiProperty({ description: 'Still open (or escalated) past their due time' }) overdue!: number;
+  @ApiProperty() escalated!: number;
+  @ApiProperty() cancelled!: number;
+  @ApiProperty({ type: CareOutcomeCounts }) outcomes!: CareOutcomeCounts;
+}
+
+export class CareAnalyticsView {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ enum: CARE_ANALYTICS_BY }) by!: CareAnalyticsBy;
+  @ApiProperty({ type: [CareAnalyticsRow] }) rows!: CareAnalyticsRow[];
 }

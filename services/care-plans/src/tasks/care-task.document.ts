@@ -38,6 +38,11 @@ export interface CareTaskDocument {
   closedAt?: Date;
   closedBy?: string;
   cancelReason?: string;
+  /** Set when the escalation job handed the overdue task to the store manager. */
+  escalatedTo?: 'store_manager';
+  escalatedAt?: Date;
+  assignedAt?: Date;
+  assignedBy?: string;
 }
 
 /**
