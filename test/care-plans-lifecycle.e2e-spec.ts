@@ -497,3 +497,43 @@ describe('worklists', () => {
     ).toBe(403);
   });
 });
+
+describe('safety check', () => {
+  it('warns from the member’s allergies and regular medications kept by members, for health roles', async () => {
+    const member = await system.registerMember({
+      name: '林安全',
+      phone: uniquePhone('135'),
+      channel: 'store',
+      homeStoreId: 'S001',
+      consents: { healthData: true },
+      health: {
+        allergies: [{ allergen: 'penicillin', reaction: 'rash' }],
+        medications: [{ name: 'warfarin 3mg', atc: 'B01AA03' }],
+      },
+    });
+    const path = `/api/v1/members/${member.id}/safety-check`;
+    const basket = {
+      products: [
+        { sku: 'IBU400', atc: 'M01AE01', category: 'pain-relief' },
+        { sku: 'AMX500', atc: 'J01CA04', category: 'antibiotics' },
+        { sku: 'VITC', category: 'vitamins' },
+      ],
+    };
+    expect((await system.api('POST', path, basket, ['store_clerk'])).status).toBe(403);
+    const checked = await system.api('POST', path, basket, ['pharmacist']);
+    expect(checked.status).toBe(200);
+    expect(checked.body).toMatchObject({
+      healthKnown: true,
+      allergies: 1,
+      medications: 1,
+      unchecked: ['VITC'],
+    });
+    expect(
+      checked.body.warnings.map((w: { rule: string; sku: string }) => `${w.rule}:${w.sku}`),
+    ).toEqual(['allergy-penicillin:AMX500', 'nsaid-anticoagulant:IBU400']);
+    const audit = await care()
+      .collection('health_audit')
+      .countDocuments({ memberId: member.id, purpose: 'safety-check' });
+    expect(audit).toBe(1);
+  });
+});

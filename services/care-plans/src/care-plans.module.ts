@@ -28,6 +28,8 @@ import { MemberLifecycle } from './privacy/member-lifecycle';
 import { PrivacyNatsController } from './privacy/privacy.nats.controller';
 import { RecordRefills, REFILL_LEAD_DAYS } from './refills/record-refills.handler';
 import { RefillRemindersRepository } from './refills/refill-reminders.repository';
+import { CheckProductSafety } from './safety/safety-check.handler';
+import { SafetyNatsController } from './safety/safety.nats.controller';
 import { SendClaimsRepository } from './reminders/send-claims.repository';
 import { SendDueMessages } from './reminders/send-due-messages';
 import { CareTasksNatsController } from './tasks/care-tasks.nats.controller';
@@ -62,6 +64,7 @@ export class CarePlansModule {
         HealthIndicatorsNatsController,
         AdherenceNatsController,
         CareAnalyticsNatsController,
+        SafetyNatsController,
       ],
       providers: [
         {
@@ -101,6 +104,7 @@ export class CarePlansModule {
         MemberAdherence,
         ReassignCareTask,
         EscalateOverdueTasks,
+        CheckProductSafety,
       ],
     };
   }

@@ -4,3 +4,4 @@ export * from './care-plan.dto';
 export * from './care-events';
 export * from './health-indicator.dto';
 export * from './adherence.dto';
+export * from './safety-check.dto';

@@ -1,10 +1,19 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AdherenceRequest, AdherenceView, Subjects, validatePayload } from '@crm/contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  AdherenceRequest,
+  AdherenceView,
+  SafetyCheckCommand,
+  SafetyCheckRequest,
+  SafetyCheckResult,
+  Subjects,
+  validatePayload,
+} from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
 import type { StaffPrincipal } from '../auth/roles';
 import { Roles, Staff } from '../auth/roles.decorator';
 import { ErrorResponses } from '../docs/error-responses';
+import { commandFrom } from '../http/command-from';
 
 /** What care-plans works out about a member's therapy: health roles only. */
 @ApiTags('care')
@@ -33,5 +42,28 @@ export class MemberCareHttpController {
   ): Promise<AdherenceView> {
     const request = validatePayload(AdherenceRequest, { ...query, memberId: id });
     return this.rpc.request(Subjects.carePlans.adherence, request, staff);
+  }
+
+  @Post(':id/safety-check')
+  @HttpCode(200)
+  @Roles('pharmacist', 'desk_agent', 'admin')
+  @ApiOperation({
+    summary: 'Check products against the member’s allergies and regular medications',
+    description:
+      'Warnings from the interaction and allergy tables (NSAIDs with anticoagulants, an NSAID ' +
+      'allergy, ACE inhibitors with potassium-sparing diuretics, …) and duplicates of a therapy ' +
+      'class, most severe first; the products are also checked against each other. Products ' +
+      'without an ATC code are listed as unchecked. Nothing is kept; the read is audited.',
+  })
+  @ApiBody({ type: SafetyCheckRequest })
+  @ApiResponse({ status: 200, type: SafetyCheckResult })
+  @ErrorResponses(400, 401, 403, 404, 503)
+  safetyCheck(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<SafetyCheckResult> {
+    const command = validatePayload(SafetyCheckCommand, commandFrom(body, { memberId: id }));
+    return this.rpc.request(Subjects.carePlans.safetyCheck, command, staff);
   }
 }
