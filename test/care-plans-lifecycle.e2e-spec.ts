@@ -537,3 +537,71 @@ describe('safety check', () => {
     expect(audit).toBe(1);
   });
 });
+
+describe('cadence and stopped members', () => {
+  it('schedules the month’s contacts of the tier once, and the right task for a member who stopped', async () => {
+    const member = await consenting('林节奏');
+    // 90 days' supply bought 20 days ago: runs out in 70 days → within 3 months.
+    await sendToPos([
+      posTransaction(
+        member.phone,
+        `CAD-${system.runId}`,
+        [
+          {
+            sku: 'AML5',
+            name: 'Amlodipine',
+            category: 'otc',
+            atc: 'C08CA01',
+            rx: true,
+            quantity: 3,
+            unitPriceCents: 3200,
+            daysSupply: 30,
+          },
+        ],
+        { occurredAt: new Date(Date.now() - 20 * 86_400_000).toISOString() },
+      ),
+    ]);
+    await until(
+      'the fill recorded',
+      async () =>
+        (await care().collection('refill_reminders').countDocuments({ memberId: member.id })) === 1,
+    );
+    const view = await system.api('GET', `/api/v1/members/${member.id}/cadence`, undefined, [
+      'store_clerk',
+    ]);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ basis: 'supply', tier: 'within_3_months' });
+    expect(view.body.contacts.map((c: { kind: string }) => c.kind)).toEqual([
+      'call',
+      'call',
+      'visit',
+      'call',
+      'call',
+      'visit',
+    ]);
+    const path = `/api/v1/members/${member.id}/cadence/schedule`;
+    for (let i = 0; i < 2; i++)
+      expect((await system.api('POST', path, undefined, ['pharmacist'])).body.tasks).toHaveLength(
+        6,
+      );
+    expect(
+      await care()
+        .collection('care_tasks')
+        .countDocuments({ memberId: member.id, 'cause.type': 'cadence' }),
+    ).toBe(6);
+
+    const stopped = await system.api(
+      'POST',
+      `/api/v1/members/${member.id}/stopped`,
+      { reason: 'quality', note: 'says the last box was damp' },
+      ['store_clerk'],
+    );
+    expect(stopped.status).toBe(200);
+    expect(stopped.body).toMatchObject({
+      kind: 'visit',
+      priority: 'urgent',
+      assigneeRole: 'store_manager',
+      storeId: 'S001',
+    });
+  });
+});

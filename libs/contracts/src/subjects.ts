@@ -100,6 +100,11 @@ export const Subjects = namesOnTheBus({
     adherence: 'care-plans.v1.adherence',
     safetyCheck: 'care-plans.v1.safety-check',
     analytics: 'care-plans.v1.analytics',
+    cadence: {
+      get: 'care-plans.v1.cadence.get',
+      schedule: 'care-plans.v1.cadence.schedule',
+    },
+    stopped: 'care-plans.v1.stopped',
   },
   complaints: {
     receive: 'complaints.v1.receive',

@@ -5,6 +5,8 @@ import { AdherenceNatsController } from './adherence/adherence.nats.controller';
 import { MemberAdherence } from './adherence/member-adherence.handler';
 import { CareAnalyticsNatsController } from './analytics/care-analytics.nats.controller';
 import { CareBus } from './bus/care-bus';
+import { CadenceNatsController } from './cadence/cadence.nats.controller';
+import { MemberCadence } from './cadence/member-cadence.handler';
 import { CarePlansConfig, followedCategories } from './care-plans.config';
 import { FollowUpRefundsRepository } from './followups/follow-up-refunds.repository';
 import { FOLLOW_UP_SETTINGS, RecordFollowUps } from './followups/record-follow-ups.handler';
@@ -65,6 +67,7 @@ export class CarePlansModule {
         AdherenceNatsController,
         CareAnalyticsNatsController,
         SafetyNatsController,
+        CadenceNatsController,
       ],
       providers: [
         {
@@ -105,6 +108,7 @@ export class CarePlansModule {
         ReassignCareTask,
         EscalateOverdueTasks,
         CheckProductSafety,
+        MemberCadence,
       ],
     };
   }

@@ -27,8 +27,11 @@ export const CARE_TASK_STATUSES = ['open', 'done', 'cancelled', 'escalated'] as 
 export type CareTaskStatus = (typeof CARE_TASK_STATUSES)[number];
 export const CARE_TASK_PRIORITIES = ['normal', 'high', 'urgent'] as const;
 export type CareTaskPriority = (typeof CARE_TASK_PRIORITIES)[number];
-/** Who does a task: the pharmacist, or anyone at the store (a follow-up call). */
-export const CARE_ASSIGNEE_ROLES = ['pharmacist', 'store'] as const;
+/**
+ * Who does a task: the pharmacist, anyone at the store (a follow-up call), or the store manager
+ * (a member who stopped over quality or service).
+ */
+export const CARE_ASSIGNEE_ROLES = ['pharmacist', 'store', 'store_manager'] as const;
 export type CareAssigneeRole = (typeof CARE_ASSIGNEE_ROLES)[number];
 export const CARE_TASK_OUTCOMES = [
   'reached',

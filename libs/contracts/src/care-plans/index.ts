@@ -5,3 +5,4 @@ export * from './care-events';
 export * from './health-indicator.dto';
 export * from './adherence.dto';
 export * from './safety-check.dto';
+export * from './cadence.dto';

@@ -3,6 +3,12 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nes
 import {
   AdherenceRequest,
   AdherenceView,
+  CareTaskView,
+  MemberCadenceRequest,
+  MemberCadenceView,
+  MemberStoppedCommand,
+  MemberStoppedRequest,
+  ScheduledCadenceView,
   SafetyCheckCommand,
   SafetyCheckRequest,
   SafetyCheckResult,
@@ -65,5 +71,58 @@ export class MemberCareHttpController {
   ): Promise<SafetyCheckResult> {
     const command = validatePayload(SafetyCheckCommand, commandFrom(body, { memberId: id }));
     return this.rpc.request(Subjects.carePlans.safetyCheck, command, staff);
+  }
+
+  @Get(':id/cadence')
+  @Roles('store_clerk', 'pharmacist', 'store_manager', 'desk_agent', 'admin')
+  @ApiOperation({
+    summary: 'Expected next purchase and the contact cadence it calls for',
+    description:
+      'From days of supply in hand (else the usual gap between purchases): this month → stay ' +
+      'in touch; within 2 months → call every 3 days, visit weekly; within 3 months → call ' +
+      'weekly, visit every two weeks; later → call every two weeks, visit monthly; the next 30 ' +
+      'days spread within about 2 visits and 5 calls.',
+  })
+  @ApiResponse({ status: 200, type: MemberCadenceView })
+  @ErrorResponses(400, 401, 403)
+  cadence(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<MemberCadenceView> {
+    const request = validatePayload(MemberCadenceRequest, { memberId: id });
+    return this.rpc.request(Subjects.carePlans.cadence.get, request, staff);
+  }
+
+  @Post(':id/cadence/schedule')
+  @HttpCode(200)
+  @Roles('pharmacist', 'store_manager', 'desk_agent', 'admin')
+  @ApiOperation({
+    summary: 'Make the next 30 days of cadence calls and visits tasks for the home store',
+    description: 'Once per member and month: asking again makes nothing twice.',
+  })
+  @ApiResponse({ status: 200, type: ScheduledCadenceView })
+  @ErrorResponses(400, 401, 403, 404, 503)
+  schedule(@Param('id') id: string, @Staff() staff: StaffPrincipal): Promise<ScheduledCadenceView> {
+    const request = validatePayload(MemberCadenceRequest, { memberId: id });
+    return this.rpc.request(Subjects.carePlans.cadence.schedule, request, staff);
+  }
+
+  @Post(':id/stopped')
+  @HttpCode(200)
+  @Roles('store_clerk', 'pharmacist', 'store_manager', 'desk_agent', 'admin')
+  @ApiOperation({
+    summary: 'A member stopped buying, and why: the task that follows',
+    description:
+      'efficacy → urgent visit by the pharmacist; quality → urgent visit by the store manager; ' +
+      'service → the manager visits (or gives it to another staff member); competitor → a ' +
+      'review, then a plan. Once per member, reason and day.',
+  })
+  @ApiBody({ type: MemberStoppedRequest })
+  @ApiResponse({ status: 200, type: CareTaskView })
+  @ErrorResponses(400, 401, 403, 404, 503)
+  stopped(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<CareTaskView> {
+    const command = validatePayload(MemberStoppedCommand, commandFrom(body, { memberId: id }));
+    return this.rpc.request(Subjects.carePlans.stopped, command, staff);
   }
 }
