@@ -26,7 +26,10 @@ const DAY = 86_400_000;
 const CARE_GROUP = 'care-plans.member-events';
 
 function memberIds(runId, n) {
-  const hex = runId.replace(/[^0-9a-f]/g, '0').padEnd(8, '0').slice(0, 8);
+  const hex = runId
+    .replace(/[^0-9a-f]/g, '0')
+    .padEnd(8, '0')
+    .slice(0, 8);
   return Array.from({ length: n }, (_, i) => `${hex}${String(i).padStart(16, '0')}`);
 }
 
@@ -66,7 +69,8 @@ function purchaseEvents(runId, members, n) {
       payload,
     });
     events.push({ key: memberId, value: JSON.stringify(envelope(randomUUID())) });
-    if (i % 100 === 50) events.push({ key: memberId, value: JSON.stringify(envelope(randomUUID())) });
+    if (i % 100 === 50)
+      events.push({ key: memberId, value: JSON.stringify(envelope(randomUUID())) });
   }
   return events;
 }
@@ -112,7 +116,13 @@ async function once(rep) {
   await care.start();
   const started = Date.now();
   const cpuAtStart = cpuSnapshot({ [care.pid]: 'care-plans' });
-  const careSeconds = await waitDrained(`${CARE_GROUP}${suffix}`, topic, ends, started, 'care-plans');
+  const careSeconds = await waitDrained(
+    `${CARE_GROUP}${suffix}`,
+    topic,
+    ends,
+    started,
+    'care-plans',
+  );
   const cpu = cpuPerUnit(cpuAtStart, cpuSnapshot({ [care.pid]: 'care-plans' }), sales);
   await care.stop();
 
@@ -172,7 +182,9 @@ const figure = (key) => {
   return `${median(xs)} (${Math.min(...xs)}–${Math.max(...xs)})`;
 };
 const ratios = results.map((r) => r.care / r.floor);
-console.log(`care-plans  ${figure('care')} sales/s (every follow-up and refill version on file, offsets committed)`);
+console.log(
+  `care-plans  ${figure('care')} sales/s (every follow-up and refill version on file, offsets committed)`,
+);
 console.log(`floor       ${figure('floor')} sales/s (the same documents, batch inserts only)`);
 console.log(
   `ratio care / floor ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}); exact: ${results.every((r) => r.exact)}`,

@@ -11,9 +11,7 @@ import testing from '@crm/testing';
 import { httpRequest, median, paced, printLatencies } from '../lib/open-loop.mjs';
 
 const { ServiceProcess, localEndpoints, staffToken } = testing;
-const [taskCount = 100000, rate = 50, seconds = 30, reps = 3] = process.argv
-  .slice(2)
-  .map(Number);
+const [taskCount = 100000, rate = 50, seconds = 30, reps = 3] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 const DAY = 86_400_000;
 const log = (msg) => console.log(`[bench] ${msg}`);
@@ -61,14 +59,22 @@ async function once(rep, care, gateway, db) {
   // Warm both paths (connections, plans, the store's cache) before the clock.
   for (let i = 0; i < 20; i++) await Promise.all([httpRequest('GET', url, headers), driverQuery()]);
   log(`rep ${rep + 1}: gateway at ${rate} req/s for ${seconds} s`);
-  const gatewayRun = await paced(async () => {
-    const body = JSON.parse(await httpRequest('GET', url, headers));
-    if (body.items.length !== 50) throw new Error(`a page of ${body.items.length}`);
-  }, rate, seconds);
+  const gatewayRun = await paced(
+    async () => {
+      const body = JSON.parse(await httpRequest('GET', url, headers));
+      if (body.items.length !== 50) throw new Error(`a page of ${body.items.length}`);
+    },
+    rate,
+    seconds,
+  );
   log(`rep ${rep + 1}: raw driver at ${rate} req/s for ${seconds} s`);
-  const driverRun = await paced(async () => {
-    if ((await driverQuery()).length !== 51) throw new Error('a short page');
-  }, rate, seconds);
+  const driverRun = await paced(
+    async () => {
+      if ((await driverQuery()).length !== 51) throw new Error('a short page');
+    },
+    rate,
+    seconds,
+  );
   const result = { gateway: gatewayRun, driver: driverRun };
   console.log(JSON.stringify({ rep: rep + 1, ...result }));
   return result;
