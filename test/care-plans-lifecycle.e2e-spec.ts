@@ -7,7 +7,7 @@
 import { Topics } from '@crm/contracts';
 import { readTopic, staffToken } from '@crm/testing';
 import { sendToPos } from './support/points-stream';
-import { posTransaction } from './support/pos-messages';
+import { posTransaction, type PosItem } from './support/pos-messages';
 import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
 
 let system: TestSystem;
@@ -547,6 +547,7 @@ describe('cadence and stopped members', () => {
         member.phone,
         `CAD-${system.runId}`,
         [
+          // POS lines may carry their ATC code and days of supply (v1 extension).
           {
             sku: 'AML5',
             name: 'Amlodipine',
@@ -556,7 +557,7 @@ describe('cadence and stopped members', () => {
             quantity: 3,
             unitPriceCents: 3200,
             daysSupply: 30,
-          },
+          } as PosItem,
         ],
         { occurredAt: new Date(Date.now() - 20 * 86_400_000).toISOString() },
       ),
