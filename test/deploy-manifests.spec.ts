@@ -48,6 +48,7 @@ const KEY_PLACEHOLDER = Buffer.alloc(32, 7).toString('base64');
 /** A stand-in for a value that comes from a Secret, shaped as its variable must be. */
 function secretPlaceholder(name: string): string {
   if (name === 'MEMBERS_DATA_KEYS') return `k1:${KEY_PLACEHOLDER}`;
+  if (name === 'CARE_DATA_KEYS') return `dev1:${KEY_PLACEHOLDER}`;
   if (name === 'MEMBERS_BLIND_INDEX_KEY') return KEY_PLACEHOLDER;
   return SECRET_PLACEHOLDER;
 }
@@ -55,6 +56,7 @@ function secretPlaceholder(name: string): string {
 const SECRET_VARIABLES: Record<string, string[]> = {
   gateway: ['AUTH_JWT_SECRET'],
   members: ['MEMBERS_DATA_KEYS', 'MEMBERS_BLIND_INDEX_KEY'],
+  'care-plans': ['CARE_DATA_KEYS'],
 };
 
 // --- checker logic (pure; exercised on inline fixtures below) ---------------------------------

@@ -91,7 +91,20 @@ export const Subjects = namesOnTheBus({
     tasks: {
       list: 'care-plans.v1.tasks.list',
       complete: 'care-plans.v1.tasks.complete',
+      reassign: 'care-plans.v1.tasks.reassign',
     },
+    indicators: {
+      record: 'care-plans.v1.indicators.record',
+      list: 'care-plans.v1.indicators.list',
+    },
+    adherence: 'care-plans.v1.adherence',
+    safetyCheck: 'care-plans.v1.safety-check',
+    analytics: 'care-plans.v1.analytics',
+    cadence: {
+      get: 'care-plans.v1.cadence.get',
+      schedule: 'care-plans.v1.cadence.schedule',
+    },
+    stopped: 'care-plans.v1.stopped',
   },
   complaints: {
     receive: 'complaints.v1.receive',

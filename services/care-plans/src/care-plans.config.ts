@@ -1,8 +1,19 @@
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig } from '@crm/config';
 
+const BASE64_32_BYTES = '[A-Za-z0-9+/]{43}='; // 32 bytes in base64
+
 export class CarePlansConfig extends ServiceConfig {
   @IsString() override MONGO_DB: string = 'crm_care_plans';
+
+  /** Keys that encrypt health readings: `keyId:base64(32 bytes)[,…]`; old keys stay to read. */
+  @Matches(new RegExp(`^[A-Za-z0-9_-]+:${BASE64_32_BYTES}(,[A-Za-z0-9_-]+:${BASE64_32_BYTES})*$`), {
+    message: 'CARE_DATA_KEYS must be keyId:base64-of-32-bytes[,keyId:…] (openssl rand -base64 32)',
+  })
+  CARE_DATA_KEYS!: string;
+  /** The key new readings are encrypted with; must be one of CARE_DATA_KEYS. */
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'CARE_ACTIVE_KEY_ID must name a key of CARE_DATA_KEYS' })
+  CARE_ACTIVE_KEY_ID!: string;
 
   /** POS categories whose sales get the day 3/7/14/21/28 follow-up (comma-separated, lower case). */
   @Matches(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/, {
@@ -17,6 +28,10 @@ export class CarePlansConfig extends ServiceConfig {
   @IsInt() @Min(0) @Max(30) REFILL_REMINDER_LEAD_DAYS: number = 5;
   /** How often every replica looks for due reminders and plan messages (and once at start). */
   @IsInt() @Min(500) @Max(3_600_000) CARE_SEND_EVERY_MS: number = 60_000;
+  /** How long a task may be overdue before it goes to the store manager (default a day). */
+  @IsInt() @Min(0) @Max(30 * 86_400_000) CARE_ESCALATE_AFTER_MS: number = 86_400_000;
+  /** How often every replica looks for overdue tasks to escalate (and once at start). */
+  @IsInt() @Min(500) @Max(3_600_000) CARE_ESCALATE_EVERY_MS: number = 300_000;
   /** Timeout of the care service's own requests to members and notifications. */
   @IsInt() @Min(500) @Max(60_000) CARE_REQUEST_TIMEOUT_MS: number = 5_000;
 }

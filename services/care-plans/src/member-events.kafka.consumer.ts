@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
   type EventEnvelope,
+  MEMBER_ERASED,
+  MEMBER_MERGED,
+  MEMBER_UPDATED,
+  MemberErasedPayload,
+  MemberMergedPayload,
+  MemberUpdatedPayload,
   PURCHASE_RECORDED,
   PurchaseRecordedPayload,
   Topics,
@@ -14,6 +20,7 @@ import {
 } from '@crm/messaging';
 import { ConsumerFactory, ConsumerHost } from '@crm/service-kit';
 import { RecordFollowUps } from './followups/record-follow-ups.handler';
+import { MemberLifecycle } from './privacy/member-lifecycle';
 import { RecordRefills } from './refills/record-refills.handler';
 
 export const CARE_MEMBER_EVENTS_GROUP = 'care-plans.member-events';
@@ -24,12 +31,19 @@ const RUN_SIZE = 1000;
  * and refill reminders. A run's follow-ups go in one insert, then each purchase's refunds and
  * refills in order (one member's events are in one partition, in order). Every effect is an
  * insert keyed by its cause, so a redelivered run (a crash before the commit) adds nothing.
+ * `member.merged`, `member.erased` and a consent change (`member.updated`) are applied one by
+ * one in their place, so a member's purchases before a merge are the merged record's.
  */
 @Injectable()
 export class MemberEventsConsumer extends ConsumerHost {
   protected readonly consumer;
 
-  constructor(consumers: ConsumerFactory, followUps: RecordFollowUps, refills: RecordRefills) {
+  constructor(
+    consumers: ConsumerFactory,
+    followUps: RecordFollowUps,
+    refills: RecordRefills,
+    lifecycle: MemberLifecycle,
+  ) {
     super();
     const run = async (purchases: PurchaseRecordedPayload[]) => {
       await followUps.forSales(purchases);
@@ -39,9 +53,11 @@ export class MemberEventsConsumer extends ConsumerHost {
         await refills.execute(purchase);
       }
     };
-    const router = new EnvelopeRouter().on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) =>
-      run([payload]),
-    );
+    const router = new EnvelopeRouter()
+      .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) => run([payload]))
+      .on(MEMBER_MERGED, MemberMergedPayload, (payload) => lifecycle.merged(payload))
+      .on(MEMBER_ERASED, MemberErasedPayload, (payload) => lifecycle.erased(payload))
+      .on(MEMBER_UPDATED, MemberUpdatedPayload, (payload) => lifecycle.updated(payload));
     const handler: MessageHandler<EventEnvelope> = {
       decode: (message) => router.decode(message),
       apply: (message) => router.apply(message),

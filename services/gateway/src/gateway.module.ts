@@ -22,6 +22,9 @@ import { CouponsHttpController } from './loyalty/coupons.http.controller';
 import { CarePlanTemplatesHttpController } from './care-plans/care-plan-templates.http.controller';
 import { CarePlansHttpController } from './care-plans/care-plans.http.controller';
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
+import { HealthIndicatorsHttpController } from './care-plans/health-indicators.http.controller';
+import { MemberCareHttpController } from './care-plans/member-care.http.controller';
+import { CareAnalyticsHttpController } from './care-plans/care-analytics.http.controller';
 import { ComplaintsHttpController } from './complaints/complaints.http.controller';
 import {
   ComplaintAnalyticsHttpController,
@@ -63,6 +66,9 @@ export class GatewayModule {
         CarePlanTemplatesHttpController,
         CarePlansHttpController,
         CareTasksHttpController,
+        HealthIndicatorsHttpController,
+        MemberCareHttpController,
+        CareAnalyticsHttpController,
         ComplaintsHttpController,
         ComplaintSlaPoliciesHttpController,
         ComplaintAnalyticsHttpController,

@@ -27,8 +27,11 @@ export const CARE_TASK_STATUSES = ['open', 'done', 'cancelled', 'escalated'] as 
 export type CareTaskStatus = (typeof CARE_TASK_STATUSES)[number];
 export const CARE_TASK_PRIORITIES = ['normal', 'high', 'urgent'] as const;
 export type CareTaskPriority = (typeof CARE_TASK_PRIORITIES)[number];
-/** Who does a task: the pharmacist, or anyone at the store (a follow-up call). */
-export const CARE_ASSIGNEE_ROLES = ['pharmacist', 'store'] as const;
+/**
+ * Who does a task: the pharmacist, anyone at the store (a follow-up call), or the store manager
+ * (a member who stopped over quality or service).
+ */
+export const CARE_ASSIGNEE_ROLES = ['pharmacist', 'store', 'store_manager'] as const;
 export type CareAssigneeRole = (typeof CARE_ASSIGNEE_ROLES)[number];
 export const CARE_TASK_OUTCOMES = [
   'reached',
@@ -45,11 +48,21 @@ const MEMBER_ID = /^[0-9a-f]{24}$/;
 export const CARE_TASK_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 export class CareTaskCause {
-  @ApiProperty({ example: 'followup', enum: ['followup', 'plan'] }) type!: string;
+  @ApiProperty({
+    example: 'followup',
+    enum: ['followup', 'plan', 'indicator', 'adherence', 'cadence', 'stopped'],
+  })
+  type!: string;
   @ApiPropertyOptional() transactionId?: string;
   @ApiPropertyOptional({ description: 'Day after the sale, for follow-ups' }) day?: number;
   @ApiPropertyOptional() planId?: string;
   @ApiPropertyOptional({ description: "The step's place in its plan" }) step?: number;
+  @ApiPropertyOptional({ description: 'The health reading that alerted (indicator tasks)' })
+  readingId?: string;
+  @ApiPropertyOptional({ description: 'The therapy class (adherence outreach)' })
+  therapy?: string;
+  @ApiPropertyOptional({ description: 'The PDC window, from~to (adherence outreach)' })
+  window?: string;
 }
 
 /** CONTRACTS.md §2: a task for staff. */
@@ -74,6 +87,12 @@ export class CareTaskView {
   @ApiPropertyOptional({ description: 'Who completed it' }) closedBy?: string;
   @ApiPropertyOptional({ description: 'Why it was cancelled (refund, plan stopped)' })
   cancelReason?: string;
+  @ApiPropertyOptional({
+    enum: ['store_manager'],
+    description: 'Overdue past the escalation delay: gone to the store manager',
+  })
+  escalatedTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) escalatedAt?: string;
 }
 
 /** `GET /api/v1/care-tasks?assignee=&store=&due=&status=&memberId=` and `care-plans.v1.tasks.list`. */
@@ -147,4 +166,72 @@ export class CompleteCareTaskCommand extends CompleteCareTaskRequest {
   @Matches(CARE_TASK_ID, { message: 'id must be a care task id' })
   @Length(1, 200)
   id!: string;
+}
+
+/** Body of `POST /api/v1/care-tasks/{id}/reassign`. */
+export class ReassignCareTaskRequest {
+  @ApiProperty({ example: 'E042', description: 'Staff id of the new assignee' })
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'assignee must be a staff id' })
+  assignee!: string;
+
+  @ApiPropertyOptional({ example: 'on leave this week', maxLength: 500 })
+  @IsOptional()
+  @CleanText()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+/** `care-plans.v1.tasks.reassign`. */
+export class ReassignCareTaskCommand extends ReassignCareTaskRequest {
+  @Matches(CARE_TASK_ID, { message: 'id must be a care task id' })
+  @Length(1, 200)
+  id!: string;
+}
+
+export const CARE_ANALYTICS_BY = ['staff', 'store'] as const;
+export type CareAnalyticsBy = (typeof CARE_ANALYTICS_BY)[number];
+
+/** `GET /api/v1/analytics/care?from=&to=&by=` and `care-plans.v1.analytics`. */
+export class CareAnalyticsRequest {
+  @ApiProperty({ description: 'Tasks due from (ISO 8601)' })
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  @ApiProperty({ description: 'Tasks due until (ISO 8601); at most 13 months after from' })
+  @IsISO8601({ strict: true })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: CARE_ANALYTICS_BY, default: 'store' })
+  @IsOptional()
+  @IsIn(CARE_ANALYTICS_BY)
+  by?: CareAnalyticsBy;
+}
+
+export class CareOutcomeCounts {
+  @ApiPropertyOptional() reached?: number;
+  @ApiPropertyOptional() not_reached?: number;
+  @ApiPropertyOptional() declined?: number;
+  @ApiPropertyOptional() visit_booked?: number;
+  @ApiPropertyOptional() referred?: number;
+  @ApiPropertyOptional() other?: number;
+}
+
+export class CareAnalyticsRow {
+  @ApiProperty({ example: 'S001', description: 'Store code, or staff id (unassigned: "-")' })
+  key!: string;
+  @ApiProperty({ description: 'Tasks due in the period' }) tasks!: number;
+  @ApiProperty() done!: number;
+  @ApiProperty({ description: 'Done by the end of their due day' }) doneOnTime!: number;
+  @ApiProperty({ description: 'Still open (or escalated) past their due time' }) overdue!: number;
+  @ApiProperty() escalated!: number;
+  @ApiProperty() cancelled!: number;
+  @ApiProperty({ type: CareOutcomeCounts }) outcomes!: CareOutcomeCounts;
+}
+
+export class CareAnalyticsView {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ enum: CARE_ANALYTICS_BY }) by!: CareAnalyticsBy;
+  @ApiProperty({ type: [CareAnalyticsRow] }) rows!: CareAnalyticsRow[];
 }

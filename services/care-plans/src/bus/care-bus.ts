@@ -5,6 +5,7 @@ import {
   type SendNotificationResult,
   Subjects,
 } from '@crm/contracts';
+import type { RpcActor } from '@crm/messaging';
 import { ServiceRpc } from '@crm/service-kit';
 import { CarePlansConfig } from '../care-plans.config';
 
@@ -35,6 +36,19 @@ export class CareBus {
       consent: member.consents?.healthData?.granted === true,
       homeStoreId: member.homeStoreId ?? null,
     };
+  }
+
+  /**
+   * The member's health details as the staff member asking may see them: asked in their name,
+   * so the members service applies its own rule (health roles only) and audits the read.
+   */
+  async healthOf(memberId: string, actor: RpcActor): Promise<MemberView['health']> {
+    const member = await this.rpc.request<MemberView>(
+      Subjects.members.get,
+      { id: memberId },
+      { timeoutMs: this.config.CARE_REQUEST_TIMEOUT_MS, actor },
+    );
+    return member.health;
   }
 
   async send(command: SendNotificationCommand): Promise<SendNotificationResult> {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { PLAN_ENROLLED, type PlanEnrolledPayload } from '@crm/contracts';
+import { CareEventsRepository } from '../events/care-events.repository';
 import type { CareTaskDocument } from '../tasks/care-task.document';
 import { CareTasksRepository } from '../tasks/care-tasks.repository';
 import type { TemplateDocument } from '../templates/templates.repository';
@@ -21,6 +23,7 @@ export class MaterializePlan {
     private readonly templates: TemplatesRepository,
     private readonly tasks: CareTasksRepository,
     private readonly messages: PlanMessagesRepository,
+    private readonly events: CareEventsRepository,
   ) {}
 
   async execute(plan: PlanDocument, template?: TemplateDocument): Promise<PlanDocument> {
@@ -66,6 +69,22 @@ export class MaterializePlan {
     });
     await this.tasks.insertNew(tasks);
     await this.messages.insertNew(messages);
+    // Announced before the plan is marked done: a crash in between announces it again (once).
+    const payload: PlanEnrolledPayload = {
+      planId: plan._id,
+      memberId: plan.memberId,
+      templateId: plan.templateId,
+      templateVersion: plan.templateVersion,
+      storeId: plan.storeId,
+      startAt: plan.startAt.toISOString(),
+    };
+    await this.events.emit({
+      type: PLAN_ENROLLED,
+      cause: plan._id,
+      key: plan.memberId,
+      payload,
+      at: plan.enrolledAt,
+    });
     await this.plans.markMaterialized(plan._id, tasks.length, messages.length);
     return { ...plan, materialized: true, tasks: tasks.length, messages: messages.length };
   }

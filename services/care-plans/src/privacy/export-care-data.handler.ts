@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { FieldCipher } from '@crm/crypto';
+import { CareHealthAuditRepository } from '../indicators/health-audit.repository';
+import { HealthIndicatorsRepository } from '../indicators/health-indicators.repository';
+import { toReadingView } from '../indicators/health-reading.mapper';
 import { toCarePlanView } from '../plans/care-plan.mapper';
 import { PlanMessagesRepository } from '../plans/plan-messages.repository';
 import { PlansRepository } from '../plans/plans.repository';
@@ -16,17 +20,23 @@ export class ExportCareData {
     private readonly tasks: CareTasksRepository,
     private readonly messages: PlanMessagesRepository,
     private readonly reminders: RefillRemindersRepository,
+    private readonly readings: HealthIndicatorsRepository,
+    private readonly cipher: FieldCipher,
+    private readonly audit: CareHealthAuditRepository,
   ) {}
 
   async execute(memberId: string) {
-    const [plans, tasks, messages, reminders] = await Promise.all([
+    const [plans, tasks, messages, reminders, readings] = await Promise.all([
       this.plans.ofMember(memberId),
       this.tasks.ofMember(memberId, EXPORT_LIMIT),
       this.messages.ofMember(memberId),
       this.reminders.ofMember(memberId, EXPORT_LIMIT),
+      this.readings.ofMember(memberId, EXPORT_LIMIT),
     ]);
+    if (readings.length > 0) await this.audit.record(memberId, 'read', 'member.export');
     return {
       plans: plans.map(toCarePlanView),
+      healthIndicators: readings.map((r) => toReadingView(r, this.cipher)),
       tasks: tasks.map(toCareTaskView),
       planMessages: messages.map((m) => ({
         id: m._id,

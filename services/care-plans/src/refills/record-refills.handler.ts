@@ -59,6 +59,10 @@ export class RecordRefills {
         therapy,
         version,
         transactionId,
+        days: purchase.type === 'sale' ? days : -days,
+        ...(purchase.type === 'refund' && purchase.originalTransactionId
+          ? { refundOf: purchase.originalTransactionId }
+          : {}),
         storeId: purchase.storeId,
         at,
         ...next,

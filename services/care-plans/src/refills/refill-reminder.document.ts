@@ -11,6 +11,10 @@ export interface RefillReminderDocument {
   therapy: string;
   version: number;
   transactionId: string;
+  /** Days supplied by the sale, or taken back (negative) by the refund: the adherence history. */
+  days?: number;
+  /** A refund's sale, whose days it takes back. */
+  refundOf?: string;
   storeId: string;
   at: Date;
   supplyEndsAt: Date;

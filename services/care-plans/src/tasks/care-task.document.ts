@@ -17,7 +17,15 @@ export interface CareTaskDocument {
   dueAt: Date;
   /** A projection of the task's closure (task_closures): open until one is inserted. */
   status: CareTaskStatus;
-  cause: { type: 'followup' | 'plan'; transactionId?: string; day?: number; step?: number };
+  cause: {
+    type: 'followup' | 'plan' | 'indicator' | 'adherence' | 'cadence' | 'stopped';
+    transactionId?: string;
+    day?: number;
+    step?: number;
+    readingId?: string;
+    therapy?: string;
+    window?: string;
+  };
   assigneeRole: CareAssigneeRole;
   assignee?: string;
   storeId: string;
@@ -30,6 +38,11 @@ export interface CareTaskDocument {
   closedAt?: Date;
   closedBy?: string;
   cancelReason?: string;
+  /** Set when the escalation job handed the overdue task to the store manager. */
+  escalatedTo?: 'store_manager';
+  escalatedAt?: Date;
+  assignedAt?: Date;
+  assignedBy?: string;
 }
 
 /**

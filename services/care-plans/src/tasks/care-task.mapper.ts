@@ -22,5 +22,7 @@ export function toCareTaskView(doc: CareTaskDocument): CareTaskView {
     ...(doc.closedAt ? { closedAt: doc.closedAt.toISOString() } : {}),
     ...(doc.closedBy ? { closedBy: doc.closedBy } : {}),
     ...(doc.cancelReason ? { cancelReason: doc.cancelReason } : {}),
+    ...(doc.escalatedTo ? { escalatedTo: doc.escalatedTo } : {}),
+    ...(doc.escalatedAt ? { escalatedAt: doc.escalatedAt.toISOString() } : {}),
   };
 }

@@ -4,6 +4,7 @@ import {
   type CareTaskView,
   CompleteCareTaskCommand,
   ListCareTasksRequest,
+  ReassignCareTaskCommand,
   Subjects,
   validatePayload,
 } from '@crm/contracts';
@@ -11,6 +12,7 @@ import { actorOf, NatsController } from '@crm/messaging';
 import { toCareTaskView } from './care-task.mapper';
 import { CareTasksRepository } from './care-tasks.repository';
 import { CompleteCareTask } from './complete-care-task.handler';
+import { ReassignCareTask } from './reassign-care-task.handler';
 
 /** The staff worklist, by due time, and completing a task. */
 @NatsController()
@@ -18,6 +20,7 @@ export class CareTasksNatsController {
   constructor(
     private readonly tasks: CareTasksRepository,
     private readonly completeCareTask: CompleteCareTask,
+    private readonly reassignCareTask: ReassignCareTask,
   ) {}
 
   @MessagePattern(Subjects.carePlans.tasks.list)
@@ -48,5 +51,11 @@ export class CareTasksNatsController {
   async complete(@Payload() data: unknown, @Ctx() ctx: NatsContext): Promise<CareTaskView> {
     const command = validatePayload(CompleteCareTaskCommand, data);
     return toCareTaskView(await this.completeCareTask.execute(command, actorOf(ctx)));
+  }
+
+  @MessagePattern(Subjects.carePlans.tasks.reassign)
+  async reassign(@Payload() data: unknown, @Ctx() ctx: NatsContext): Promise<CareTaskView> {
+    const command = validatePayload(ReassignCareTaskCommand, data);
+    return toCareTaskView(await this.reassignCareTask.execute(command, actorOf(ctx)));
   }
 }

@@ -34,6 +34,10 @@ export class CareTasksRepository implements OnModuleInit {
       { key: { storeId: 1 }, name: 'store' },
       { key: { status: 1, dueAt: 1 }, name: 'status_due' },
       { key: { planId: 1 }, name: 'plan', sparse: true },
+      // The worklists: one store's (or one person's) tasks of a status, by due time.
+      { key: { storeId: 1, status: 1, dueAt: 1, _id: 1 }, name: 'store_status_due' },
+      { key: { assignee: 1, status: 1, dueAt: 1 }, name: 'assignee_status_due', sparse: true },
+      { key: { dueAt: 1 }, name: 'due' },
     ]);
     await ensureIndexes(this.closures as never, [{ key: { projected: 1 }, name: 'projected' }]);
   }

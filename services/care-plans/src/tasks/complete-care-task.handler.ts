@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, type CompleteCareTaskCommand } from '@crm/contracts';
+import {
+  AppError,
+  ErrorCode,
+  type CompleteCareTaskCommand,
+  TASK_COMPLETED,
+  type TaskCompletedPayload,
+} from '@crm/contracts';
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
-import type { CareTaskDocument } from './care-task.document';
+import { CareEventsRepository } from '../events/care-events.repository';
+import type { CareTaskDocument, TaskClosureDocument } from './care-task.document';
+import { doneOnTime } from './on-time';
 import { CareTasksRepository } from './care-tasks.repository';
 
 /**
@@ -12,7 +20,10 @@ import { CareTasksRepository } from './care-tasks.repository';
  */
 @Injectable()
 export class CompleteCareTask {
-  constructor(private readonly tasks: CareTasksRepository) {}
+  constructor(
+    private readonly tasks: CareTasksRepository,
+    private readonly events: CareEventsRepository,
+  ) {}
 
   execute(command: CompleteCareTaskCommand, actor?: RpcActor): Promise<CareTaskDocument> {
     return inSpan('care.tasks.complete', async () => {
@@ -32,7 +43,25 @@ export class CompleteCareTask {
           `Care task ${task._id} was cancelled (${closure.reason ?? 'no reason'})`,
           [{ status: closure.status, reason: closure.reason }],
         );
+      // Announced on every completion call, not only the winning one: a crash between the
+      // closure and the event is repaired by the retry, and the event's key keeps it single.
+      await this.events.emit(completedEvent(task, closure));
       return (await this.tasks.find(task._id))!;
     });
   }
+}
+
+function completedEvent(task: CareTaskDocument, closure: TaskClosureDocument) {
+  const payload: TaskCompletedPayload = {
+    taskId: task._id,
+    memberId: task.memberId,
+    storeId: task.storeId,
+    kind: task.kind,
+    outcome: closure.outcome ?? 'other',
+    dueAt: task.dueAt.toISOString(),
+    completedAt: closure.at.toISOString(),
+    onTime: doneOnTime(task.dueAt, closure.at),
+    completedBy: closure.by ?? null,
+  };
+  return { type: TASK_COMPLETED, cause: task._id, key: task.memberId, payload, at: closure.at };
 }

@@ -6,6 +6,8 @@ import {
   CompleteCareTaskCommand,
   CompleteCareTaskRequest,
   ListCareTasksRequest,
+  ReassignCareTaskCommand,
+  ReassignCareTaskRequest,
   Subjects,
   validatePayload,
 } from '@crm/contracts';
@@ -54,5 +56,26 @@ export class CareTasksHttpController {
   ): Promise<CareTaskView> {
     const command = validatePayload(CompleteCareTaskCommand, commandFrom(body, { id }));
     return this.rpc.request(Subjects.carePlans.tasks.complete, command, staff);
+  }
+
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @Roles('pharmacist', 'store_manager', 'desk_agent', 'admin')
+  @ApiOperation({
+    summary: 'Give an open or escalated care task to another staff member',
+    description:
+      'Staff of the task’s store, a desk agent or an admin (403 `ACCESS.OTHER_STORE` for ' +
+      'another store’s staff); a closed task is a 409. The same reassignment again changes nothing.',
+  })
+  @ApiBody({ type: ReassignCareTaskRequest })
+  @ApiResponse({ status: 200, type: CareTaskView })
+  @ErrorResponses(400, 401, 403, 404, 409)
+  reassign(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<CareTaskView> {
+    const command = validatePayload(ReassignCareTaskCommand, commandFrom(body, { id }));
+    return this.rpc.request(Subjects.carePlans.tasks.reassign, command, staff);
   }
 }
