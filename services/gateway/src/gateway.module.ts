@@ -24,6 +24,9 @@ import { CarePlansHttpController } from './care-plans/care-plans.http.controller
 import { CareTasksHttpController } from './care-plans/care-tasks.http.controller';
 import { ComplaintsHttpController } from './complaints/complaints.http.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
+import { NotificationTemplatesHttpController } from './notifications/notification-templates.http.controller';
+import { ContactPreferencesHttpController } from './notifications/contact-preferences.http.controller';
+import { CallTasksHttpController } from './notifications/call-tasks.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
 import { WebhookRawBody } from './notifications/raw-body';
 
@@ -60,6 +63,9 @@ export class GatewayModule {
         CareTasksHttpController,
         ComplaintsHttpController,
         NotificationsHttpController,
+        NotificationTemplatesHttpController,
+        ContactPreferencesHttpController,
+        CallTasksHttpController,
         ProviderWebhooksHttpController,
       ],
       providers: [

@@ -16,6 +16,16 @@ import { SendingNatsController } from './sending/sending.nats.controller';
 import { ApplyProviderEvent } from './webhooks/apply-provider-event.handler';
 import { WebhooksNatsController } from './webhooks/webhooks.nats.controller';
 import { MemberEventsConsumer } from './welcome/member-events.kafka.consumer';
+import { CallTasksRepository } from './channels/call-tasks.repository';
+import { CallTasksNatsController, ListCallTasks } from './channels/call-tasks';
+import { ContactBudgets } from './do-not-disturb/contact-budgets';
+import { SlotPools } from './do-not-disturb/slot-pools';
+import { ContactPreferences } from './preferences/contact-preferences.handler';
+import { PreferencesNatsController } from './preferences/preferences.nats.controller';
+import { PreferencesRepository } from './preferences/preferences.repository';
+import { ListTemplates, SaveTemplate } from './templates/save-template.handler';
+import { TemplatesNatsController } from './templates/templates.nats.controller';
+import { TemplatesRepository } from './templates/templates.repository';
 
 /**
  * Messages to members: once per cause, with consent, caps and quiet hours, delivered with
@@ -33,7 +43,14 @@ export class NotificationsModule {
           Topics.membersEvents,
         ]),
       ],
-      controllers: [SendingNatsController, HistoryNatsController, WebhooksNatsController],
+      controllers: [
+        SendingNatsController,
+        HistoryNatsController,
+        WebhooksNatsController,
+        TemplatesNatsController,
+        PreferencesNatsController,
+        CallTasksNatsController,
+      ],
       providers: [
         MessagesRepository,
         MembersClient,
@@ -46,6 +63,15 @@ export class NotificationsModule {
         ListNotifications,
         MemberEventsConsumer,
         NotificationsOutbox,
+        SlotPools,
+        ContactBudgets,
+        TemplatesRepository,
+        SaveTemplate,
+        ListTemplates,
+        PreferencesRepository,
+        ContactPreferences,
+        CallTasksRepository,
+        ListCallTasks,
       ],
     };
   }
