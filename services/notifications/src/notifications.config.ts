@@ -49,6 +49,13 @@ export class NotificationsConfig extends ServiceConfig {
   @IsInt() @Min(1) @Max(366) CONTACT_BUDGET_DAYS: number = 7;
   @IsInt() @Min(0) @Max(1000) CONTACT_BUDGET_CLINICAL_RESERVE: number = 2;
 
+  /**
+   * The saved segment (members service) greeted on the four lunar festivals; empty: no
+   * festival greetings. How often each replica looks whether today is a festival.
+   */
+  @IsString() FESTIVAL_GREETING_SEGMENT_ID: string = '';
+  @IsInt() @Min(1000) @Max(86_400_000) FESTIVAL_CHECK_EVERY_MS: number = 3_600_000;
+
   /** Quiet hours in the member's local time (start = end: none); messages wait for the end. */
   @Matches(HH_MM, { message: 'QUIET_HOURS_START must be HH:MM' })
   QUIET_HOURS_START: string = '21:00';

@@ -26,6 +26,12 @@ import { PreferencesRepository } from './preferences/preferences.repository';
 import { ListTemplates, SaveTemplate } from './templates/save-template.handler';
 import { TemplatesNatsController } from './templates/templates.nats.controller';
 import { TemplatesRepository } from './templates/templates.repository';
+import { SlotReleaseConsumer } from './do-not-disturb/slot-release.kafka.consumer';
+import { MemberPrivacy } from './privacy/member-privacy';
+import { MemberPrivacyConsumer } from './privacy/member-privacy.kafka.consumer';
+import { PrivacyNatsController } from './privacy/privacy.nats.controller';
+import { FestivalGreetingsJob } from './triggers/festival-greetings.job';
+import { LoyaltyEventsConsumer } from './triggers/loyalty-events.kafka.consumer';
 
 /**
  * Messages to members: once per cause, with consent, caps and quiet hours, delivered with
@@ -41,6 +47,7 @@ export class NotificationsModule {
         DomainServiceModule.forRoot('notifications', config, NotificationsConfig, [
           Topics.notificationsEvents,
           Topics.membersEvents,
+          Topics.loyaltyEvents,
         ]),
       ],
       controllers: [
@@ -50,6 +57,7 @@ export class NotificationsModule {
         TemplatesNatsController,
         PreferencesNatsController,
         CallTasksNatsController,
+        PrivacyNatsController,
       ],
       providers: [
         MessagesRepository,
@@ -72,6 +80,11 @@ export class NotificationsModule {
         ContactPreferences,
         CallTasksRepository,
         ListCallTasks,
+        SlotReleaseConsumer,
+        MemberPrivacy,
+        MemberPrivacyConsumer,
+        LoyaltyEventsConsumer,
+        FestivalGreetingsJob,
       ],
     };
   }

@@ -103,3 +103,23 @@ export class ContactPreferencesView {
   stated!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true }) updatedAt!: string | null;
 }
+
+/** One message in a member's export: what was said to them, and its fate. */
+export interface NotificationExportMessage {
+  messageId: string;
+  cause: string;
+  channel: string | null;
+  purpose: string;
+  status: string;
+  createdAt: string;
+  templateId?: string;
+  content: string | null;
+  variables: Record<string, string>;
+}
+
+/** `notifications.v1.export`: the member's part of `GET /members/{id}/export`. */
+export interface NotificationsExport {
+  memberId: string;
+  preferences: ContactPreferencesView;
+  messages: NotificationExportMessage[];
+}

@@ -4,6 +4,7 @@ import type { NotificationTemplateRequest } from '@crm/contracts';
 import { insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
+import { DEFAULT_TRIGGER_TEMPLATES } from '../triggers/default-templates';
 import type { TemplateDocument } from './template.document';
 
 const COLLECTION = 'notification_templates';
@@ -19,10 +20,21 @@ export class TemplatesRepository implements OnModuleInit {
     this.collection = connection.db!.collection<TemplateDocument>(COLLECTION);
   }
 
+  /** Seeds version 1 of the triggers' templates; a replica starting beside another collides harmlessly. */
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.collection as never, [
       { key: { key: 1, version: -1 }, name: 'key_version' },
     ]);
+    const at = new Date();
+    for (const template of DEFAULT_TRIGGER_TEMPLATES)
+      await insertOnce(() =>
+        this.collection.insertOne({
+          ...template,
+          _id: `${template.key}:v1`,
+          version: 1,
+          createdAt: at,
+        }),
+      );
   }
 
   /** A version, or the newest when `version` is null. */
