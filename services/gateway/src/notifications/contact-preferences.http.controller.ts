@@ -4,7 +4,7 @@ import {
   ContactPreferencesRequest,
   ContactPreferencesView,
   GetContactPreferencesRequest,
-  PutContactPreferencesCommand,
+  type PutContactPreferencesCommand,
   Subjects,
   validatePayload,
 } from '@crm/contracts';
@@ -50,10 +50,10 @@ export class ContactPreferencesHttpController {
     @Body() body: unknown,
     @Staff() staff: StaffPrincipal,
   ): Promise<ContactPreferencesView> {
-    const command = validatePayload(PutContactPreferencesCommand, {
-      memberId: id,
-      preferences: body,
-    });
+    // The body's own fields are named as the caller sent them (not under `preferences.`).
+    const { memberId } = validatePayload(GetContactPreferencesRequest, { memberId: id });
+    const preferences = validatePayload(ContactPreferencesRequest, body);
+    const command: PutContactPreferencesCommand = { memberId, preferences };
     return this.rpc.request(Subjects.notifications.preferences.put, command, staff);
   }
 }

@@ -29,7 +29,9 @@ type Decision = Pick<
   MessageDocument,
   'status' | 'reason' | 'channel' | 'dueAt' | 'quietHoursBypassed'
 > &
-  Partial<Pick<MessageDocument, 'content' | 'templateVersion' | 'language' | 'provider'>>;
+  Partial<
+    Pick<MessageDocument, 'content' | 'templateVersion' | 'language' | 'provider' | 'deferredUntil'>
+  >;
 
 /**
  * `notifications.v1.send` (CONTRACTS.md §6), once per cause. The message is inserted first
@@ -175,6 +177,7 @@ export class SendNotification {
         reason: 'quiet-hours',
         channel,
         dueAt: quietEnd,
+        deferredUntil: quietEnd,
         quietHoursBypassed: false,
         ...fromTemplate,
       };
