@@ -22,13 +22,14 @@ import {
   Topics,
 } from '@crm/contracts';
 import { NatsRpcClient, newEnvelope } from '@crm/messaging';
-import { testKafka } from '@crm/testing';
+import { readTopic, testKafka } from '@crm/testing';
 import { ProviderStub } from './support/provider-stub';
 import { startSystem, uniquePhone, until, type TestSystem } from './support/system';
 
 let system: TestSystem;
 let stub: ProviderStub;
 let nats: NatsConnection;
+const suiteStarted = new Date();
 
 /** The chain's quiet window six hours from now, so only a member's own window defers here. */
 function quietHoursAwayFromNow(): Record<string, string> {
@@ -544,5 +545,53 @@ describe('privacy', () => {
         .collection('contact_preferences')
         .countDocuments({ _id: survivor.id as never }),
     ).toBe(0);
+  });
+});
+
+describe('canary', () => {
+  it('keeps a canary phone and e-mail out of the notifications store, its events and every log', async () => {
+    const phone = uniquePhone('137');
+    const email = `canary-${system.runId}@example.com`;
+    const { id } = await system.registerMember({
+      name: 'Canary',
+      phone,
+      email,
+      channel: 'store',
+      homeStoreId: 'S001',
+    });
+    await until('the welcome note delivered', async () =>
+      (await notificationsOf(id)).find(
+        (m) => m.cause === `welcome:${id}` && m.status === 'delivered',
+      ),
+    );
+    await putPreferences(id, { channels: ['sms', 'email'], preferredChannel: 'email' });
+    const mail = await send({
+      cause: `canary-mail:${id}`,
+      memberId: id,
+      purpose: 'service',
+      content: '您的会员卡已更新',
+    });
+    await messageInState(id, mail.messageId, ['delivered']);
+    // The addresses did reach the provider (so the searches below look for the right strings).
+    const atStub = (await stub.received()).filter((m) => m.to === phone || m.to === email);
+    expect(atStub.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+
+    const hits: string[] = [];
+    const store = db();
+    for (const { name } of await store.listCollections().toArray()) {
+      const docs = JSON.stringify(await store.collection(name).find().toArray());
+      if (docs.includes(phone) || docs.includes(email)) hits.push(`collection ${name}`);
+    }
+    const events = await readTopic(Topics.notificationsEvents, () => false, 5000, suiteStarted);
+    expect(events.length).toBeGreaterThan(0);
+    for (const m of events) {
+      const text = `${m.key} ${m.value} ${JSON.stringify(m.headers)}`;
+      if (text.includes(phone) || text.includes(email)) hits.push('topic notifications.events');
+    }
+    for (const process of system.processes.values()) {
+      const logs = process.logs();
+      if (logs.includes(phone) || logs.includes(email)) hits.push(`log of ${process.name}`);
+    }
+    expect(hits).toEqual([]);
   });
 });
