@@ -101,7 +101,7 @@ export class ContactPreferencesView {
   @ApiProperty({ example: 'UTC+8' }) timeZone!: string;
   @ApiProperty({ description: 'false while the member has stated nothing (chain defaults)' })
   stated!: boolean;
-  @ApiProperty({ format: 'date-time', nullable: true }) updatedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) updatedAt!: string | null;
 }
 
 /** One message in a member's export: what was said to them, and its fate. */
