@@ -19,7 +19,14 @@ const runId = randomUUID().slice(0, 8);
 const definitions: Record<string, string> = {};
 
 beforeAll(async () => {
-  system = await startSystem(['members', 'loyalty', 'care-plans', 'complaints', 'gateway']);
+  system = await startSystem([
+    'members',
+    'loyalty',
+    'care-plans',
+    'complaints',
+    'notifications',
+    'gateway',
+  ]);
   nats = await connect({ servers: process.env.NATS_URL! });
   for (const body of [
     {
@@ -174,6 +181,7 @@ it('erases what loyalty holds about the person, keeps the balance, and a redeliv
       loyalty: { status: 'ok' },
       'care-plans': { status: 'ok' },
       complaints: { status: 'ok' },
+      notifications: { status: 'ok', data: { memberId: member.id } },
     },
   });
   const part = exported.body.services.loyalty.data as LoyaltyExport;

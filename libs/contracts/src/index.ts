@@ -54,3 +54,6 @@ export * from './notifications/notification.view';
 export * from './notifications/provider-webhook.dto';
 export * from './notifications/message-events';
 export * from './notifications/webhook-signature';
+export * from './notifications/notification-template.dto';
+export * from './notifications/contact-preferences.dto';
+export * from './notifications/call-task.dto';

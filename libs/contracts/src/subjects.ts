@@ -74,6 +74,18 @@ export const Subjects = namesOnTheBus({
     /** A provider callback the gateway verified (CONTRACTS.md §4). */
     webhook: 'notifications.v1.webhook',
     export: 'notifications.v1.export',
+    /** Message templates as data: versions inserted once (`POST/GET /notification-templates`). */
+    templates: {
+      save: 'notifications.v1.templates.save',
+      list: 'notifications.v1.templates.list',
+    },
+    /** A member's contact preferences (`PUT/GET /members/{id}/contact-preferences`). */
+    preferences: {
+      put: 'notifications.v1.preferences.put',
+      get: 'notifications.v1.preferences.get',
+    },
+    /** Call tasks: messages on the `call` channel, for staff to make (`GET /call-tasks`). */
+    callTasks: 'notifications.v1.call-tasks.list',
   },
   carePlans: {
     timeline: 'care-plans.v1.timeline',

@@ -32,6 +32,9 @@ import {
 } from './complaint-analytics/complaint-analytics.http.controller';
 import { ComplaintSlaPoliciesHttpController } from './complaint-sla-policies/complaint-sla-policies.http.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
+import { NotificationTemplatesHttpController } from './notifications/notification-templates.http.controller';
+import { ContactPreferencesHttpController } from './notifications/contact-preferences.http.controller';
+import { CallTasksHttpController } from './notifications/call-tasks.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
 import { WebhookRawBody } from './notifications/raw-body';
 
@@ -74,6 +77,9 @@ export class GatewayModule {
         ComplaintAnalyticsHttpController,
         ImprovementActionsHttpController,
         NotificationsHttpController,
+        NotificationTemplatesHttpController,
+        ContactPreferencesHttpController,
+        CallTasksHttpController,
         ProviderWebhooksHttpController,
       ],
       providers: [

@@ -40,6 +40,22 @@ export class NotificationsConfig extends ServiceConfig {
   @IsInt() @Min(0) @Max(1000) MARKETING_CAP_WECHAT: number = 8;
   @IsInt() @Min(0) @Max(1000) MARKETING_CAP_APP: number = 8;
 
+  /**
+   * One contact budget per member across purposes and channels (do-not-disturb/contact-budget.ts):
+   * this many contacts in any rolling CONTACT_BUDGET_DAYS; marketing may not take the last
+   * CONTACT_BUDGET_CLINICAL_RESERVE of them, clinical and service messages are never refused.
+   */
+  @IsInt() @Min(1) @Max(1000) CONTACT_BUDGET_SIZE: number = 7;
+  @IsInt() @Min(1) @Max(366) CONTACT_BUDGET_DAYS: number = 7;
+  @IsInt() @Min(0) @Max(1000) CONTACT_BUDGET_CLINICAL_RESERVE: number = 2;
+
+  /**
+   * The saved segment (members service) greeted on the four lunar festivals; empty: no
+   * festival greetings. How often each replica looks whether today is a festival.
+   */
+  @IsString() FESTIVAL_GREETING_SEGMENT_ID: string = '';
+  @IsInt() @Min(1000) @Max(86_400_000) FESTIVAL_CHECK_EVERY_MS: number = 3_600_000;
+
   /** Quiet hours in the member's local time (start = end: none); messages wait for the end. */
   @Matches(HH_MM, { message: 'QUIET_HOURS_START must be HH:MM' })
   QUIET_HOURS_START: string = '21:00';

@@ -16,6 +16,22 @@ import { SendingNatsController } from './sending/sending.nats.controller';
 import { ApplyProviderEvent } from './webhooks/apply-provider-event.handler';
 import { WebhooksNatsController } from './webhooks/webhooks.nats.controller';
 import { MemberEventsConsumer } from './welcome/member-events.kafka.consumer';
+import { CallTasksRepository } from './channels/call-tasks.repository';
+import { CallTasksNatsController, ListCallTasks } from './channels/call-tasks';
+import { ContactBudgets } from './do-not-disturb/contact-budgets';
+import { SlotPools } from './do-not-disturb/slot-pools';
+import { ContactPreferences } from './preferences/contact-preferences.handler';
+import { PreferencesNatsController } from './preferences/preferences.nats.controller';
+import { PreferencesRepository } from './preferences/preferences.repository';
+import { ListTemplates, SaveTemplate } from './templates/save-template.handler';
+import { TemplatesNatsController } from './templates/templates.nats.controller';
+import { TemplatesRepository } from './templates/templates.repository';
+import { SlotReleaseConsumer } from './do-not-disturb/slot-release.kafka.consumer';
+import { MemberPrivacy } from './privacy/member-privacy';
+import { MemberPrivacyConsumer } from './privacy/member-privacy.kafka.consumer';
+import { PrivacyNatsController } from './privacy/privacy.nats.controller';
+import { FestivalGreetingsJob } from './triggers/festival-greetings.job';
+import { LoyaltyEventsConsumer } from './triggers/loyalty-events.kafka.consumer';
 
 /**
  * Messages to members: once per cause, with consent, caps and quiet hours, delivered with
@@ -31,9 +47,18 @@ export class NotificationsModule {
         DomainServiceModule.forRoot('notifications', config, NotificationsConfig, [
           Topics.notificationsEvents,
           Topics.membersEvents,
+          Topics.loyaltyEvents,
         ]),
       ],
-      controllers: [SendingNatsController, HistoryNatsController, WebhooksNatsController],
+      controllers: [
+        SendingNatsController,
+        HistoryNatsController,
+        WebhooksNatsController,
+        TemplatesNatsController,
+        PreferencesNatsController,
+        CallTasksNatsController,
+        PrivacyNatsController,
+      ],
       providers: [
         MessagesRepository,
         MembersClient,
@@ -46,6 +71,20 @@ export class NotificationsModule {
         ListNotifications,
         MemberEventsConsumer,
         NotificationsOutbox,
+        SlotPools,
+        ContactBudgets,
+        TemplatesRepository,
+        SaveTemplate,
+        ListTemplates,
+        PreferencesRepository,
+        ContactPreferences,
+        CallTasksRepository,
+        ListCallTasks,
+        SlotReleaseConsumer,
+        MemberPrivacy,
+        MemberPrivacyConsumer,
+        LoyaltyEventsConsumer,
+        FestivalGreetingsJob,
       ],
     };
   }

@@ -52,6 +52,11 @@ export class MemberExportServices {
   'care-plans'!: DataExportPart;
   @ApiProperty({ type: DataExportPart, description: 'Complaint cases and their steps' })
   complaints!: DataExportPart;
+  @ApiProperty({
+    type: DataExportPart,
+    description: 'Contact preferences and every message with its text',
+  })
+  notifications!: DataExportPart;
 }
 
 /**

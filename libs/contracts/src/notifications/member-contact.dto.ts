@@ -14,8 +14,13 @@ export class MemberContactRequest {
 export interface MemberContactView {
   memberId: string;
   channel: NotificationChannel;
-  /** Phone for sms, e-mail for email; null when the member has none for the channel. */
+  /**
+   * Phone for sms and call, e-mail for email, the member id for app (the app signs in as the
+   * member and push goes to their devices); null when the member has none for the channel.
+   */
   address: string | null;
   marketingConsent: boolean;
   erased: boolean;
+  /** The member's home store: where a call task for them is listed. */
+  homeStoreId?: string | null;
 }

@@ -18,6 +18,7 @@ export const EXPORT_SOURCES: readonly { service: string; subject: string }[] = [
   { service: 'loyalty', subject: Subjects.loyalty.export },
   { service: 'care-plans', subject: Subjects.carePlans.export },
   { service: 'complaints', subject: Subjects.complaints.export },
+  { service: 'notifications', subject: Subjects.notifications.export },
 ];
 
 export type AnsweredPart = ExportPart & { data?: unknown };

@@ -18,8 +18,8 @@ const MAX_MERGE_HOPS = 5;
 /**
  * Where notifications reaches a member on one channel, read at the moment it sends so the
  * address is never copied into its store, with the marketing consent for that channel. Only
- * the notifications service asks (it is not routed from the gateway). WeChat openids and app
- * push tokens are not held yet: those channels answer no address.
+ * the notifications service asks (it is not routed from the gateway). The app is reached by
+ * member id; WeChat openids are not held yet, so wechat answers no address.
  */
 @Injectable()
 export class GetContact {
@@ -46,6 +46,7 @@ export class GetContact {
         address: erased ? null : this.addressOf(doc, request.channel),
         marketingConsent: !erased && consent?.granted === true,
         erased,
+        homeStoreId: doc.homeStoreId ?? null,
       };
     });
   }
@@ -54,6 +55,8 @@ export class GetContact {
     if (channel === 'sms' || channel === 'call')
       return doc.phoneEnc ? this.cipher.decrypt(doc.phoneEnc, PHONE_FIELD) : null;
     if (channel === 'email') return doc.email ?? null;
+    // The app signs in as the member: push goes to the member's devices by member id.
+    if (channel === 'app') return String(doc._id);
     return null;
   }
 }

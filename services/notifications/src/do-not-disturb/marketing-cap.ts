@@ -11,22 +11,35 @@ export interface SlotUse {
   takenAt: Date;
 }
 
-/** The use to take next (the free slot, or the slot whose last use is oldest and a year old); null when the cap is spent. */
+/**
+ * The use to take next (the free slot, or the slot whose last use is oldest and out of the
+ * window); null when the cap is spent. The window is a rolling year unless `windowStart` says
+ * otherwise (the contact budget's is a rolling week).
+ */
 export function nextSlotUse(
   uses: readonly SlotUse[],
   cap: number,
   now: Date,
+  windowStart: Date = yearBefore(now),
 ): { slot: number; use: number } | null {
+  return freeSlotUses(uses, cap, windowStart)[0] ?? null;
+}
+
+/** Every slot free in the window, as the use that would take it: never used first, then oldest last use. */
+export function freeSlotUses(
+  uses: readonly SlotUse[],
+  cap: number,
+  windowStart: Date,
+): { slot: number; use: number }[] {
   const latest = new Map<number, SlotUse>();
   for (const use of uses)
     if (use.slot <= cap && (latest.get(use.slot)?.use ?? 0) < use.use) latest.set(use.slot, use);
-  for (let slot = 1; slot <= cap; slot++) if (!latest.has(slot)) return { slot, use: 1 };
-  const yearAgo = yearBefore(now);
+  const free: { slot: number; use: number }[] = [];
+  for (let slot = 1; slot <= cap; slot++) if (!latest.has(slot)) free.push({ slot, use: 1 });
   const reusable = [...latest.values()]
-    .filter((use) => use.takenAt.getTime() <= yearAgo.getTime())
+    .filter((use) => use.takenAt.getTime() <= windowStart.getTime())
     .sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
-  const oldest = reusable[0];
-  return oldest ? { slot: oldest.slot, use: oldest.use + 1 } : null;
+  return [...free, ...reusable.map((use) => ({ slot: use.slot, use: use.use + 1 }))];
 }
 
 /** The same moment a calendar year earlier (29 February goes to 28 February). */

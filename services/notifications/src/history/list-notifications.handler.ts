@@ -89,11 +89,15 @@ export function toView(
           ? 'queued'
           : doc.status === 'skipped'
             ? 'skipped'
-            : doc.dueAt > doc.createdAt && doc.reason === 'quiet-hours'
+            : doc.deferredUntil || (doc.dueAt > doc.createdAt && doc.reason === 'quiet-hours')
               ? 'deferred'
               : 'queued',
       at: doc.createdAt.toISOString(),
-      ...(doc.status === 'skipped' || doc.reason === 'quiet-hours' ? { reason: doc.reason } : {}),
+      ...(doc.status === 'skipped'
+        ? { reason: doc.reason }
+        : doc.deferredUntil || doc.reason === 'quiet-hours'
+          ? { reason: 'quiet-hours' }
+          : {}),
     },
     ...attempts
       .sort((a, b) => a.n - b.n)

@@ -3,11 +3,14 @@ import {
   type MarketingChannel,
   type MemberContactView,
   type NotificationChannel,
+  type SegmentMembersPage,
   Subjects,
 } from '@crm/contracts';
 import { ServiceRpc } from '@crm/service-kit';
 
 const REQUEST_TIMEOUT_MS = 5000;
+const SEGMENT_TIMEOUT_MS = 10_000;
+const SEGMENT_PAGE_SIZE = 1000;
 
 /**
  * What notifications asks the members service over NATS: a member's address and marketing
@@ -36,5 +39,19 @@ export class MembersClient {
       },
       { timeoutMs: REQUEST_TIMEOUT_MS, actor: { sub: by, roles: [] } },
     );
+  }
+
+  /** The ids of a saved segment's members, a page at a time (festival greetings ask as the service). */
+  async *segmentPages(segmentId: string): AsyncGenerator<string[]> {
+    let after: string | undefined;
+    do {
+      const page = await this.rpc.request<SegmentMembersPage>(
+        Subjects.members.segments.members,
+        { id: segmentId, limit: SEGMENT_PAGE_SIZE, ...(after ? { after } : {}) },
+        { timeoutMs: SEGMENT_TIMEOUT_MS },
+      );
+      if (page.memberIds.length > 0) yield page.memberIds;
+      after = page.next ?? undefined;
+    } while (after);
   }
 }

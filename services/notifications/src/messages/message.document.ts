@@ -41,6 +41,13 @@ export interface MessageDocument extends WithOutbox {
   providerMessageId?: string;
   sentAt?: Date;
   quietHoursBypassed: boolean;
+  /** Set when the decision deferred it past quiet hours (kept after it goes, for the history). */
+  deferredUntil?: Date;
+  /** The template version the content was taken from (`<key>:v<n>`), and in which language. */
+  templateVersion?: string;
+  language?: string;
+  /** Set when `member.erased` removed the content and variables (ids and states stay for counts). */
+  erasedAt?: Date;
   /** occurredAt of the latest provider event applied. */
   lastEventAt?: Date;
 }

@@ -1,0 +1,98 @@
+import type { MessagesRepository } from '../messages/messages.repository';
+import type { CapSlotDocument } from '../messages/message.document';
+import { yearBefore } from './marketing-cap';
+import { SlotPools } from './slot-pools';
+
+type Filter = Partial<Record<keyof CapSlotDocument, unknown>>;
+
+/**
+ * The cap-slot collection as the store behaves: an insert of a taken id fails with 11000, and
+ * every call yields to the event loop first, so concurrent takers interleave as they would
+ * against a real store.
+ */
+function fakeStore() {
+  const docs = new Map<string, CapSlotDocument>();
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  const matches = (doc: CapSlotDocument, filter: Filter) =>
+    Object.entries(filter).every(([key, want]) => {
+      const have = doc[key as keyof CapSlotDocument];
+      if (want && typeof want === 'object' && '$ne' in want) return have !== want.$ne;
+      return have === want;
+    });
+  const capSlots = {
+    async findOne(filter: Filter) {
+      await tick();
+      return [...docs.values()].find((d) => matches(d, filter)) ?? null;
+    },
+    find(filter: Filter) {
+      return {
+        toArray: async () => {
+          await tick();
+          return [...docs.values()].filter((d) => matches(d, filter));
+        },
+      };
+    },
+    async insertOne(doc: CapSlotDocument) {
+      await tick();
+      if (docs.has(doc._id)) throw Object.assign(new Error('duplicate key'), { code: 11000 });
+      docs.set(doc._id, doc);
+    },
+    async deleteMany(filter: Filter) {
+      await tick();
+      let deletedCount = 0;
+      for (const doc of [...docs.values()])
+        if (matches(doc, filter)) {
+          docs.delete(doc._id);
+          deletedCount++;
+        }
+      return { deletedCount };
+    },
+  };
+  return { docs, store: { capSlots } as unknown as MessagesRepository };
+}
+
+const now = new Date('2026-11-22T10:00:00Z');
+const pool = (size: number) => ({
+  memberId: 'm1',
+  pool: 'sms',
+  size,
+  windowStart: yearBefore(now),
+});
+
+describe('slot pools under concurrency', () => {
+  it('never hands out more slots than the pool has, to many messages at once', async () => {
+    const { docs, store } = fakeStore();
+    const pools = new SlotPools(store);
+    const taken = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => pools.take(pool(4), `msg-${i}`, now)),
+    );
+    expect(taken.filter(Boolean)).toHaveLength(4);
+    expect(docs.size).toBe(4);
+    expect(new Set([...docs.values()].map((d) => d.messageId)).size).toBe(4);
+  });
+
+  it('leaves one slot with a message whose deliveries decide at the same time', async () => {
+    const { docs, store } = fakeStore();
+    const pools = new SlotPools(store);
+    const taken = await Promise.all([1, 2, 3].map(() => pools.take(pool(4), 'msg-same', now)));
+    expect(taken).toEqual([true, true, true]);
+    expect([...docs.values()].filter((d) => d.messageId === 'msg-same')).toHaveLength(1);
+    // The slots given back are free again: three more messages fit.
+    for (const i of [1, 2, 3]) expect(await pools.take(pool(4), `msg-${i}`, now)).toBe(true);
+    expect(await pools.take(pool(4), 'msg-5', now)).toBe(false);
+  });
+
+  it('keeps the reserve free, and gives a failed message’s slot back', async () => {
+    const { store } = fakeStore();
+    const pools = new SlotPools(store);
+    const reserved = { ...pool(3), keepFree: 1 };
+    expect(await pools.take(reserved, 'a', now)).toBe(true);
+    expect(await pools.take(reserved, 'b', now)).toBe(true);
+    expect(await pools.take(reserved, 'c', now)).toBe(false); // the last one is kept
+    expect(await pools.take(pool(3), 'clinical', now)).toBe(true); // no reserve for it
+    expect(await pools.release('a')).toBe(1);
+    expect(await pools.release('a')).toBe(0);
+    expect(await pools.take(reserved, 'c', now)).toBe(false); // 1 free: still the reserve
+    expect(await pools.take(pool(3), 'd', now)).toBe(true);
+  });
+});
