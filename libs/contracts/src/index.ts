@@ -54,3 +54,5 @@ export * from './notifications/notification.view';
 export * from './notifications/provider-webhook.dto';
 export * from './notifications/message-events';
 export * from './notifications/webhook-signature';
+export * from './notifications/campaign.dto';
+export * from './notifications/campaign-access';

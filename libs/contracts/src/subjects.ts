@@ -74,6 +74,12 @@ export const Subjects = namesOnTheBus({
     /** A provider callback the gateway verified (CONTRACTS.md §4). */
     webhook: 'notifications.v1.webhook',
     export: 'notifications.v1.export',
+    /** A message to every member of a saved segment, run in the background (`POST /campaigns`). */
+    campaigns: {
+      create: 'notifications.v1.campaigns.create',
+      get: 'notifications.v1.campaigns.get',
+      cancel: 'notifications.v1.campaigns.cancel',
+    },
   },
   carePlans: {
     timeline: 'care-plans.v1.timeline',

@@ -26,6 +26,7 @@ import { ComplaintsHttpController } from './complaints/complaints.http.controlle
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
 import { WebhookRawBody } from './notifications/raw-body';
+import { CampaignsHttpController } from './campaigns/campaigns.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -61,6 +62,7 @@ export class GatewayModule {
         ComplaintsHttpController,
         NotificationsHttpController,
         ProviderWebhooksHttpController,
+        CampaignsHttpController,
       ],
       providers: [
         JwtVerifier,

@@ -1,6 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
+import { CampaignCancellations } from './campaigns/campaign-cancellations';
+import { CampaignOutbox } from './campaigns/campaign-outbox';
+import { CampaignRunner } from './campaigns/campaign-runner';
+import { CampaignsNatsController } from './campaigns/campaigns.nats.controller';
+import { CampaignsRepository } from './campaigns/campaigns.repository';
+import { Campaigns } from './campaigns/campaigns.service';
+import { SegmentDirectory } from './campaigns/segment-directory';
 import { DeliverMessage } from './delivery/deliver-message';
 import { DeliveryScheduler } from './delivery/delivery-scheduler';
 import { ProviderClient } from './delivery/provider-client';
@@ -33,7 +40,12 @@ export class NotificationsModule {
           Topics.membersEvents,
         ]),
       ],
-      controllers: [SendingNatsController, HistoryNatsController, WebhooksNatsController],
+      controllers: [
+        SendingNatsController,
+        HistoryNatsController,
+        WebhooksNatsController,
+        CampaignsNatsController,
+      ],
       providers: [
         MessagesRepository,
         MembersClient,
@@ -46,6 +58,12 @@ export class NotificationsModule {
         ListNotifications,
         MemberEventsConsumer,
         NotificationsOutbox,
+        CampaignsRepository,
+        CampaignCancellations,
+        SegmentDirectory,
+        CampaignOutbox,
+        CampaignRunner,
+        Campaigns,
       ],
     };
   }
