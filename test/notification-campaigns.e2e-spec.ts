@@ -63,10 +63,11 @@ beforeAll(async () => {
       DELIVERY_ATTEMPT_LEASE_MS: '2000',
       DISPATCH_POLL_MS: '100',
       PROVIDER_TIMEOUT_MS: '1500',
-      CAMPAIGN_LEASE_MS: '3000',
+      CAMPAIGN_LEASE_MS: '10000',
       CAMPAIGN_POLL_MS: '300',
       CAMPAIGN_PAGE_SIZE: '250',
       CAMPAIGN_CONCURRENCY: '16',
+      DELIVERY_CONCURRENCY: '32',
       ...quietHoursAwayFromNow(),
     },
   });
@@ -155,6 +156,7 @@ async function campaignUntil(id: string, statuses: string[], timeoutMs = 300_000
     `campaign ${id} ${statuses.join('|')}`,
     async () => {
       const got = await system.api('GET', `/api/v1/campaigns/${id}`, undefined, as(admin));
+      if (got.status === 503 || got.status === 504) return null; // restarting, or busy: ask again
       expect(got.status).toBe(200);
       return statuses.includes(got.body.status) ? (got.body as CampaignView) : null;
     },
@@ -201,10 +203,18 @@ it('sends a campaign to 2,000 members across a SIGKILL: each consenting member o
       expect(sent.status).not.toBe('skipped');
     }
 
-  // Notifications now runs with a failpoint: SIGKILL right after the 700th campaign send.
+  // Notifications now runs with a failpoint: SIGKILL right after the 700th campaign send. Its
+  // member-events group starts anew from here: the import's 2,000 welcome notes are not this
+  // test's subject, and would only slow the store down.
   const notifications = system.processes.get('notifications')!;
+  const fromHere = {
+    CONSUMER_GROUP_SUFFIX: `.test-${system.runId}-campaigns`,
+    CONSUMER_NEW_GROUP_START: new Date().toISOString(),
+  };
   await notifications.stop();
-  await notifications.start({ env: { FAILPOINTS: `notifications.campaign.sent@${KILL_AFTER_SENDS}` } });
+  await notifications.start({
+    env: { ...fromHere, FAILPOINTS: `notifications.campaign.sent@${KILL_AFTER_SENDS}` },
+  });
 
   const created = await createCampaign(
     {
@@ -231,7 +241,7 @@ it('sends a campaign to 2,000 members across a SIGKILL: each consenting member o
   expect(atKill).toBeGreaterThanOrEqual(KILL_AFTER_SENDS);
   expect(atKill).toBeLessThan(MEMBERS);
 
-  await notifications.start();
+  await notifications.start({ env: fromHere });
   const done = await campaignUntil(id, ['done']);
 
   // At the stub: every consenting member with a cap left exactly once, nobody else.

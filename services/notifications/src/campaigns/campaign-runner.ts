@@ -172,15 +172,15 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
         if (outcome) break;
       }
     }
-    if (outcome === 'stopping' || outcome === 'lease-lost') return;
-    if (outcome === 'cancelled') await this.store.skipDeferred(id, 'campaign-cancelled');
+    if (outcome === 'stopping' || outcome === 'lease-lost') return this.stopped(id, outcome, lease);
+    if (outcome === 'cancelled') await this.store.skipUnsent(id, 'campaign-cancelled');
     // Done dispatching (or cancelled): wait until delivery has taken or refused what is queued.
     for (;;) {
       const held = await stop.check(true);
-      if (held === 'stopping' || held === 'lease-lost') return;
+      if (held === 'stopping' || held === 'lease-lost') return this.stopped(id, held, lease);
       if (held === 'cancelled' && outcome !== 'cancelled') {
         outcome = 'cancelled';
-        await this.store.skipDeferred(id, 'campaign-cancelled');
+        await this.store.skipUnsent(id, 'campaign-cancelled');
       }
       if ((await this.store.inFlight(id)) === 0) break;
       await sleep(Math.min(1000, this.config.CAMPAIGN_POLL_MS));
@@ -350,6 +350,15 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
     if (inserted) this.outbox.nudge();
     await this.store.close(id);
     this.logger.info({ campaignId: id, outcome, ...totals }, 'campaign finished');
+  }
+
+  private stopped(campaignId: string, why: 'stopping' | 'lease-lost', lease: CampaignLease): void {
+    this.logger.warn(
+      { campaignId, why, lease: lease.lost ?? 'not renewed in time' },
+      why === 'stopping'
+        ? 'campaign paused: this replica stops; it resumes on the next one to take it'
+        : 'campaign paused: its lease could not be kept; it resumes on the next replica to take it',
+    );
   }
 
   private stopWatch(campaignId: string, lease: CampaignLease): StopWatch {

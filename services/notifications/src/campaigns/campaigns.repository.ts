@@ -170,10 +170,14 @@ export class CampaignsRepository implements OnModuleInit {
     } as never);
   }
 
-  /** The campaign's messages waiting for quiet hours to end: not sent after a cancel. */
-  async skipDeferred(campaignId: string, reason: string): Promise<number> {
+  /**
+   * The campaign's messages no provider has been asked for yet (waiting for quiet hours to end,
+   * or queued without an attempt): not sent after a cancel. Delivery checks the cancellation
+   * too before each attempt, so a message it takes meanwhile is skipped there.
+   */
+  async skipUnsent(campaignId: string, reason: string): Promise<number> {
     const result = await this.messages.updateMany(
-      { campaignId, status: 'deferred', attempts: 0 } as never,
+      { campaignId, status: { $in: ['deferred', 'queued'] }, attempts: 0 } as never,
       { $set: { status: 'skipped', reason } },
     );
     return result.modifiedCount;
