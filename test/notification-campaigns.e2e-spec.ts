@@ -9,19 +9,18 @@
  * is on notifications.events.v1 once. Also: cancel stops a campaign; store managers of another
  * store are refused; the Idempotency-Key answers the same campaign.
  */
+import { createHash } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type CampaignView,
-  type SendNotificationResult,
-  Subjects,
-  Topics,
-} from '@crm/contracts';
+import { type CampaignView, type SendNotificationResult, Subjects, Topics } from '@crm/contracts';
 import { NatsRpcClient } from '@crm/messaging';
 import { readTopic, staffToken } from '@crm/testing';
-import { messageIdFor } from '../services/notifications/src/sending/message-id';
 import { ProviderStub } from './support/provider-stub';
 import { startSystem, until, type TestSystem } from './support/system';
+
+/** The message id a cause names (notifications' `messageIdFor`): what the stub is keyed by. */
+const messageIdFor = (cause: string) =>
+  `msg_${createHash('sha256').update(cause).digest('hex').slice(0, 32)}`;
 
 const STORE = 'S042';
 const MEMBERS = 2000;
@@ -84,14 +83,23 @@ beforeAll(async () => {
   const imported = await system.api(
     'POST',
     '/api/v1/members/imports',
-    { format: 'csv', sourceStoreId: STORE, content: `会员编号,姓名,手机,门店,短信营销\n${rows.join('\n')}\n` },
+    {
+      format: 'csv',
+      sourceStoreId: STORE,
+      content: `会员编号,姓名,手机,门店,短信营销\n${rows.join('\n')}\n`,
+    },
     as(admin),
   );
   expect(imported.status).toBe(202);
   const job = await until(
     'the import',
     async () => {
-      const status = await system.api('GET', imported.headers.get('location')!, undefined, as(admin));
+      const status = await system.api(
+        'GET',
+        imported.headers.get('location')!,
+        undefined,
+        as(admin),
+      );
       return ['completed', 'failed'].includes(status.body.status) ? status.body : null;
     },
     240_000,
@@ -135,7 +143,12 @@ async function segmentMembers(): Promise<string[]> {
   let after: string | null = null;
   do {
     const query: string = `limit=1000${after ? `&after=${after}` : ''}`;
-    const page = await system.api('GET', `/api/v1/segments/${segmentId}/members?${query}`, undefined, as(admin));
+    const page = await system.api(
+      'GET',
+      `/api/v1/segments/${segmentId}/members?${query}`,
+      undefined,
+      as(admin),
+    );
     expect(page.status).toBe(200);
     ids.push(...(page.body.memberIds as string[]));
     after = page.body.next;
@@ -151,7 +164,11 @@ function createCampaign(
   return system.api('POST', '/api/v1/campaigns', body, as(token), { 'idempotency-key': key });
 }
 
-async function campaignUntil(id: string, statuses: string[], timeoutMs = 300_000): Promise<CampaignView> {
+async function campaignUntil(
+  id: string,
+  statuses: string[],
+  timeoutMs = 300_000,
+): Promise<CampaignView> {
   return until(
     `campaign ${id} ${statuses.join('|')}`,
     async () => {
@@ -236,7 +253,9 @@ it('sends a campaign to 2,000 members across a SIGKILL: each consenting member o
   expect(exit.signal).toBe('SIGKILL');
   const store = system.mongo.db(system.dbOf('notifications'));
   const atKill = await store.collection('messages').countDocuments({ campaignId: id });
-  const pendingAtKill = await store.collection('messages').countDocuments({ campaignId: id, status: 'pending' });
+  const pendingAtKill = await store
+    .collection('messages')
+    .countDocuments({ campaignId: id, status: 'pending' });
   const stubAtKill = (await stub.received()).filter((m) => m.body.startsWith('会员日')).length;
   expect(atKill).toBeGreaterThanOrEqual(KILL_AFTER_SENDS);
   expect(atKill).toBeLessThan(MEMBERS);
@@ -245,7 +264,9 @@ it('sends a campaign to 2,000 members across a SIGKILL: each consenting member o
   const done = await campaignUntil(id, ['done']);
 
   // At the stub: every consenting member with a cap left exactly once, nobody else.
-  const expected = new Set(consenting.slice(CAP_SPENT).map((m) => messageIdFor(`campaign:${id}:${m}`)));
+  const expected = new Set(
+    consenting.slice(CAP_SPENT).map((m) => messageIdFor(`campaign:${id}:${m}`)),
+  );
   const received = (await stub.received()).filter((m) => m.body.startsWith('会员日'));
   const keys = received.map((m) => m.idempotencyKey);
   expect(new Set(keys).size).toBe(keys.length);
@@ -270,7 +291,9 @@ it('sends a campaign to 2,000 members across a SIGKILL: each consenting member o
   // campaign.finished, once, with the same totals.
   const events = await readTopic(Topics.notificationsEvents, () => false, 8000, startedAt);
   const finished = events
-    .map((e) => JSON.parse(e.value!) as { id: string; type: string; payload: Record<string, unknown> })
+    .map(
+      (e) => JSON.parse(e.value!) as { id: string; type: string; payload: Record<string, unknown> },
+    )
     .filter((e) => e.type === 'campaign.finished' && e.payload.campaignId === id);
   expect(new Set(finished.map((e) => e.id)).size).toBe(1);
   expect(finished[0]!.payload).toMatchObject({
@@ -303,36 +326,49 @@ it('stops a cancelled campaign: no new sends, the rest not sent, finished once a
   const id = created.body.id as string;
   await campaignUntil(id, ['running'], 30_000);
   await until('some sends', async () => {
-    const view = (await system.api('GET', `/api/v1/campaigns/${id}`, undefined, as(admin))).body as CampaignView;
+    const view = (await system.api('GET', `/api/v1/campaigns/${id}`, undefined, as(admin)))
+      .body as CampaignView;
     return view.total !== null && (view.remaining ?? MEMBERS) < MEMBERS - 40;
   });
-  const cancelled = await system.api('POST', `/api/v1/campaigns/${id}/cancel`, undefined, as(admin));
+  const cancelled = await system.api(
+    'POST',
+    `/api/v1/campaigns/${id}/cancel`,
+    undefined,
+    as(admin),
+  );
   expect(cancelled.status).toBe(200);
   expect(cancelled.body.status).toBe('cancelled');
   const view = await campaignUntil(id, ['cancelled'], 30_000);
   await until('the campaign to finish', async () => {
-    const got = (await system.api('GET', `/api/v1/campaigns/${id}`, undefined, as(admin))).body as CampaignView;
+    const got = (await system.api('GET', `/api/v1/campaigns/${id}`, undefined, as(admin)))
+      .body as CampaignView;
     return got.finishedAt !== null ? got : null;
   });
-  const atStub = async () => (await stub.received()).filter((m) => m.body.startsWith('慢速活动')).length;
+  const atStub = async () =>
+    (await stub.received()).filter((m) => m.body.startsWith('慢速活动')).length;
   const afterCancel = await atStub();
   await sleep(3000);
   expect(await atStub()).toBe(afterCancel);
-  const final = (await system.api('GET', `/api/v1/campaigns/${id}`, undefined, as(admin))).body as CampaignView;
+  const final = (await system.api('GET', `/api/v1/campaigns/${id}`, undefined, as(admin)))
+    .body as CampaignView;
   expect(final.status).toBe('cancelled');
   expect(final.remaining).toBeGreaterThan(MEMBERS / 2);
   expect(final.queued).toBe(0);
   expect(sumOf(final)).toBe(MEMBERS);
   expect(view.cancelledAt).not.toBeNull();
   // Cancelling again answers the campaign; the done one of the first test cannot be cancelled.
-  expect((await system.api('POST', `/api/v1/campaigns/${id}/cancel`, undefined, as(admin))).status).toBe(200);
+  expect(
+    (await system.api('POST', `/api/v1/campaigns/${id}/cancel`, undefined, as(admin))).status,
+  ).toBe(200);
   const events = await readTopic(Topics.notificationsEvents, () => false, 6000, startedAt);
   const finished = events
     .map((e) => JSON.parse(e.value!) as { type: string; payload: Record<string, unknown> })
     .filter((e) => e.type === 'campaign.finished' && e.payload.campaignId === id);
   expect(finished).toHaveLength(1);
   expect(finished[0]!.payload.outcome).toBe('cancelled');
-  console.log(`[campaign-cancel] ${JSON.stringify({ atStub: afterCancel, sent: final.sent, remaining: final.remaining, skipped: final.skipped })}`);
+  console.log(
+    `[campaign-cancel] ${JSON.stringify({ atStub: afterCancel, sent: final.sent, remaining: final.remaining, skipped: final.skipped })}`,
+  );
 }, 180_000);
 
 it('refuses store managers of another store, and non-marketing campaigns of store managers', async () => {
@@ -353,16 +389,38 @@ it('refuses store managers of another store, and non-marketing campaigns of stor
   expect(clerk.status).toBe(403);
 
   // A campaign of S042's manager is not S001's manager's to see or cancel.
-  const mine = await createCampaign({ ...body, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() }, manager, 'scheduled-0001');
+  const mine = await createCampaign(
+    { ...body, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() },
+    manager,
+    'scheduled-0001',
+  );
   expect(mine.status).toBe(202);
   expect(mine.body.status).toBe('scheduled');
-  const peek = await system.api('GET', `/api/v1/campaigns/${mine.body.id}`, undefined, as(otherManager));
+  const peek = await system.api(
+    'GET',
+    `/api/v1/campaigns/${mine.body.id}`,
+    undefined,
+    as(otherManager),
+  );
   expect(peek.status).toBe(403);
   expect(peek.body.error.code).toBe('ACCESS.OTHER_STORE');
-  expect((await system.api('POST', `/api/v1/campaigns/${mine.body.id}/cancel`, undefined, as(otherManager))).status).toBe(403);
+  expect(
+    (
+      await system.api(
+        'POST',
+        `/api/v1/campaigns/${mine.body.id}/cancel`,
+        undefined,
+        as(otherManager),
+      )
+    ).status,
+  ).toBe(403);
 
   // The same key and request: the same campaign; the same key, another request: 409.
-  const again = await createCampaign({ ...body, scheduledAt: mine.body.scheduledAt }, manager, 'scheduled-0001');
+  const again = await createCampaign(
+    { ...body, scheduledAt: mine.body.scheduledAt },
+    manager,
+    'scheduled-0001',
+  );
   expect(again.status).toBe(202);
   expect(again.body.id).toBe(mine.body.id);
   const reused = await createCampaign({ ...body, name: 'Another' }, manager, 'scheduled-0001');
@@ -377,10 +435,17 @@ it('refuses store managers of another store, and non-marketing campaigns of stor
   expect(missing.body.error.details[0].field).toBe('content.zh-CN');
 
   // A scheduled campaign cancelled before its time finishes at once, having sent nothing.
-  const cancelled = await system.api('POST', `/api/v1/campaigns/${mine.body.id}/cancel`, undefined, as(manager));
+  const cancelled = await system.api(
+    'POST',
+    `/api/v1/campaigns/${mine.body.id}/cancel`,
+    undefined,
+    as(manager),
+  );
   expect(cancelled.status).toBe(200);
   const closed = await until('the scheduled campaign to close', async () => {
-    const got = (await system.api('GET', `/api/v1/campaigns/${mine.body.id}`, undefined, as(manager))).body as CampaignView;
+    const got = (
+      await system.api('GET', `/api/v1/campaigns/${mine.body.id}`, undefined, as(manager))
+    ).body as CampaignView;
     return got.finishedAt ? got : null;
   });
   expect(closed).toMatchObject({ status: 'cancelled', sent: 0, total: null, startedAt: null });

@@ -47,7 +47,10 @@ async function startStub() {
   const child = spawn(
     process.execPath,
     [join(REPO_ROOT, 'services', 'notifications', 'dist', 'provider-stub', 'main.js')],
-    { env: { ...process.env, ...devEnv(), STUB_PORT: String(port), STUB_WEBHOOK_BASE: '' }, stdio: 'ignore' },
+    {
+      env: { ...process.env, ...devEnv(), STUB_PORT: String(port), STUB_WEBHOOK_BASE: '' },
+      stdio: 'ignore',
+    },
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
@@ -77,7 +80,11 @@ async function api(gateway, token, method, path, body, headers = {}) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : null,
+    headers: response.headers,
+  };
 }
 
 async function until(what, probe, timeoutMs, pollMs = 500) {
@@ -111,25 +118,37 @@ async function campaignRep(rep, stub, mongo) {
   const rows = Array.from({ length: memberCount }, (_, n) => {
     const yes = n % 100 < consentShare * 100;
     if (yes) consenting.add(n);
-    return [`B-${n}`, `会员${n}`, `${prefix}${String(n).padStart(6, '0')}`, store, yes ? '是' : '否'].join(',');
+    return [
+      `B-${n}`,
+      `会员${n}`,
+      `${prefix}${String(n).padStart(6, '0')}`,
+      store,
+      yes ? '是' : '否',
+    ].join(',');
   });
   const imported = await api(gateway, admin, 'POST', '/api/v1/members/imports', {
     format: 'csv',
     sourceStoreId: store,
     content: `会员编号,姓名,手机,门店,短信营销\n${rows.join('\n')}\n`,
   });
-  if (imported.status !== 202) throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body)}`);
+  if (imported.status !== 202)
+    throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body)}`);
   await until(
     'the import',
-    async () => (await api(gateway, admin, 'GET', imported.headers.get('location'))).body.status === 'completed',
+    async () =>
+      (await api(gateway, admin, 'GET', imported.headers.get('location'))).body.status ===
+      'completed',
     600_000,
     1000,
   );
   await until(
     'the segment index',
     async () =>
-      (await api(gateway, admin, 'POST', '/api/v1/segments/preview', { criteria: { storeIds: [store] } })).body
-        .count === memberCount,
+      (
+        await api(gateway, admin, 'POST', '/api/v1/segments/preview', {
+          criteria: { storeIds: [store] },
+        })
+      ).body.count === memberCount,
     120_000,
   );
   const segment = await api(gateway, admin, 'POST', '/api/v1/segments', {
@@ -184,11 +203,12 @@ async function campaignRep(rep, stub, mongo) {
     },
     { 'idempotency-key': `bench-${runId}` },
   );
-  if (created.status !== 202) throw new Error(`campaign: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 202)
+    throw new Error(`campaign: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.id;
   let last = 0;
   let lastChange = Date.now();
-  let items = [];
+  let items;
   for (;;) {
     items = (await received(stub)).filter((m) => m.body.startsWith('BENCH'));
     if (items.length >= expectedIds.size) break;
@@ -284,7 +304,12 @@ try {
     log(`floor (HTTP + insert-once records) ${JSON.stringify(floor)}`);
     const raw = await floorRep(stub, mongo, campaign.messages, false);
     log(`raw HTTP ${JSON.stringify(raw)}`);
-    results.push({ campaign, floor, raw, ratio: +(campaign.perSecond / floor.perSecond).toFixed(3) });
+    results.push({
+      campaign,
+      floor,
+      raw,
+      ratio: +(campaign.perSecond / floor.perSecond).toFixed(3),
+    });
   }
 } finally {
   stub.stop();

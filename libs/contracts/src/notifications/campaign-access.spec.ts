@@ -18,13 +18,15 @@ describe('who may message a saved segment', () => {
   });
 
   it("lets a store manager send marketing to a segment of their own store's members only", () => {
-    expect(codeOf(() => assertMayMessageSegment(manager('S042'), ['S042'], 'marketing'))).toBeNull();
+    expect(
+      codeOf(() => assertMayMessageSegment(manager('S042'), ['S042'], 'marketing')),
+    ).toBeNull();
     expect(codeOf(() => assertMayMessageSegment(manager('S001'), ['S042'], 'marketing'))).toBe(
       'ACCESS.OTHER_STORE',
     );
-    expect(codeOf(() => assertMayMessageSegment(manager('S042'), ['S042', 'S001'], 'marketing'))).toBe(
-      'ACCESS.OTHER_STORE',
-    );
+    expect(
+      codeOf(() => assertMayMessageSegment(manager('S042'), ['S042', 'S001'], 'marketing')),
+    ).toBe('ACCESS.OTHER_STORE');
     expect(codeOf(() => assertMayMessageSegment(manager('S042'), undefined, 'marketing'))).toBe(
       'ACCESS.OTHER_STORE',
     );
@@ -41,8 +43,12 @@ describe('who may message a saved segment', () => {
 
   it("shows a store manager their store's campaigns only", () => {
     expect(codeOf(() => assertMayManageCampaign(manager('S042'), 'S042'))).toBeNull();
-    expect(codeOf(() => assertMayManageCampaign(manager('S001'), 'S042'))).toBe('ACCESS.OTHER_STORE');
+    expect(codeOf(() => assertMayManageCampaign(manager('S001'), 'S042'))).toBe(
+      'ACCESS.OTHER_STORE',
+    );
     expect(codeOf(() => assertMayManageCampaign(manager('S042'), null))).toBe('ACCESS.OTHER_STORE');
-    expect(codeOf(() => assertMayManageCampaign({ sub: 'a', roles: ['admin'] }, 'S042'))).toBeNull();
+    expect(
+      codeOf(() => assertMayManageCampaign({ sub: 'a', roles: ['admin'] }, 'S042')),
+    ).toBeNull();
   });
 });

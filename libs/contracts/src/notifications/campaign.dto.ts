@@ -45,7 +45,9 @@ export class CampaignContent {
   @MaxLength(2000)
   'zh-CN'?: string;
 
-  @ApiPropertyOptional({ example: 'Member day: 5% off everything on {{date}}. Reply STOP to opt out' })
+  @ApiPropertyOptional({
+    example: 'Member day: 5% off everything on {{date}}. Reply STOP to opt out',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -62,7 +64,10 @@ export class CreateCampaignRequest {
   @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ example: '6740a1f2c3b4d5e6f7a8b9c1', description: 'A saved segment (`POST /segments`)' })
+  @ApiProperty({
+    example: '6740a1f2c3b4d5e6f7a8b9c1',
+    description: 'A saved segment (`POST /segments`)',
+  })
   @Matches(/^[0-9a-f]{24}$/, { message: 'segmentId must be a segment id' })
   segmentId!: string;
 
@@ -85,7 +90,10 @@ export class CreateCampaignRequest {
   @Matches(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'templateId must be a template id' })
   templateId?: string;
 
-  @ApiPropertyOptional({ type: CampaignContent, description: 'The text itself, when no template is named' })
+  @ApiPropertyOptional({
+    type: CampaignContent,
+    description: 'The text itself, when no template is named',
+  })
   @ValidateIf((r: CreateCampaignRequest) => r.templateId === undefined)
   @IsObject({ message: 'content must be an object of texts by language ({ "zh-CN", "en" })' })
   @ValidateNested()
@@ -112,7 +120,8 @@ export class CreateCampaignRequest {
   @ApiPropertyOptional({
     minimum: 1,
     maximum: MAX_CAMPAIGN_PER_SECOND,
-    description: 'Throttle: at most this many messages a second; as fast as the providers take them when absent',
+    description:
+      'Throttle: at most this many messages a second; as fast as the providers take them when absent',
   })
   @IsOptional()
   @IsInt()
@@ -158,7 +167,9 @@ export class CampaignView {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) startedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) finishedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) cancelledAt!: string | null;
-  @ApiPropertyOptional({ description: 'Why the campaign stopped before it was done (e.g. its segment is gone)' })
+  @ApiPropertyOptional({
+    description: 'Why the campaign stopped before it was done (e.g. its segment is gone)',
+  })
   reason?: string;
   @ApiProperty({
     type: Number,
@@ -171,7 +182,8 @@ export class CampaignView {
   delivered!: number;
   @ApiProperty({ description: 'Decided and waiting for (or in) their delivery attempt' })
   queued!: number;
-  @ApiProperty({ description: 'Waiting for the end of the member’s quiet hours' }) deferred!: number;
+  @ApiProperty({ description: 'Waiting for the end of the member’s quiet hours' })
+  deferred!: number;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer' },

@@ -44,7 +44,12 @@ export class CampaignsHttpController {
       'marketing to a segment of their own store only (403 ACCESS.OTHER_STORE, ' +
       'CAMPAIGN.PURPOSE_FORBIDDEN).',
   })
-  @ApiHeaderFrom('Idempotency-Key', CreateCampaignCommand, 'idempotencyKey', '6f1c2d3e-campaign-0001')
+  @ApiHeaderFrom(
+    'Idempotency-Key',
+    CreateCampaignCommand,
+    'idempotencyKey',
+    '6f1c2d3e-campaign-0001',
+  )
   @ApiBody({ type: CreateCampaignRequest })
   @ApiResponse({
     status: 202,

@@ -80,11 +80,16 @@ export class CampaignLease {
     try {
       if (await this.store.leaseSuperseded(this.campaignId, term))
         return this.lose(`term ${term + 1} was taken by another replica`);
-      if (!(await this.store.extendLease(this.campaignId, term, new Date(requestedAt + this.leaseMs))))
+      if (
+        !(await this.store.extendLease(this.campaignId, term, new Date(requestedAt + this.leaseMs)))
+      )
         return this.lose(`term ${term} is no longer on file`);
       this.validUntil = requestedAt + this.leaseMs;
     } catch (error) {
-      this.logger.warn({ err: error, campaignId: this.campaignId }, 'campaign lease renewal failed');
+      this.logger.warn(
+        { err: error, campaignId: this.campaignId },
+        'campaign lease renewal failed',
+      );
     }
     const left = this.validUntil - Date.now();
     if (left <= this.leaseMs / 6) return this.lose(`term ${term} could not be renewed in time`);
@@ -94,6 +99,9 @@ export class CampaignLease {
   private lose(reason: string): void {
     clearTimeout(this.timer);
     this.lostReason = reason;
-    this.logger.warn({ campaignId: this.campaignId, reason }, 'campaign lease lost; its runner stops');
+    this.logger.warn(
+      { campaignId: this.campaignId, reason },
+      'campaign lease lost; its runner stops',
+    );
   }
 }

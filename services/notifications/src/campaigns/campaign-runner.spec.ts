@@ -30,7 +30,9 @@ describe('campaign sends', () => {
       content: '你好 {{store}}',
       variables: { store: 'West Lake' },
     });
-    expect(commandFor(campaign({ content: null, templateId: 'promo' }), 'm').templateId).toBe('promo');
+    expect(commandFor(campaign({ content: null, templateId: 'promo' }), 'm').templateId).toBe(
+      'promo',
+    );
     expect(commandFor(campaign({ content: { en: 'Hi' } }), 'm').content).toBe('Hi');
   });
 

@@ -157,7 +157,12 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
     // Cancelled before it started (a scheduled campaign): nothing to read or send.
     if (!(await this.store.findMark('started', id)) && (await this.store.findMark('cancelled', id)))
       return this.finish(campaign, 'cancelled');
-    await this.store.insertMark({ _id: markId('started', id), campaignId: id, kind: 'started', at: new Date() });
+    await this.store.insertMark({
+      _id: markId('started', id),
+      campaignId: id,
+      kind: 'started',
+      at: new Date(),
+    });
     this.logger.info({ campaignId: id, owner: this.owner }, 'campaign running');
     const stop = this.stopWatch(id, lease);
 
@@ -215,7 +220,12 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (halt) return halt;
       let page;
       try {
-        page = await this.segments.page(campaign.segmentId, after, this.config.CAMPAIGN_PAGE_SIZE, actor);
+        page = await this.segments.page(
+          campaign.segmentId,
+          after,
+          this.config.CAMPAIGN_PAGE_SIZE,
+          actor,
+        );
       } catch (error) {
         const code = (error as AppError)?.code;
         if (PERMANENT.has(code)) {

@@ -46,7 +46,9 @@ export class CampaignsRepository implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await ensureIndexes(this.pages as never, [{ key: { campaignId: 1, n: 1 }, name: 'campaign_page' }]);
+    await ensureIndexes(this.pages as never, [
+      { key: { campaignId: 1, n: 1 }, name: 'campaign_page' },
+    ]);
     await ensureIndexes(this.leases as never, [
       { key: { campaignId: 1, term: -1 }, name: 'campaign_term' },
     ]);
@@ -74,7 +76,11 @@ export class CampaignsRepository implements OnModuleInit {
   }
 
   async dueOpen(now: Date, limit: number): Promise<OpenCampaignDocument[]> {
-    return this.open.find({ dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(limit).toArray();
+    return this.open
+      .find({ dueAt: { $lte: now } })
+      .sort({ dueAt: 1 })
+      .limit(limit)
+      .toArray();
   }
 
   async setDue(id: string, dueAt: Date): Promise<void> {
@@ -111,10 +117,7 @@ export class CampaignsRepository implements OnModuleInit {
   }
 
   lastPage(campaignId: string): Promise<CampaignPageDocument | null> {
-    return this.pages.findOne(
-      { campaignId },
-      { sort: { n: -1 }, projection: { memberIds: 0 } },
-    );
+    return this.pages.findOne({ campaignId }, { sort: { n: -1 }, projection: { memberIds: 0 } });
   }
 
   insertPage(doc: CampaignPageDocument): Promise<boolean> {

@@ -53,7 +53,10 @@ export class Campaigns {
       checkContent(request.content, variables);
       const now = new Date();
       const scheduledAt = request.scheduledAt ? new Date(request.scheduledAt) : null;
-      if (scheduledAt && scheduledAt.getTime() > now.getTime() + MAX_CAMPAIGN_SCHEDULE_DAYS * DAY_MS)
+      if (
+        scheduledAt &&
+        scheduledAt.getTime() > now.getTime() + MAX_CAMPAIGN_SCHEDULE_DAYS * DAY_MS
+      )
         throw invalid('scheduledAt', `at most ${MAX_CAMPAIGN_SCHEDULE_DAYS} days ahead`);
       const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
       const id = campaignIdFor(actor.sub, idempotencyKey);
@@ -114,7 +117,10 @@ export class Campaigns {
     assertMayManageCampaign(actor, campaign.storeId);
     const finished = await this.store.findMark('finished', id);
     if (finished?.outcome === 'done')
-      throw new AppError(ErrorCode.CAMPAIGN_FINISHED, `Campaign ${id} is done: nothing is left to stop`);
+      throw new AppError(
+        ErrorCode.CAMPAIGN_FINISHED,
+        `Campaign ${id} is done: nothing is left to stop`,
+      );
     if (!finished) {
       await this.store.insertMark({
         _id: markId('cancelled', id),
@@ -221,6 +227,9 @@ function checkContent(
       .map((m) => m[1]!)
       .filter((name) => variables[name] === undefined);
     if (missing.length > 0)
-      throw invalid(`content.${language}`, `no value in variables for ${[...new Set(missing)].join(', ')}`);
+      throw invalid(
+        `content.${language}`,
+        `no value in variables for ${[...new Set(missing)].join(', ')}`,
+      );
   }
 }
