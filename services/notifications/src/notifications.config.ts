@@ -48,8 +48,8 @@ export class NotificationsConfig extends ServiceConfig {
   /** Members' time zone until they state their own, minutes east of UTC (China: 480). */
   @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
 
-  /** Due messages each replica takes per pass, and delivery attempts (provider sends) in flight. */
-  @IsInt() @Min(1) @Max(1000) DELIVERY_BATCH: number = 100;
+  /** Due messages each replica looks up at a time, and delivery attempts (provider sends) in flight. */
+  @IsInt() @Min(1) @Max(1000) DELIVERY_BATCH: number = 200;
   @IsInt() @Min(1) @Max(256) DELIVERY_CONCURRENCY: number = 16;
 
   /** Campaigns: how often each replica looks for due campaigns (new ones start at once). */
