@@ -57,6 +57,13 @@ export const ErrorCode = {
   COMPLAINT_CHANGED: 'COMPLAINT.CHANGED',
   /** The case was compensated already: a further one needs `compensation.additional: true`. */
   COMPLAINT_ALREADY_COMPENSATED: 'COMPLAINT.ALREADY_COMPENSATED',
+  CAMPAIGN_NOT_FOUND: 'CAMPAIGN.NOT_FOUND',
+  /** The campaign has finished (done or cancelled): there is nothing left to stop. */
+  CAMPAIGN_FINISHED: 'CAMPAIGN.FINISHED',
+  /** The Idempotency-Key was used before for another campaign request by the same staff member. */
+  CAMPAIGN_KEY_REUSED: 'CAMPAIGN.KEY_REUSED',
+  /** Service and clinical campaigns skip marketing consent and caps: admins only. */
+  CAMPAIGN_PURPOSE_FORBIDDEN: 'CAMPAIGN.PURPOSE_FORBIDDEN',
   /** The gateway knows the path, not with this method (405 with `Allow`). */
   METHOD_NOT_ALLOWED: 'REQUEST.METHOD_NOT_ALLOWED',
   /** The request line is too long (414). */
@@ -102,6 +109,10 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.COMPLAINT_TRANSITION_NOT_ALLOWED]: 409,
   [ErrorCode.COMPLAINT_CHANGED]: 409,
   [ErrorCode.COMPLAINT_ALREADY_COMPENSATED]: 409,
+  [ErrorCode.CAMPAIGN_NOT_FOUND]: 404,
+  [ErrorCode.CAMPAIGN_FINISHED]: 409,
+  [ErrorCode.CAMPAIGN_KEY_REUSED]: 409,
+  [ErrorCode.CAMPAIGN_PURPOSE_FORBIDDEN]: 403,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.URI_TOO_LONG]: 414,
   [ErrorCode.HEADERS_TOO_LARGE]: 431,

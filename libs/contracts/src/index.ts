@@ -57,3 +57,5 @@ export * from './notifications/webhook-signature';
 export * from './notifications/notification-template.dto';
 export * from './notifications/contact-preferences.dto';
 export * from './notifications/call-task.dto';
+export * from './notifications/campaign.dto';
+export * from './notifications/campaign-access';

@@ -86,6 +86,12 @@ export const Subjects = namesOnTheBus({
     },
     /** Call tasks: messages on the `call` channel, for staff to make (`GET /call-tasks`). */
     callTasks: 'notifications.v1.call-tasks.list',
+    /** A message to every member of a saved segment, run in the background (`POST /campaigns`). */
+    campaigns: {
+      create: 'notifications.v1.campaigns.create',
+      get: 'notifications.v1.campaigns.get',
+      cancel: 'notifications.v1.campaigns.cancel',
+    },
   },
   carePlans: {
     timeline: 'care-plans.v1.timeline',

@@ -37,6 +37,7 @@ import { ContactPreferencesHttpController } from './notifications/contact-prefer
 import { CallTasksHttpController } from './notifications/call-tasks.http.controller';
 import { ProviderWebhooksHttpController } from './notifications/provider-webhooks.http.controller';
 import { WebhookRawBody } from './notifications/raw-body';
+import { CampaignsHttpController } from './campaigns/campaigns.http.controller';
 
 @Module({})
 export class GatewayModule {
@@ -81,6 +82,7 @@ export class GatewayModule {
         ContactPreferencesHttpController,
         CallTasksHttpController,
         ProviderWebhooksHttpController,
+        CampaignsHttpController,
       ],
       providers: [
         JwtVerifier,

@@ -63,4 +63,16 @@ export class NotificationsConfig extends ServiceConfig {
   QUIET_HOURS_END: string = '08:00';
   /** Members' time zone until they state their own, minutes east of UTC (China: 480). */
   @IsInt() @Min(-720) @Max(840) CHAIN_UTC_OFFSET_MINUTES: number = 480;
+
+  /** Due messages each replica looks up at a time, and delivery attempts (provider sends) in flight. */
+  @IsInt() @Min(1) @Max(1000) DELIVERY_BATCH: number = 200;
+  @IsInt() @Min(1) @Max(256) DELIVERY_CONCURRENCY: number = 16;
+
+  /** Campaigns: how often each replica looks for due campaigns (new ones start at once). */
+  @IsInt() @Min(100) @Max(60_000) CAMPAIGN_POLL_MS: number = 2000;
+  /** A campaign's runner renews its lease every third of this; a crashed runner's is taken over after it. */
+  @IsInt() @Min(1000) @Max(600_000) CAMPAIGN_LEASE_MS: number = 30_000;
+  /** Members read from a segment (and stored) per page; sends in flight per campaign. */
+  @IsInt() @Min(10) @Max(1000) CAMPAIGN_PAGE_SIZE: number = 1000;
+  @IsInt() @Min(1) @Max(256) CAMPAIGN_CONCURRENCY: number = 16;
 }

@@ -1,6 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
+import { CampaignCancellations } from './campaigns/campaign-cancellations';
+import { CampaignOutbox } from './campaigns/campaign-outbox';
+import { CampaignRunner } from './campaigns/campaign-runner';
+import { CampaignsNatsController } from './campaigns/campaigns.nats.controller';
+import { CampaignsRepository } from './campaigns/campaigns.repository';
+import { Campaigns } from './campaigns/campaigns.service';
+import { SegmentDirectory } from './campaigns/segment-directory';
 import { DeliverMessage } from './delivery/deliver-message';
 import { DeliveryScheduler } from './delivery/delivery-scheduler';
 import { ProviderClient } from './delivery/provider-client';
@@ -58,6 +65,7 @@ export class NotificationsModule {
         PreferencesNatsController,
         CallTasksNatsController,
         PrivacyNatsController,
+        CampaignsNatsController,
       ],
       providers: [
         MessagesRepository,
@@ -85,6 +93,12 @@ export class NotificationsModule {
         MemberPrivacyConsumer,
         LoyaltyEventsConsumer,
         FestivalGreetingsJob,
+        CampaignsRepository,
+        CampaignCancellations,
+        SegmentDirectory,
+        CampaignOutbox,
+        CampaignRunner,
+        Campaigns,
       ],
     };
   }

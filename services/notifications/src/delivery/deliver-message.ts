@@ -10,6 +10,7 @@ import {
 } from '@crm/contracts';
 import { newEnvelope, withOutbox } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
+import { CampaignCancellations } from '../campaigns/campaign-cancellations';
 import { MembersClient } from '../members/members-client';
 import type { MessageDocument } from '../messages/message.document';
 import { statusFromEvents } from '../messages/message-status';
@@ -43,6 +44,7 @@ export class DeliverMessage {
     private readonly members: MembersClient,
     private readonly config: NotificationsConfig,
     private readonly logger: PinoLogger,
+    private readonly cancellations: CampaignCancellations,
   ) {
     logger.setContext('DeliverMessage');
     this.policy = {
@@ -113,6 +115,11 @@ export class DeliverMessage {
 
   private async send(doc: MessageDocument, n: number, provider: string): Promise<void> {
     const channel = doc.channel as NotificationChannel;
+    // A cancelled campaign's messages not yet at a provider stay unsent.
+    if (doc.campaignId && (await this.cancellations.cancelled(doc.campaignId))) {
+      await this.store.finishAttempt(doc._id, n, 'refused', 'campaign-cancelled');
+      return this.fail(doc, 'skipped', 'campaign-cancelled', n);
+    }
     const contact = await this.members.contact(doc.memberId, channel).catch((error: unknown) => {
       if ((error as { code?: string })?.code === 'MEMBER.NOT_FOUND') return null;
       throw error;

@@ -1,13 +1,10 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PinoLogger } from 'nestjs-pino';
-import { forEachConcurrently } from '@crm/messaging';
 import { NotificationsConfig } from '../notifications.config';
+import type { MessageDocument } from '../messages/message.document';
 import { MessagesRepository } from '../messages/messages.repository';
 import { DeliverMessage } from './deliver-message';
-
-const BATCH = 50;
-const CONCURRENCY = 8;
 
 /**
  * Every replica runs this loop: it looks for due messages (queued, or deferred whose quiet
@@ -15,6 +12,11 @@ const CONCURRENCY = 8;
  * replica queued one. Replicas may pick the same message: the attempt itself is claimed by an
  * insert (`attempt:<message>:<n>`), so exactly one of them makes it. Nothing here is state
  * that matters: a replica that dies leaves its claims to expire after the attempt lease.
+ *
+ * Attempts run as a pool of DELIVERY_CONCURRENCY: a freed place is filled from the next look,
+ * so one slow attempt (a provider near its timeout) holds one place, not a whole batch. A
+ * message this replica is attempting is not taken again by it while the attempt runs, even if
+ * the attempt outlasts its claim's lease and the message is due again meanwhile.
  */
 @Injectable()
 export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -22,6 +24,9 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
   private loop?: Promise<void>;
   private wake?: () => void;
   private nudged = false;
+  private readonly inHand = new Map<string, Promise<void>>();
+  /** Due messages looked up and not started yet, oldest due first. */
+  private ahead: MessageDocument[] = [];
 
   constructor(
     private readonly store: MessagesRepository,
@@ -41,6 +46,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.allSettled(this.inHand.values());
   }
 
   nudge(): void {
@@ -48,35 +54,56 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
     this.wake?.();
   }
 
-  /** One pass over what is due now; returns how many messages it looked at. */
+  /**
+   * Starts attempts for what is due, up to the free places; returns how many it started. Due
+   * messages are looked up DELIVERY_BATCH at a time and kept until started: on the local store a
+   * look sorts every queued message (it is not handed to PostgreSQL), so looking once per batch
+   * rather than once per freed place is most of what a message costs the store while a campaign
+   * fills the queue. A message taken from a look a few seconds old may have been attempted by
+   * another replica meanwhile: its attempt claim (an insert) tells, as always.
+   */
   async dispatchDue(): Promise<number> {
-    const now = new Date();
-    const due = [
-      ...(await this.store.due('queued', now, BATCH)),
-      ...(await this.store.due('deferred', now, BATCH)),
-    ];
-    await forEachConcurrently(due, CONCURRENCY, (doc) =>
-      this.deliver.attempt(doc).catch((error: unknown) => {
-        this.logger.warn(
-          { err: error, messageId: doc._id },
-          'delivery attempt failed; retried later',
-        );
-      }),
-    );
+    const free = this.config.DELIVERY_CONCURRENCY - this.inHand.size;
+    if (free <= 0) return 0;
+    if (this.ahead.length === 0) {
+      const now = new Date();
+      this.ahead = [
+        ...(await this.store.due('queued', now, this.config.DELIVERY_BATCH)),
+        ...(await this.store.due('deferred', now, this.config.DELIVERY_BATCH)),
+      ].filter((doc) => !this.inHand.has(doc._id));
+    }
+    const due = this.ahead.splice(0, free);
+    for (const doc of due) {
+      const attempt = this.deliver
+        .attempt(doc)
+        .catch((error: unknown) => {
+          this.logger.warn(
+            { err: error, messageId: doc._id },
+            'delivery attempt failed; retried later',
+          );
+        })
+        .finally(() => {
+          this.inHand.delete(doc._id);
+          // Half the places free: look for more now rather than at the next poll.
+          if (this.inHand.size <= this.config.DELIVERY_CONCURRENCY / 2) this.nudge();
+        });
+      this.inHand.set(doc._id, attempt);
+    }
     return due.length;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       this.nudged = false;
-      let looked = 0;
+      let started = 0;
       try {
-        looked = await this.dispatchDue();
+        started = await this.dispatchDue();
       } catch (error) {
         this.logger.warn({ err: error }, 'dispatch pass failed');
       }
       if (!this.running) break;
-      if (this.nudged || looked >= BATCH) continue;
+      const full = this.inHand.size >= this.config.DELIVERY_CONCURRENCY;
+      if (!full && (this.nudged || started > 0)) continue;
       await Promise.race([
         sleep(this.config.DISPATCH_POLL_MS),
         new Promise<void>((resolve) => (this.wake = resolve)),

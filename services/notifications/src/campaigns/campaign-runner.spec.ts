@@ -1,0 +1,59 @@
+import { commandFor, Throttle } from './campaign-runner';
+import { campaignIdFor } from './campaigns.service';
+import type { CampaignDocument } from './campaign.document';
+
+const campaign = (over: Partial<CampaignDocument> = {}): CampaignDocument => ({
+  _id: 'cmp_00000000000000000001',
+  name: 'x',
+  segmentId: '0123456789abcdef01234567',
+  channel: 'sms',
+  purpose: 'marketing',
+  templateId: null,
+  content: { 'zh-CN': '你好 {{store}}', en: 'Hello {{store}}' },
+  variables: { store: 'West Lake' },
+  scheduledAt: null,
+  perSecond: null,
+  requestedBy: { sub: 'E-1', roles: ['admin'], storeId: null },
+  storeId: null,
+  fingerprint: 'f',
+  createdAt: new Date(),
+  ...over,
+});
+
+describe('campaign sends', () => {
+  it('sends each member one message, caused by the campaign and the member', () => {
+    expect(commandFor(campaign(), '0123456789abcdef0123abcd')).toEqual({
+      cause: 'campaign:cmp_00000000000000000001:0123456789abcdef0123abcd',
+      memberId: '0123456789abcdef0123abcd',
+      purpose: 'marketing',
+      channel: 'sms',
+      content: '你好 {{store}}',
+      variables: { store: 'West Lake' },
+    });
+    expect(commandFor(campaign({ content: null, templateId: 'promo' }), 'm').templateId).toBe(
+      'promo',
+    );
+    expect(commandFor(campaign({ content: { en: 'Hi' } }), 'm').content).toBe('Hi');
+  });
+
+  it('derives one campaign id per staff member and key', () => {
+    const id = campaignIdFor('E-1', 'key-0001');
+    expect(id).toMatch(/^cmp_[0-9a-z]{20}$/);
+    expect(campaignIdFor('E-1', 'key-0001')).toBe(id);
+    expect(campaignIdFor('E-2', 'key-0001')).not.toBe(id);
+    expect(campaignIdFor('E-1', 'key-0002')).not.toBe(id);
+  });
+
+  it('throttles to perSecond, evenly spaced', async () => {
+    const throttle = new Throttle(50);
+    const started = Date.now();
+    for (let i = 0; i < 11; i++) await throttle.take();
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(190);
+    expect(took).toBeLessThan(600);
+    const free = new Throttle(null);
+    const at = Date.now();
+    for (let i = 0; i < 1000; i++) await free.take();
+    expect(Date.now() - at).toBeLessThan(100);
+  });
+});
