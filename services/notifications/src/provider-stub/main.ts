@@ -5,7 +5,7 @@
  * keys, faults and webhook secret (`WEBHOOK_SECRET_<NAME>`), so one stub is both the primary
  * provider and the one failed over to.
  *
- * Settings (environment): STUB_PORT (4010), STUB_API_KEY (every provider's key),
+ * Settings (environment): STUB_PORT (4010), STUB_HOST (127.0.0.1), STUB_API_KEY (every provider's key),
  * STUB_WEBHOOK_BASE (delivery webhooks go to `<base>/<provider>`; none: no webhooks),
  * STUB_DELIVERY_DELAY_MS (100), WEBHOOK_SECRET_<NAME>.
  */
@@ -16,6 +16,8 @@ import { signWebhook } from '@crm/contracts';
 import { type FaultPlan, type ReceivedMessage, StubState } from './stub-state';
 
 const PORT = Number(process.env.STUB_PORT ?? 4010);
+/** Loopback by default; a container sets 0.0.0.0 so the services beside it can reach it. */
+const HOST = process.env.STUB_HOST ?? '127.0.0.1';
 const API_KEY = process.env.STUB_API_KEY ?? 'dev-stub-key';
 const WEBHOOK_BASE = process.env.STUB_WEBHOOK_BASE ?? '';
 const DELIVERY_DELAY_MS = Number(process.env.STUB_DELIVERY_DELAY_MS ?? 100);
@@ -30,7 +32,7 @@ const server = createServer((req, res) => {
     send(res, 500, { error: String((error as Error)?.message ?? error) });
   });
 });
-server.listen(PORT, '127.0.0.1', () => {
+server.listen(PORT, HOST, () => {
   process.stdout.write(`provider stub listening on :${PORT}\n`);
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
