@@ -14,6 +14,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { LARGEST_AMOUNT } from '../largest-amount';
 
 /** What a definition is for: automatic issues use the newest definition of their purpose. */
 export const COUPON_PURPOSES = [
@@ -61,12 +62,14 @@ export class CouponDefinitionRequest {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(LARGEST_AMOUNT)
   maxDiscountCents?: number;
 
   @ApiPropertyOptional({ example: 10000, default: 0, description: 'Eligible spend needed, cents' })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(LARGEST_AMOUNT)
   minimumSpendCents?: number;
 
   @ApiPropertyOptional({

@@ -9,6 +9,7 @@ import {
   IsNotEmpty,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateIf,
@@ -16,6 +17,7 @@ import {
 } from 'class-validator';
 import { COUPON_CODE, normalizeCouponCode } from './coupon-code';
 import { COUPON_PURPOSES, type CouponPurpose } from './coupon-definition.dto';
+import { LARGEST_AMOUNT } from '../largest-amount';
 
 const MEMBER_ID = /^[0-9a-f]{24}$/;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
@@ -147,8 +149,8 @@ export class ListCouponsRequest {
 export class CouponOrderLine {
   @ApiProperty({ example: 'vitamins' }) @IsString() @IsNotEmpty() @MaxLength(64) category!: string;
   @ApiProperty({ example: false }) @IsBoolean() rx!: boolean;
-  @ApiProperty({ example: 2 }) @IsInt() @Min(1) quantity!: number;
-  @ApiProperty({ example: 2990 }) @IsInt() @Min(0) unitPriceCents!: number;
+  @ApiProperty({ example: 2 }) @IsInt() @Min(1) @Max(100_000) quantity!: number;
+  @ApiProperty({ example: 2990 }) @IsInt() @Min(0) @Max(LARGEST_AMOUNT) unitPriceCents!: number;
 }
 
 /**
@@ -170,6 +172,7 @@ export class RedeemCouponRequest {
   @ValidateIf((r: RedeemCouponRequest) => r.amountCents !== undefined || r.lines === undefined)
   @IsInt()
   @Min(0)
+  @Max(LARGEST_AMOUNT)
   amountCents?: number;
 }
 

@@ -13,6 +13,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { LARGEST_AMOUNT } from '../largest-amount';
 
 /** A multiplier for one product (`sku`) or one category; a product's wins over its category's. */
 export class EarningMultiplier {
@@ -69,6 +70,7 @@ export class EarningRuleRequest {
   @ApiProperty({ example: 0, description: 'Orders below this total (cents) earn nothing' })
   @IsInt()
   @Min(0)
+  @Max(LARGEST_AMOUNT)
   minimumOrderCents!: number;
 
   @ApiProperty({ type: MemberDayRule })

@@ -28,6 +28,7 @@ import {
   DISEASE_GROUPS,
   type DiseaseGroup,
 } from '../members/health-codes';
+import { LARGEST_AMOUNT } from '../largest-amount';
 
 export const MEMBER_GRADES = [0, 20, 40, 60, 80, 100] as const;
 export type MemberGrade = (typeof MEMBER_GRADES)[number];
@@ -64,25 +65,20 @@ export function IsNotBelow(lowerProperty: string, options?: ValidationOptions) {
 }
 
 /** An inclusive integer range; a missing bound is open. Members without a value never match. */
-/**
- * The largest bound a range takes (counts, ages, cents: 10^12 cents is ten billion yuan), well
- * inside what JSON carries as an exact integer; a larger number came back as a float.
- */
-const RANGE_LIMIT = 1_000_000_000_000;
 
 export class IntegerRange {
   @ApiPropertyOptional({ minimum: 0, example: 4, description: 'Inclusive lower bound' })
   @IsOptionalNonNull()
   @IsInt({ message: 'min must be an integer' })
   @Min(0, { message: 'min must be 0 or more' })
-  @Max(RANGE_LIMIT, { message: 'min must be at most 10^12' })
+  @Max(LARGEST_AMOUNT, { message: 'min must be at most 10^12' })
   min?: number;
 
   @ApiPropertyOptional({ minimum: 0, example: 12, description: 'Inclusive upper bound' })
   @IsOptionalNonNull()
   @IsInt({ message: 'max must be an integer' })
   @Min(0, { message: 'max must be 0 or more' })
-  @Max(RANGE_LIMIT, { message: 'max must be at most 10^12' })
+  @Max(LARGEST_AMOUNT, { message: 'max must be at most 10^12' })
   @IsNotBelow('min')
   max?: number;
 }
