@@ -167,7 +167,7 @@ function createCampaign(
 async function campaignUntil(
   id: string,
   statuses: string[],
-  timeoutMs = 300_000,
+  timeoutMs = 480_000,
 ): Promise<CampaignView> {
   return until(
     `campaign ${id} ${statuses.join('|')}`,
@@ -308,7 +308,7 @@ it('sends a campaign to 2,000 members across a SIGKILL: each consenting member o
   console.log(
     `[campaign-fault] ${JSON.stringify({ members: MEMBERS, consenting: consenting.length, capSpent: CAP_SPENT, messagesAtKill: atKill, pendingAtKill, atStubAtKill: stubAtKill, atStub: received.length, providerRepeats: repeats, sent: done.sent, skipped: done.skipped, finishedEvents: finished.length })}`,
   );
-}, 600_000);
+}, 780_000);
 
 it('stops a cancelled campaign: no new sends, the rest not sent, finished once as cancelled', async () => {
   const created = await createCampaign(
