@@ -14,27 +14,16 @@ let stub: ProviderStub;
 const runId = randomUUID().slice(0, 8);
 let keySeq = 0;
 
-/** A quiet window six hours from now (chain time), so nothing in this suite is deferred. */
-function quietHoursAwayFromNow(): Record<string, string> {
-  const hhmm = (hoursAhead: number) => {
-    const local = new Date(Date.now() + (8 + hoursAhead) * 3_600_000);
-    return `${String(local.getUTCHours()).padStart(2, '0')}:00`;
-  };
-  return { QUIET_HOURS_START: hhmm(6), QUIET_HOURS_END: hhmm(7) };
-}
-
 beforeAll(async () => {
   stub = await ProviderStub.reservePort();
   system = await startSystem(['members', 'notifications', 'complaints', 'gateway'], {
     env: {
-      PROVIDER_PRIMARY_URL: stub.sendUrl('stub'),
-      PROVIDER_SECONDARY_URL: stub.sendUrl('stubalt'),
+      ...stub.notificationsEnv(),
       DISPATCH_POLL_MS: '100',
       COMPLAINTS_RECOVERY_EVERY_MS: '1000',
       COMPLAINT_FEEDBACK_SEND_EVERY_MS: '300',
       // Due at the closing itself, so the suite sees the follow-up sent.
       COMPLAINT_FOLLOW_UP_DAYS: '0',
-      ...quietHoursAwayFromNow(),
     },
   });
   await stub.start(`${system.gatewayUrl}/api/v1/webhooks/notifications`);

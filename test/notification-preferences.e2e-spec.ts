@@ -31,21 +31,11 @@ let stub: ProviderStub;
 let nats: NatsConnection;
 const suiteStarted = new Date();
 
-/** The chain's quiet window six hours from now, so only a member's own window defers here. */
-function quietHoursAwayFromNow(): Record<string, string> {
-  const hhmm = (hoursAhead: number) => {
-    const local = new Date(Date.now() + (8 + hoursAhead) * 3_600_000);
-    return `${String(local.getUTCHours()).padStart(2, '0')}:00`;
-  };
-  return { QUIET_HOURS_START: hhmm(6), QUIET_HOURS_END: hhmm(7) };
-}
-
 beforeAll(async () => {
   stub = await ProviderStub.reservePort();
   system = await startSystem(['members', 'notifications', 'gateway'], {
     env: {
-      PROVIDER_PRIMARY_URL: stub.sendUrl('stub'),
-      PROVIDER_SECONDARY_URL: stub.sendUrl('stubalt'),
+      ...stub.notificationsEnv(),
       DELIVERY_RETRY_BASE_MS: '100',
       DELIVERY_ATTEMPT_LEASE_MS: '2000',
       DISPATCH_POLL_MS: '100',
@@ -53,7 +43,6 @@ beforeAll(async () => {
       // A small budget, so a few messages use it: 4 a week, 1 kept for clinical and service.
       CONTACT_BUDGET_SIZE: '4',
       CONTACT_BUDGET_CLINICAL_RESERVE: '1',
-      ...quietHoursAwayFromNow(),
     },
   });
   await stub.start(`${system.gatewayUrl}/api/v1/webhooks/notifications`);

@@ -24,26 +24,15 @@ let stub: ProviderStub;
 let nats: NatsConnection;
 const secret = devEnv().WEBHOOK_SECRET_STUB!;
 
-/** A quiet window six hours from now (chain time), so nothing in this suite is deferred. */
-function quietHoursAwayFromNow(): Record<string, string> {
-  const hhmm = (hoursAhead: number) => {
-    const local = new Date(Date.now() + (8 + hoursAhead) * 3_600_000);
-    return `${String(local.getUTCHours()).padStart(2, '0')}:00`;
-  };
-  return { QUIET_HOURS_START: hhmm(6), QUIET_HOURS_END: hhmm(7) };
-}
-
 beforeAll(async () => {
   stub = await ProviderStub.reservePort();
   system = await startSystem(['members', 'notifications', 'gateway'], {
     env: {
-      PROVIDER_PRIMARY_URL: stub.sendUrl('stub'),
-      PROVIDER_SECONDARY_URL: stub.sendUrl('stubalt'),
+      ...stub.notificationsEnv(),
       DELIVERY_RETRY_BASE_MS: '100',
       DELIVERY_ATTEMPT_LEASE_MS: '2000',
       DISPATCH_POLL_MS: '100',
       PROVIDER_TIMEOUT_MS: '1500',
-      ...quietHoursAwayFromNow(),
     },
   });
   await stub.start(`${system.gatewayUrl}/api/v1/webhooks/notifications`);

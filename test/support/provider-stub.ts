@@ -38,6 +38,24 @@ export class ProviderStub {
     return `${this.url}/providers/${provider}/messages`;
   }
 
+  /**
+   * Notifications' settings for sending to this stub as `stub`, failing over to `stubalt`, with
+   * the chain's quiet window six hours away: no message of a suite is deferred unless the
+   * member's own quiet hours say so.
+   */
+  notificationsEnv(): Record<string, string> {
+    const chainHour = (hoursAhead: number) => {
+      const local = new Date(Date.now() + (8 + hoursAhead) * 3_600_000);
+      return `${String(local.getUTCHours()).padStart(2, '0')}:00`;
+    };
+    return {
+      PROVIDER_PRIMARY_URL: this.sendUrl('stub'),
+      PROVIDER_SECONDARY_URL: this.sendUrl('stubalt'),
+      QUIET_HOURS_START: chainHour(6),
+      QUIET_HOURS_END: chainHour(7),
+    };
+  }
+
   async start(webhookBase: string): Promise<void> {
     const logDir = join(REPO_ROOT, '.run', 'test-logs');
     mkdirSync(logDir, { recursive: true });
