@@ -55,7 +55,7 @@ beforeAll(async () => {
       CAMPAIGN_LEASE_MS: '10000',
       CAMPAIGN_POLL_MS: '300',
       CAMPAIGN_PAGE_SIZE: '250',
-      CAMPAIGN_CONCURRENCY: '16',
+      CAMPAIGN_SEND_BATCH: '100',
       DELIVERY_CONCURRENCY: '32',
     },
   });

@@ -12,6 +12,8 @@ export const Subjects = namesOnTheBus({
     homeStore: 'members.v1.home-store',
     /** Where to reach a member on a channel and their marketing consent, at send time (notifications). */
     contact: 'members.v1.contact',
+    /** The same for a batch of members on one channel (a campaign page, a batch of deliveries). */
+    contacts: 'members.v1.contacts',
     find: 'members.v1.find',
     purchases: 'members.v1.purchases',
     healthAudit: 'members.v1.health-audit',

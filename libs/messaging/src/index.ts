@@ -14,3 +14,4 @@ export * from './keyed-lock';
 export * from './kafka/offsets-at';
 export * from './kafka/retry-retriable';
 export * from './mongo/find-by-ids';
+export * from './group-commit';

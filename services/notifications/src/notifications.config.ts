@@ -72,7 +72,10 @@ export class NotificationsConfig extends ServiceConfig {
   @IsInt() @Min(100) @Max(60_000) CAMPAIGN_POLL_MS: number = 2000;
   /** A campaign's runner renews its lease every third of this; a crashed runner's is taken over after it. */
   @IsInt() @Min(1000) @Max(600_000) CAMPAIGN_LEASE_MS: number = 30_000;
-  /** Members read from a segment (and stored) per page; sends in flight per campaign. */
+  /**
+   * Members read from a segment (and stored) per page; members of a page decided together
+   * (one insert of their messages, one take of their slots, one write of the decisions).
+   */
   @IsInt() @Min(10) @Max(1000) CAMPAIGN_PAGE_SIZE: number = 1000;
-  @IsInt() @Min(1) @Max(256) CAMPAIGN_CONCURRENCY: number = 16;
+  @IsInt() @Min(1) @Max(500) CAMPAIGN_SEND_BATCH: number = 200;
 }

@@ -1,4 +1,4 @@
-import { IsIn, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, Matches } from 'class-validator';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './send-notification.dto';
 
 /**
@@ -23,4 +23,25 @@ export interface MemberContactView {
   erased: boolean;
   /** The member's home store: where a call task for them is listed. */
   homeStoreId?: string | null;
+}
+
+/** The most members one `members.v1.contacts` asks for: a campaign's or a delivery's batch. */
+export const MAX_CONTACTS_PER_REQUEST = 500;
+
+/**
+ * `members.v1.contacts`: `members.v1.contact` for a batch of members on one channel, so that a
+ * campaign page or a batch of deliveries costs one request rather than one each.
+ */
+export class MemberContactsRequest {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CONTACTS_PER_REQUEST)
+  @Matches(/^[0-9a-f]{24}$/, { each: true, message: 'each id must be a member id' })
+  ids!: string[];
+  @IsIn(NOTIFICATION_CHANNELS) channel!: NotificationChannel;
+}
+
+/** One answer per id asked, in the order asked; `notFound` where `members.v1.contact` says MEMBER.NOT_FOUND. */
+export interface MemberContactsView {
+  items: ({ id: string } & ({ contact: MemberContactView } | { notFound: true }))[];
 }

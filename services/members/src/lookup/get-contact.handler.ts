@@ -4,13 +4,19 @@ import {
   ErrorCode,
   type MarketingChannel,
   type MemberContactRequest,
+  type MemberContactsRequest,
+  type MemberContactsView,
   type MemberContactView,
 } from '@crm/contracts';
+import { forEachConcurrently } from '@crm/messaging';
 import { FieldCipher } from '@crm/crypto';
 import { inSpan } from '@crm/observability';
 import { PHONE_FIELD } from '../members/member-crypto';
 import type { MemberDocument } from '../members/member.document';
 import { MemberRepository } from '../members/member.repository';
+
+/** Members read at once for a batch: overlap for the store's round trips, without flooding it. */
+const BATCH_IN_FLIGHT = 8;
 
 /** Merges chain at most this deep (a survivor merged again); more is a broken record. */
 const MAX_MERGE_HOPS = 5;
@@ -48,6 +54,23 @@ export class GetContact {
         erased,
         homeStoreId: doc.homeStoreId ?? null,
       };
+    });
+  }
+
+  /** `members.v1.contacts`: the same answer for each of a batch, in the order asked. */
+  executeMany(request: MemberContactsRequest): Promise<MemberContactsView> {
+    return inSpan('members.contacts', async () => {
+      const items: MemberContactsView['items'] = new Array(request.ids.length);
+      await forEachConcurrently([...request.ids.keys()], BATCH_IN_FLIGHT, async (i) => {
+        const id = request.ids[i]!;
+        try {
+          items[i] = { id, contact: await this.execute({ id, channel: request.channel }) };
+        } catch (error) {
+          if ((error as AppError)?.code !== ErrorCode.MEMBER_NOT_FOUND) throw error;
+          items[i] = { id, notFound: true };
+        }
+      });
+      return { items };
     });
   }
 

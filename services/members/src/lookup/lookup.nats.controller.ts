@@ -4,6 +4,7 @@ import {
   FindMembersRequest,
   GetMemberRequest,
   MemberContactRequest,
+  MemberContactsRequest,
   MemberHomeStoreRequest,
   Subjects,
   validatePayload,
@@ -42,5 +43,11 @@ export class LookupNatsController {
   @MessagePattern(Subjects.members.contact)
   contact(@Payload() data: unknown) {
     return this.getContact.execute(validatePayload(MemberContactRequest, data));
+  }
+
+  /** The same for a batch (a campaign page, a batch of deliveries). */
+  @MessagePattern(Subjects.members.contacts)
+  contacts(@Payload() data: unknown) {
+    return this.getContact.executeMany(validatePayload(MemberContactsRequest, data));
   }
 }

@@ -1,4 +1,4 @@
-import { commandFor, Throttle } from './campaign-runner';
+import { campaignSendOf, commandFor, Throttle } from './campaign-runner';
 import { campaignIdFor } from './campaigns.service';
 import type { CampaignDocument } from './campaign.document';
 
@@ -27,13 +27,21 @@ describe('campaign sends', () => {
       memberId: '0123456789abcdef0123abcd',
       purpose: 'marketing',
       channel: 'sms',
-      content: '你好 {{store}}',
       variables: { store: 'West Lake' },
     });
     expect(commandFor(campaign({ content: null, templateId: 'promo' }), 'm').templateId).toBe(
       'promo',
     );
-    expect(commandFor(campaign({ content: { en: 'Hi' } }), 'm').content).toBe('Hi');
+  });
+
+  it('gives each message the campaign text in every language, for the member to pick', () => {
+    expect(campaignSendOf(campaign())).toEqual({
+      campaignId: 'cmp_00000000000000000001',
+      contentByLanguage: { 'zh-CN': '你好 {{store}}', en: 'Hello {{store}}' },
+    });
+    expect(campaignSendOf(campaign({ content: null, templateId: 'promo' }))).toEqual({
+      campaignId: 'cmp_00000000000000000001',
+    });
   });
 
   it('derives one campaign id per staff member and key', () => {

@@ -12,9 +12,10 @@ import {
   type SendNotificationCommand,
   Topics,
 } from '@crm/contracts';
-import { newEnvelope, type RpcActor, withOutbox } from '@crm/messaging';
+import { forEachConcurrently, newEnvelope, type RpcActor, withOutbox } from '@crm/messaging';
+import { SlotPools } from '../do-not-disturb/slot-pools';
 import { NotificationsConfig } from '../notifications.config';
-import { SendNotification } from '../sending/send-notification.handler';
+import { type CampaignSend, SendNotification } from '../sending/send-notification.handler';
 import { CampaignLease } from './campaign-lease';
 import { CampaignOutbox } from './campaign-outbox';
 import { countsOf } from './campaign-progress';
@@ -42,6 +43,9 @@ const PERMANENT = new Set<string>([
 
 type Stop = 'stopping' | 'lease-lost' | 'cancelled';
 
+/** Why a cancelled campaign's unsent messages are skipped. */
+const CANCELLED = 'campaign-cancelled';
+
 /**
  * Runs campaigns in the background. Every replica looks for open campaigns that are due
  * (`campaigns_open`) every CAMPAIGN_POLL_MS, and at once when one is made or cancelled on it; a
@@ -51,7 +55,7 @@ type Stop = 'stopping' | 'lease-lost' | 'cancelled';
  * are fixed when the campaign starts); then each stored page is handed to the send path, one
  * `SendNotification.execute` per member with the cause `campaign:<campaign>:<member>` (the
  * message id derives from it and is inserted once, so however often a page is run again — a
- * crash, a takeover — a member gets at most one message), CAMPAIGN_CONCURRENCY at a time and at
+ * crash, a takeover — a member gets at most one message), CAMPAIGN_SEND_BATCH at a time and at
  * most `perSecond`. A page is marked dispatched once all its members are decided; a restart
  * resumes at the first page not marked. Once all are, and no message of the campaign is still
  * pending or queued for delivery, the campaign is done: its `finished` mark is inserted once,
@@ -74,6 +78,7 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly segments: SegmentDirectory,
     private readonly send: SendNotification,
     private readonly outbox: CampaignOutbox,
+    private readonly slots: SlotPools,
     private readonly config: NotificationsConfig,
     private readonly logger: PinoLogger,
   ) {
@@ -178,14 +183,14 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     if (outcome === 'stopping' || outcome === 'lease-lost') return this.stopped(id, outcome, lease);
-    if (outcome === 'cancelled') await this.store.skipUnsent(id, 'campaign-cancelled');
+    if (outcome === 'cancelled') await this.skipUnsent(id);
     // Done dispatching (or cancelled): wait until delivery has taken or refused what is queued.
     for (;;) {
       const held = await stop.check(true);
       if (held === 'stopping' || held === 'lease-lost') return this.stopped(id, held, lease);
       if (held === 'cancelled' && outcome !== 'cancelled') {
         outcome = 'cancelled';
-        await this.store.skipUnsent(id, 'campaign-cancelled');
+        await this.skipUnsent(id);
       }
       if ((await this.store.inFlight(id)) === 0) break;
       await sleep(Math.min(1000, this.config.CAMPAIGN_POLL_MS));
@@ -277,22 +282,30 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
     throttle: Throttle,
   ): Promise<Stop | null> {
     let todo = page.memberIds;
+    const send = campaignSendOf(campaign);
+    // A throttled campaign decides no more members at once than it may send in a second.
+    const batchSize = Math.min(this.config.CAMPAIGN_SEND_BATCH, campaign.perSecond ?? Infinity);
     for (let round = 0; todo.length > 0; round++) {
       const failed: string[] = [];
       let lastError: unknown;
-      let halted: Stop | null = null;
-      await eachWithLimit(todo, this.config.CAMPAIGN_CONCURRENCY, async (memberId) => {
-        if (halted || (halted = await stop.check())) return;
-        await throttle.take();
-        try {
-          await this.send.execute(commandFor(campaign, memberId), campaign._id);
-          failpoint('notifications.campaign.sent');
-        } catch (error) {
-          failed.push(memberId);
-          lastError = error;
-        }
-      });
-      if (halted) return halted;
+      for (let from = 0; from < todo.length; from += batchSize) {
+        const halted = await stop.check();
+        if (halted) return halted;
+        const batch = todo.slice(from, from + batchSize);
+        await throttle.take(batch.length);
+        const answers = await this.send
+          .executeMany(
+            batch.map((memberId) => commandFor(campaign, memberId)),
+            send,
+          )
+          .catch((error: unknown) => batch.map(() => error));
+        answers.forEach((answer, k) => {
+          if (answer instanceof Error || !('messageId' in (answer as object))) {
+            failed.push(batch[k]!);
+            lastError = answer;
+          } else failpoint('notifications.campaign.sent');
+        });
+      }
       if (failed.length > 0) {
         this.logger.warn(
           { err: lastError, campaignId: campaign._id, page: page.n, failed: failed.length },
@@ -305,6 +318,18 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.store.pageDispatched(page._id, new Date());
     failpoint('notifications.campaign.page-sent');
     return null;
+  }
+
+  /**
+   * A cancelled campaign's messages not yet at a provider are skipped, and their cap and budget
+   * slots given back: they never reached the member. After the skip, so only messages that are
+   * certainly skipped give theirs back; a crash in between is made good when the next replica
+   * finishes the cancellation (releasing twice deletes nothing the second time).
+   */
+  private async skipUnsent(campaignId: string): Promise<void> {
+    await this.store.skipUnsent(campaignId, CANCELLED);
+    const skipped = await this.store.skippedFor(campaignId, CANCELLED);
+    await forEachConcurrently(skipped, 8, (messageId) => this.slots.release(messageId));
   }
 
   private async finish(
@@ -400,11 +425,16 @@ export function commandFor(campaign: CampaignDocument, memberId: string): SendNo
     memberId,
     purpose: campaign.purpose,
     channel: campaign.channel,
-    ...(campaign.templateId
-      ? { templateId: campaign.templateId }
-      : // Members' languages are not known to the send path yet: zh-CN, the chain's default.
-        { content: campaign.content?.['zh-CN'] ?? campaign.content?.en ?? '' }),
+    ...(campaign.templateId ? { templateId: campaign.templateId } : {}),
     variables: campaign.variables,
+  };
+}
+
+/** What the campaign adds to each send: its id, and its text per language (the member's picks). */
+export function campaignSendOf(campaign: CampaignDocument): CampaignSend {
+  return {
+    campaignId: campaign._id,
+    ...(campaign.templateId ? {} : { contentByLanguage: { ...campaign.content } }),
   };
 }
 
@@ -414,24 +444,12 @@ export class Throttle {
 
   constructor(private readonly perSecond: number | null) {}
 
-  async take(): Promise<void> {
+  /** Waits until `count` more takes are within the rate. */
+  async take(count = 1): Promise<void> {
     if (!this.perSecond) return;
     const now = Date.now();
     const at = Math.max(now, this.next);
-    this.next = at + 1000 / this.perSecond;
+    this.next = at + (1000 * count) / this.perSecond;
     if (at > now) await sleep(at - now);
   }
-}
-
-/** Runs `work` over `items`, `limit` at a time; a failing item does not stop the others. */
-async function eachWithLimit<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

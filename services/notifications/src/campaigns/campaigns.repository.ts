@@ -185,4 +185,12 @@ export class CampaignsRepository implements OnModuleInit {
     );
     return result.modifiedCount;
   }
+
+  /** The campaign's messages skipped for a reason (their slots are given back). */
+  async skippedFor(campaignId: string, reason: string): Promise<string[]> {
+    const docs = await this.messages
+      .find({ campaignId, status: 'skipped', reason } as never, { projection: { _id: 1 } })
+      .toArray();
+    return docs.map((doc) => doc._id as string);
+  }
 }

@@ -4,17 +4,19 @@ import { failpoint } from '@crm/config';
 import {
   MESSAGE_FAILED,
   MESSAGE_SENT,
+  type MemberContactView,
   type MessageEventPayload,
   type NotificationChannel,
   Topics,
 } from '@crm/contracts';
-import { newEnvelope, withOutbox } from '@crm/messaging';
+import { forEachConcurrently, GroupCommit, newEnvelope, withOutbox } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { CampaignCancellations } from '../campaigns/campaign-cancellations';
+import { SlotPools } from '../do-not-disturb/slot-pools';
 import { MembersClient } from '../members/members-client';
 import type { MessageDocument } from '../messages/message.document';
 import { statusFromEvents } from '../messages/message-status';
-import { MessagesRepository } from '../messages/messages.repository';
+import { attemptId, MessagesRepository } from '../messages/messages.repository';
 import { NotificationsConfig } from '../notifications.config';
 import { renderContent } from '../sending/message-id';
 import { ProviderClient } from './provider-client';
@@ -34,9 +36,28 @@ import {
  * Only a provider that certainly did not take the message (it refused, or could not be
  * reached) is failed over from.
  */
+/** A provider took a message (or an earlier attempt shows it did): what is recorded for it. */
+interface Accepted {
+  doc: MessageDocument;
+  provider: string;
+  providerMessageId?: string;
+  /** The attempt to finish as accepted, when this attempt made the send. */
+  attempt?: number;
+}
+
+/** A plain first attempt made ready in a batch: its claim is in, its contact fetched. */
+type Prepared =
+  | { kind: 'ready'; provider: string; contact: MemberContactView | null }
+  | { kind: 'cancelled' }
+  | { kind: 'one-at-a-time' };
+
 @Injectable()
 export class DeliverMessage {
   private readonly policy: RetryPolicy;
+  /** Accepted sends recorded together: a write of each kind per flush, not per message. */
+  private readonly acceptedRecords = new GroupCommit<Accepted>((batch) =>
+    this.recordAccepted(batch),
+  );
 
   constructor(
     private readonly store: MessagesRepository,
@@ -45,6 +66,7 @@ export class DeliverMessage {
     private readonly config: NotificationsConfig,
     private readonly logger: PinoLogger,
     private readonly cancellations: CampaignCancellations,
+    private readonly slots: SlotPools,
   ) {
     logger.setContext('DeliverMessage');
     this.policy = {
@@ -58,6 +80,82 @@ export class DeliverMessage {
 
   attempt(doc: MessageDocument): Promise<void> {
     return inSpan('notifications.deliver', () => this.attemptFrom(doc));
+  }
+
+  /**
+   * Attempts for a batch of due messages, one promise each (in the order given). Plain first
+   * attempts (no attempt yet, no provider pinned) are claimed in one insert, marked in one write
+   * and their contacts asked in one request; each then goes to its provider on its own, and is
+   * recorded with the others accepted meanwhile. Any other message, or one whose claim another
+   * replica holds, takes the one-at-a-time path (`attempt`).
+   */
+  attemptMany(docs: readonly MessageDocument[]): Promise<void>[] {
+    const firsts = docs.filter(isPlainFirstAttempt);
+    const prepared = firsts.length > 0 ? this.prepareFirsts(firsts) : null;
+    return docs.map((doc) => {
+      if (!prepared || !isPlainFirstAttempt(doc)) return this.attempt(doc);
+      return prepared.then((ready) => {
+        const prep = ready.get(doc._id)!;
+        if (prep.kind === 'one-at-a-time') return this.attempt(doc);
+        return inSpan('notifications.deliver', () =>
+          prep.kind === 'cancelled'
+            ? this.cancelledBeforeSending(doc, 1)
+            : this.sendTo(doc, 1, prep.provider, prep.contact),
+        );
+      });
+    });
+  }
+
+  private async prepareFirsts(docs: MessageDocument[]): Promise<Map<string, Prepared>> {
+    const now = new Date();
+    const provider = providerForAttempt(this.policy, 1, null);
+    const lost = await this.store.claimAttempts(
+      docs.map((doc) => ({
+        _id: attemptId(doc._id, 1),
+        messageId: doc._id,
+        n: 1,
+        provider,
+        claimedAt: now,
+      })),
+    );
+    const prepared = new Map<string, Prepared>();
+    const claimed = docs.filter((doc, k) => {
+      if (lost.has(k)) prepared.set(doc._id, { kind: 'one-at-a-time' });
+      return !lost.has(k);
+    });
+    await this.store.updateMany(
+      claimed.map((doc) => ({
+        id: doc._id,
+        set: {
+          status: 'queued' as const,
+          attempts: 1,
+          pinnedProvider: null,
+          dueAt: new Date(now.getTime() + this.config.DELIVERY_ATTEMPT_LEASE_MS),
+        },
+      })),
+    );
+    const toSend: MessageDocument[] = [];
+    for (const doc of claimed)
+      if (doc.campaignId && (await this.cancellations.cancelled(doc.campaignId)))
+        prepared.set(doc._id, { kind: 'cancelled' });
+      else toSend.push(doc);
+    const channels = new Set(toSend.map((doc) => doc.channel as NotificationChannel));
+    const contacts = new Map<NotificationChannel, Map<string, MemberContactView | null>>();
+    for (const channel of channels)
+      contacts.set(
+        channel,
+        await this.members.contacts(
+          toSend.filter((doc) => doc.channel === channel).map((doc) => doc.memberId),
+          channel,
+        ),
+      );
+    for (const doc of toSend)
+      prepared.set(doc._id, {
+        kind: 'ready',
+        provider,
+        contact: contacts.get(doc.channel as NotificationChannel)!.get(doc.memberId) ?? null,
+      });
+    return prepared;
   }
 
   private async attemptFrom(doc: MessageDocument): Promise<void> {
@@ -79,7 +177,7 @@ export class DeliverMessage {
         // read-change-write on the local store may have lost.
         const earlier = (await this.store.attemptsOf([doc._id])).filter((a) => a.n < n);
         const accepted = earlier.find((a) => a.outcome === 'accepted');
-        if (accepted) return this.recordSent(doc, accepted.provider, undefined);
+        if (accepted) return this.recordSent(doc, accepted.provider);
         const uncertain = earlier
           .filter((a) => !a.outcome || a.outcome === 'unknown')
           .sort((a, b) => a.n - b.n)[0];
@@ -87,7 +185,7 @@ export class DeliverMessage {
       }
       const provider = providerForAttempt(this.policy, n, pinned);
       const claimed = await this.store.claimAttempt({
-        _id: `attempt:${doc._id}:${n}`,
+        _id: attemptId(doc._id, n),
         messageId: doc._id,
         n,
         provider,
@@ -106,7 +204,7 @@ export class DeliverMessage {
       if (!held) return; // claimed and gone: nothing sensible to do this pass
       const age = now.getTime() - held.claimedAt.getTime();
       if (!held.outcome && age < this.config.DELIVERY_ATTEMPT_LEASE_MS) return; // in hand elsewhere
-      if (held.outcome === 'accepted') return this.recordSent(doc, held.provider, undefined);
+      if (held.outcome === 'accepted') return this.recordSent(doc, held.provider);
       if (!held.outcome || held.outcome === 'unknown') pinned = held.provider;
       await this.store.update(doc._id, { attempts: n, pinnedProvider: pinned });
       n++;
@@ -114,16 +212,30 @@ export class DeliverMessage {
   }
 
   private async send(doc: MessageDocument, n: number, provider: string): Promise<void> {
-    const channel = doc.channel as NotificationChannel;
     // A cancelled campaign's messages not yet at a provider stay unsent.
-    if (doc.campaignId && (await this.cancellations.cancelled(doc.campaignId))) {
-      await this.store.finishAttempt(doc._id, n, 'refused', 'campaign-cancelled');
-      return this.fail(doc, 'skipped', 'campaign-cancelled', n);
-    }
-    const contact = await this.members.contact(doc.memberId, channel).catch((error: unknown) => {
-      if ((error as { code?: string })?.code === 'MEMBER.NOT_FOUND') return null;
-      throw error;
-    });
+    if (doc.campaignId && (await this.cancellations.cancelled(doc.campaignId)))
+      return this.cancelledBeforeSending(doc, n);
+    const contact = await this.members
+      .contact(doc.memberId, doc.channel as NotificationChannel)
+      .catch((error: unknown) => {
+        if ((error as { code?: string })?.code === 'MEMBER.NOT_FOUND') return null;
+        throw error;
+      });
+    return this.sendTo(doc, n, provider, contact);
+  }
+
+  private async cancelledBeforeSending(doc: MessageDocument, n: number): Promise<void> {
+    await this.store.finishAttempt(doc._id, n, 'refused', 'campaign-cancelled');
+    return this.fail(doc, 'skipped', 'campaign-cancelled', n);
+  }
+
+  /** The claimed attempt n, with the member's contact as asked just now (null: no such member). */
+  private async sendTo(
+    doc: MessageDocument,
+    n: number,
+    provider: string,
+    contact: MemberContactView | null,
+  ): Promise<void> {
     const refusal = !contact
       ? 'member-not-found'
       : contact.erased
@@ -141,20 +253,21 @@ export class DeliverMessage {
     const body = 'text' in rendered ? rendered.text : '';
     const outcome = await this.providers.send(provider, {
       messageId: doc._id,
-      channel,
+      channel: doc.channel as NotificationChannel,
       to: contact!.address!,
       body,
     });
-    // The provider has it, our record does not yet: a crash here must not send it twice.
-    if (outcome.kind === 'accepted') failpoint('notifications.delivery.accepted');
-    await this.store.finishAttempt(
-      doc._id,
-      n,
-      outcome.kind,
-      'reason' in outcome ? outcome.reason : undefined,
-    );
-    if (outcome.kind === 'accepted')
-      return this.recordSent(doc, provider, outcome.providerMessageId);
+    if (outcome.kind === 'accepted') {
+      // The provider has it, our record does not yet: a crash here must not send it twice.
+      failpoint('notifications.delivery.accepted');
+      return this.acceptedRecords.add({
+        doc,
+        provider,
+        providerMessageId: outcome.providerMessageId,
+        attempt: n,
+      });
+    }
+    await this.store.finishAttempt(doc._id, n, outcome.kind, outcome.reason);
     return this.afterFailure(doc, n, provider, outcome);
   }
 
@@ -184,31 +297,42 @@ export class DeliverMessage {
     });
   }
 
-  private async recordSent(
-    doc: MessageDocument,
-    provider: string,
-    providerMessageId: string | undefined,
-  ): Promise<void> {
+  private recordSent(doc: MessageDocument, provider: string): Promise<void> {
+    return this.acceptedRecords.add({ doc, provider });
+  }
+
+  /**
+   * Records a flush of accepted sends: their attempts finished, their `sent:<message>` facts
+   * inserted once with `message.sent` in their outbox, the messages marked sent. The provider's
+   * own events decide over our `sent`: those already in (a receipt can beat our record) are
+   * applied again after the mark, so whichever write came first, the events have the last word.
+   */
+  private async recordAccepted(batch: Accepted[]): Promise<void> {
     const now = new Date();
-    await this.store.insertOutcome(
-      withOutbox(
-        { _id: `sent:${doc._id}`, messageId: doc._id, kind: 'sent' as const, at: now, provider },
-        this.event(MESSAGE_SENT, doc, { provider }),
+    await this.store.finishAttempts(
+      batch
+        .filter((a) => a.attempt !== undefined)
+        .map((a) => ({ messageId: a.doc._id, n: a.attempt!, outcome: 'accepted' as const })),
+    );
+    await this.store.insertOutcomes(
+      batch.map(({ doc, provider }) =>
+        withOutbox(
+          { _id: `sent:${doc._id}`, messageId: doc._id, kind: 'sent' as const, at: now, provider },
+          this.event(MESSAGE_SENT, doc, { provider }),
+        ),
       ),
     );
-    const current = await this.store.find(doc._id);
-    const movedOn = !!current?.lastEventAt; // the provider's own events came first
-    await this.store.update(
-      doc._id,
-      {
-        ...(movedOn ? {} : { status: 'sent' as const }),
+    await this.store.markSent(
+      batch.map(({ doc, provider, providerMessageId }) => ({
+        id: doc._id,
         provider,
         ...(providerMessageId ? { providerMessageId } : {}),
         sentAt: now,
-      },
-      { $unset: { reason: '' } },
+      })),
     );
-    await this.reproject(doc._id);
+    // One read per message (an equality the store hands to its index), not one `$in` over
+    // every message's events, which the local store would answer by reading them all.
+    await forEachConcurrently(batch, 8, ({ doc }) => this.reproject(doc._id));
   }
 
   /**
@@ -256,6 +380,9 @@ export class DeliverMessage {
           this.event(MESSAGE_FAILED, doc, { reason }),
         ),
       );
+    // Skipped here, it never reached the member: its cap and budget slots are given back (a
+    // failure's are, by its event). Before the status, so a crash between retries both.
+    if (status === 'skipped') await this.slots.release(doc._id);
     await this.store.update(doc._id, { status, reason, attempts });
   }
 
@@ -280,4 +407,9 @@ export class DeliverMessage {
       }),
     };
   }
+}
+
+/** A message none of whose attempts was claimed yet and whose provider is not pinned. */
+function isPlainFirstAttempt(doc: MessageDocument): boolean {
+  return doc.attempts === 0 && !doc.pinnedProvider && doc.channel !== null;
 }

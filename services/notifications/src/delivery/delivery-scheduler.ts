@@ -13,7 +13,8 @@ import { DeliverMessage } from './deliver-message';
  * insert (`attempt:<message>:<n>`), so exactly one of them makes it. Nothing here is state
  * that matters: a replica that dies leaves its claims to expire after the attempt lease.
  *
- * Attempts run as a pool of DELIVERY_CONCURRENCY: a freed place is filled from the next look,
+ * Attempts run as a pool of DELIVERY_CONCURRENCY: a freed place is filled from the next look
+ * (the messages taken together start as one batch: DeliverMessage.attemptMany),
  * so one slow attempt (a provider near its timeout) holds one place, not a whole batch. A
  * message this replica is attempting is not taken again by it while the attempt runs, even if
  * the attempt outlasts its claim's lease and the message is due again meanwhile.
@@ -73,22 +74,20 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
       ].filter((doc) => !this.inHand.has(doc._id));
     }
     const due = this.ahead.splice(0, free);
-    for (const doc of due) {
-      const attempt = this.deliver
-        .attempt(doc)
-        .catch((error: unknown) => {
-          this.logger.warn(
-            { err: error, messageId: doc._id },
-            'delivery attempt failed; retried later',
-          );
-        })
-        .finally(() => {
-          this.inHand.delete(doc._id);
-          // Half the places free: look for more now rather than at the next poll.
-          if (this.inHand.size <= this.config.DELIVERY_CONCURRENCY / 2) this.nudge();
-        });
+    const attempts = this.deliver.attemptMany(due);
+    due.forEach((doc, k) => {
+      const attempt = attempts[k]!.catch((error: unknown) => {
+        this.logger.warn(
+          { err: error, messageId: doc._id },
+          'delivery attempt failed; retried later',
+        );
+      }).finally(() => {
+        this.inHand.delete(doc._id);
+        // Half the places free: look for more now rather than at the next poll.
+        if (this.inHand.size <= this.config.DELIVERY_CONCURRENCY / 2) this.nudge();
+      });
       this.inHand.set(doc._id, attempt);
-    }
+    });
     return due.length;
   }
 

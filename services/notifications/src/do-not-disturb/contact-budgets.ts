@@ -29,18 +29,29 @@ export class ContactBudgets {
     messageId: string,
     now: Date,
   ): Promise<boolean> {
-    const rule = budgetRule(purpose, this.settings);
-    const took = await this.pools.take(
-      {
-        memberId,
-        pool: BUDGET_POOL,
-        size: this.settings.size,
-        windowStart: budgetWindowStart(now, this.settings.windowDays),
-        keepFree: rule.keepFree,
-      },
-      messageId,
+    return (await this.takeMany([{ memberId, purpose, messageId }], now))[0]!;
+  }
+
+  /** `take` for a batch; answers in the order asked. */
+  async takeMany(
+    asks: readonly { memberId: string; purpose: NotificationPurpose; messageId: string }[],
+    now: Date,
+  ): Promise<boolean[]> {
+    const windowStart = budgetWindowStart(now, this.settings.windowDays);
+    const rules = asks.map((ask) => budgetRule(ask.purpose, this.settings));
+    const took = await this.pools.takeMany(
+      asks.map(({ memberId, messageId }, i) => ({
+        pool: {
+          memberId,
+          pool: BUDGET_POOL,
+          size: this.settings.size,
+          windowStart,
+          keepFree: rules[i]!.keepFree,
+        },
+        messageId,
+      })),
       now,
     );
-    return took || !rule.refuseWhenFull;
+    return took.map((held, i) => held || !rules[i]!.refuseWhenFull);
   }
 }

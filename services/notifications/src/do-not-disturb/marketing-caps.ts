@@ -39,6 +39,20 @@ export class MarketingCaps {
     );
   }
 
+  /** `take` for a batch; answers in the order asked. */
+  takeMany(
+    asks: readonly { memberId: string; channel: NotificationChannel; messageId: string }[],
+    now: Date,
+  ): Promise<boolean[]> {
+    return this.pools.takeMany(
+      asks.map(({ memberId, channel, messageId }) => ({
+        pool: { memberId, pool: channel, size: this.capOf(channel), windowStart: yearBefore(now) },
+        messageId,
+      })),
+      now,
+    );
+  }
+
   /** Gives a message's cap slot back (its budget slot was refused, or it finally failed). */
   release(messageId: string, channel: NotificationChannel): Promise<number> {
     return this.pools.release(messageId, channel);

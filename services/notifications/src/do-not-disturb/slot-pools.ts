@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { forEachConcurrently, insertManyOnce } from '@crm/messaging';
+import type { CapSlotDocument } from '../messages/message.document';
 import { MessagesRepository } from '../messages/messages.repository';
 import { capSlotId, freeSlotUses } from './marketing-cap';
 
@@ -12,6 +14,15 @@ export interface SlotPool {
   /** Refuse when no more than this many slots would be left free (the budget's clinical reserve). */
   keepFree?: number;
 }
+
+/** One message asking for a slot of one pool. */
+export interface SlotRequest {
+  pool: SlotPool;
+  messageId: string;
+}
+
+/** Members whose slot uses are read at once (a batch's reads overlap; the store is not flooded). */
+const READS_IN_FLIGHT = 8;
 
 /**
  * Takes and gives back slots (see marketing-cap.ts: a slot use is an insert of its id, so the
@@ -65,6 +76,53 @@ export class SlotPools {
     return false;
   }
 
+  /**
+   * `take` for a batch (a campaign page), with the same outcome for each request: every
+   * member's uses read once, the new uses inserted in one unordered insert, then read again to
+   * keep one slot per message and pool (as `take` does after its insert). A request whose use
+   * another message took meanwhile goes through `take` alone. Answers in the order asked.
+   */
+  async takeMany(requests: readonly SlotRequest[], now: Date): Promise<boolean[]> {
+    if (requests.length === 0) return [];
+    const usesOf = await this.usesOf(requests.map((r) => r.pool.memberId));
+    const answers: boolean[] = [];
+    const planned: { doc: CapSlotDocument; request: number }[] = [];
+    requests.forEach(({ pool, messageId }, i) => {
+      const uses = usesOf.get(pool.memberId)!;
+      const inPool = uses.filter((use) => use.channel === pool.pool);
+      if (inPool.some((use) => use.messageId === messageId)) return void (answers[i] = true);
+      const free = freeSlotUses(inPool, pool.size, pool.windowStart);
+      const next = free[0];
+      if (!next || free.length <= (pool.keepFree ?? 0)) return void (answers[i] = false);
+      const doc: CapSlotDocument = {
+        _id: capSlotId(pool.memberId, pool.pool, next.slot, next.use),
+        memberId: pool.memberId,
+        channel: pool.pool,
+        slot: next.slot,
+        use: next.use,
+        takenAt: now,
+        messageId,
+      };
+      uses.push(doc); // a later request of the batch for the same member sees it taken
+      planned.push({ doc, request: i });
+      answers[i] = true;
+    });
+    if (planned.length === 0) return answers;
+    const lost = await insertManyOnce(() =>
+      this.store.capSlots.insertMany(
+        planned.map((p) => p.doc),
+        { ordered: false },
+      ),
+    );
+    for (const k of lost) {
+      const i = planned[k]!.request;
+      answers[i] = await this.take(requests[i]!.pool, requests[i]!.messageId, now);
+    }
+    const won = planned.filter((_p, k) => !lost.has(k));
+    await this.keepOneEach(won.map((p) => p.doc));
+    return answers;
+  }
+
   /** Gives back every slot a message holds (it was refused elsewhere, or finally failed). */
   async release(messageId: string, pool?: string): Promise<number> {
     const result = await this.store.capSlots.deleteMany({
@@ -72,6 +130,29 @@ export class SlotPools {
       ...(pool ? { channel: pool } : {}),
     });
     return result.deletedCount ?? 0;
+  }
+
+  /** Each member's slot uses in every pool, one read per member. */
+  private async usesOf(memberIds: string[]): Promise<Map<string, CapSlotDocument[]>> {
+    const uses = new Map<string, CapSlotDocument[]>();
+    await forEachConcurrently([...new Set(memberIds)], READS_IN_FLIGHT, async (memberId) => {
+      uses.set(memberId, await this.store.capSlots.find({ memberId }).toArray());
+    });
+    return uses;
+  }
+
+  /** keepOne for the messages of a batch of inserted uses. */
+  private async keepOneEach(inserted: CapSlotDocument[]): Promise<void> {
+    if (inserted.length === 0) return;
+    const ours = new Set(inserted.map((doc) => `${doc.messageId}:${doc.channel}`));
+    const held = new Map<string, string[]>();
+    for (const uses of (await this.usesOf(inserted.map((doc) => doc.memberId))).values())
+      for (const use of uses) {
+        const key = `${use.messageId}:${use.channel}`;
+        if (ours.has(key)) held.set(key, [...(held.get(key) ?? []), use._id]);
+      }
+    const extra = [...held.values()].flatMap((ids) => ids.sort().slice(1));
+    if (extra.length > 0) await this.store.capSlots.deleteMany({ _id: { $in: extra } });
   }
 
   private async keepOne(mine: { messageId: string; memberId: string; channel: string }) {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   type MarketingChannel,
+  MAX_CONTACTS_PER_REQUEST,
+  type MemberContactsView,
   type MemberContactView,
   type NotificationChannel,
   type SegmentMembersPage,
@@ -28,6 +30,27 @@ export class MembersClient {
       { id: memberId, channel },
       { timeoutMs: REQUEST_TIMEOUT_MS },
     );
+  }
+
+  /**
+   * `contact` for many members on one channel, a request per MAX_CONTACTS_PER_REQUEST: each
+   * member's contact, or null for a member the members service does not know.
+   */
+  async contacts(
+    memberIds: string[],
+    channel: NotificationChannel,
+  ): Promise<Map<string, MemberContactView | null>> {
+    const found = new Map<string, MemberContactView | null>();
+    const unique = [...new Set(memberIds)];
+    for (let from = 0; from < unique.length; from += MAX_CONTACTS_PER_REQUEST) {
+      const answer = await this.rpc.request<MemberContactsView>(
+        Subjects.members.contacts,
+        { ids: unique.slice(from, from + MAX_CONTACTS_PER_REQUEST), channel },
+        { timeoutMs: REQUEST_TIMEOUT_MS },
+      );
+      for (const item of answer.items) found.set(item.id, 'contact' in item ? item.contact : null);
+    }
+    return found;
   }
 
   async withdrawMarketingConsent(memberId: string, channel: MarketingChannel, by: string) {

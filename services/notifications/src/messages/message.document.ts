@@ -1,5 +1,6 @@
 import type {
   NotificationChannel,
+  NotificationLanguage,
   NotificationPurpose,
   NotificationStatus,
   ProviderEventStatus,
@@ -23,6 +24,8 @@ export interface MessageDocument extends WithOutbox {
   /** As asked; null until decided when the caller left it to us. */
   channel: NotificationChannel | null;
   content: string | null;
+  /** A campaign's text in each language it was given: the member's language picks (content stays null until decided). */
+  contentByLanguage?: Partial<Record<NotificationLanguage, string>>;
   templateId: string | null;
   variables: Record<string, string>;
   urgent: boolean;

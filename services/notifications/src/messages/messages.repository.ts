@@ -1,6 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { insertOnce, OUTBOX_INDEX } from '@crm/messaging';
+import {
+  findByIds,
+  forEachConcurrently,
+  insertManyOnce,
+  insertOnce,
+  OUTBOX_INDEX,
+} from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type {
@@ -10,6 +16,9 @@ import type {
   MessageOutcomeDocument,
   MessageEventDocument,
 } from './message.document';
+
+/** Single-document writes of a batch in flight at once: overlap without flooding the store. */
+const WRITES_IN_FLIGHT = 8;
 
 /**
  * The notifications store: stateless I/O on four collections. What must happen once is an
@@ -59,6 +68,27 @@ export class MessagesRepository implements OnModuleInit {
     return insertOnce(() => dbSpan('messages', 'insert', () => this.messages.insertOne(doc)));
   }
 
+  /** Inserts each message whose id is free; returns the positions whose id was taken. */
+  insertMany(docs: MessageDocument[]): Promise<Set<number>> {
+    if (docs.length === 0) return Promise.resolve(new Set());
+    return insertManyOnce(() =>
+      dbSpan('messages', 'insert', () => this.messages.insertMany(docs, { ordered: false })),
+    );
+  }
+
+  findMany(ids: string[]): Promise<Map<string, MessageDocument>> {
+    return dbSpan('messages', 'find', () => findByIds(this.messages, ids));
+  }
+
+  /**
+   * `update` for many messages, a few at a time. Not one bulkWrite: FerretDB 1.24 runs a bulk
+   * update holding a PostgreSQL connection while it asks its pool for another, and a few of
+   * them at once exhaust the pool and stop the server (seen with a campaign's batches).
+   */
+  async updateMany(updates: { id: string; set: Partial<MessageDocument> }[]): Promise<void> {
+    await forEachConcurrently(updates, WRITES_IN_FLIGHT, ({ id, set }) => this.update(id, set));
+  }
+
   async update(id: string, set: Partial<MessageDocument>, extra: object = {}): Promise<void> {
     await dbSpan('messages', 'update', () =>
       this.messages.updateOne({ _id: id }, { $set: definedOnly(set), ...extra } as never),
@@ -103,6 +133,16 @@ export class MessagesRepository implements OnModuleInit {
     );
   }
 
+  /** Claims many attempts in one insert; returns the positions another replica holds. */
+  claimAttempts(docs: AttemptDocument[]): Promise<Set<number>> {
+    if (docs.length === 0) return Promise.resolve(new Set());
+    return insertManyOnce(() =>
+      dbSpan('delivery_attempts', 'insert', () =>
+        this.attempts.insertMany(docs, { ordered: false }),
+      ),
+    );
+  }
+
   findAttempt(messageId: string, n: number): Promise<AttemptDocument | null> {
     return this.attempts.findOne({ _id: attemptId(messageId, n) });
   }
@@ -119,15 +159,50 @@ export class MessagesRepository implements OnModuleInit {
     );
   }
 
+  /** `finishAttempt` for many attempts, a few at a time (see updateMany). */
+  async finishAttempts(
+    finished: { messageId: string; n: number; outcome: AttemptDocument['outcome'] }[],
+  ): Promise<void> {
+    await forEachConcurrently(finished, WRITES_IN_FLIGHT, ({ messageId, n, outcome }) =>
+      this.finishAttempt(messageId, n, outcome, undefined),
+    );
+  }
+
   attemptsOf(messageIds: string[]): Promise<AttemptDocument[]> {
     if (messageIds.length === 0) return Promise.resolve([]);
-    return this.attempts.find({ messageId: { $in: messageIds } }).toArray();
+    return this.attempts.find(byMessage(messageIds)).toArray();
   }
 
   insertOutcome(doc: MessageOutcomeDocument): Promise<boolean> {
     return insertOnce(() =>
       dbSpan('message_outcomes', 'insert', () => this.outcomes.insertOne(doc)),
     );
+  }
+
+  /** `insertOutcome` for many; an outcome already recorded stays as it was. */
+  async insertOutcomes(docs: MessageOutcomeDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    await insertManyOnce(() =>
+      dbSpan('message_outcomes', 'insert', () =>
+        this.outcomes.insertMany(docs, { ordered: false }),
+      ),
+    );
+  }
+
+  /**
+   * Marks messages sent at their provider, a few at a time (see updateMany). The status is
+   * written whatever it was: a provider event applied before this write decides it, so the
+   * caller applies the events again afterwards (DeliverMessage.reproject).
+   */
+  async markSent(
+    sent: { id: string; provider: string; providerMessageId?: string; sentAt: Date }[],
+  ): Promise<void> {
+    await forEachConcurrently(sent, WRITES_IN_FLIGHT, async ({ id, ...set }) => {
+      await this.messages.updateOne(
+        { _id: id },
+        { $set: { ...set, status: 'sent' }, $unset: { reason: '' } },
+      );
+    });
   }
 
   insertEvent(doc: MessageEventDocument): Promise<boolean> {
@@ -141,13 +216,21 @@ export class MessagesRepository implements OnModuleInit {
   eventsOf(messageIds: string[]): Promise<MessageEventDocument[]> {
     if (messageIds.length === 0) return Promise.resolve([]);
     return this.events
-      .find({ messageId: { $in: messageIds } }, { projection: { outbox: 0, outboxPending: 0 } })
+      .find(byMessage(messageIds), { projection: { outbox: 0, outboxPending: 0 } })
       .toArray();
   }
 
   async markOptOutApplied(eventId: string): Promise<void> {
     await this.events.updateOne({ _id: eventId }, { $set: { optOutApplied: true } });
   }
+}
+
+/**
+ * The filter for documents of these messages. One message is an equality, which FerretDB 1.24
+ * hands to PostgreSQL (and its index); `$in` it does not, and reads the whole collection.
+ */
+function byMessage(messageIds: string[]): { messageId: string | { $in: string[] } } {
+  return { messageId: messageIds.length === 1 ? messageIds[0]! : { $in: messageIds } };
 }
 
 export function attemptId(messageId: string, n: number): string {

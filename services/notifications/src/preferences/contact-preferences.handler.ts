@@ -70,4 +70,10 @@ export class ContactPreferences {
   async of(memberId: string): Promise<EffectivePreferences> {
     return effective(await this.store.find(memberId), this.defaults);
   }
+
+  /** `of` for each member (a batch of sends). */
+  async ofMany(memberIds: string[]): Promise<Map<string, EffectivePreferences>> {
+    const stated = await this.store.findMany(memberIds);
+    return new Map(memberIds.map((id) => [id, effective(stated.get(id) ?? null, this.defaults)]));
+  }
 }

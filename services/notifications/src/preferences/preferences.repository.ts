@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
+import { findByIds } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { InjectMongo } from '@crm/service-kit';
 import type { PreferencesDocument } from './contact-preferences';
@@ -20,6 +21,10 @@ export class PreferencesRepository {
 
   find(memberId: string): Promise<PreferencesDocument | null> {
     return dbSpan(COLLECTION, 'find', () => this.collection.findOne({ _id: memberId }));
+  }
+
+  findMany(memberIds: string[]): Promise<Map<string, PreferencesDocument>> {
+    return dbSpan(COLLECTION, 'find', () => findByIds(this.collection, memberIds));
   }
 
   async put(doc: PreferencesDocument): Promise<void> {

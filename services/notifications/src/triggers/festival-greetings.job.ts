@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
-import { forEachConcurrently, insertOnce } from '@crm/messaging';
+import { insertOnce } from '@crm/messaging';
 import { InjectMongo, PeriodicJob } from '@crm/service-kit';
 import { MembersClient } from '../members/members-client';
 import { NotificationsConfig } from '../notifications.config';
@@ -11,7 +11,8 @@ import { type Festival, FESTIVAL_NAMES, festivalsOn, localDateOf } from './festi
 
 /** A run not finished in this time is taken as crashed; the next pass of any replica runs it again. */
 const RUN_LEASE_MS = 30 * 60_000;
-const CONCURRENCY = 8;
+/** Members greeted together (one batch of the send path). */
+const BATCH = 200;
 
 interface FestivalRunDocument {
   _id: string;
@@ -85,19 +86,25 @@ export class FestivalGreetingsJob extends PeriodicJob {
   private async greet(festival: Festival, runId: string, segmentId: string): Promise<number> {
     let count = 0;
     for await (const memberIds of this.members.segmentPages(segmentId))
-      await forEachConcurrently(memberIds, CONCURRENCY, async (memberId) => {
-        await this.send.execute({
-          cause: `${runId}:${memberId}`,
-          memberId,
-          purpose: 'marketing',
-          templateId: TRIGGER_TEMPLATES.festivalGreeting,
-          variables: {
-            festivalZh: FESTIVAL_NAMES[festival]['zh-CN'],
-            festivalEn: FESTIVAL_NAMES[festival].en,
-          },
-        });
-        count++;
-      });
+      for (let from = 0; from < memberIds.length; from += BATCH) {
+        const answers = await this.send.executeMany(
+          memberIds.slice(from, from + BATCH).map((memberId) => ({
+            cause: `${runId}:${memberId}`,
+            memberId,
+            purpose: 'marketing' as const,
+            templateId: TRIGGER_TEMPLATES.festivalGreeting,
+            variables: {
+              festivalZh: FESTIVAL_NAMES[festival]['zh-CN'],
+              festivalEn: FESTIVAL_NAMES[festival].en,
+            },
+          })),
+        );
+        // A send that failed (members did not answer) stops the run: it is taken up again
+        // after its lease, and the greetings already made collide on their causes.
+        const failed = answers.find((answer) => answer instanceof Error);
+        if (failed) throw failed;
+        count += answers.length;
+      }
     this.logger.info({ festival, count }, 'festival greetings asked for');
     return count;
   }
