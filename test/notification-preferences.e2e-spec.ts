@@ -473,8 +473,16 @@ describe('triggers', () => {
 describe('privacy', () => {
   it('exports the messages, moves them on a merge, and erases their content', async () => {
     const survivor = await member();
-    const duplicate = await member();
+    const duplicate = await member({ sms: true });
     await putPreferences(duplicate.id, { channels: ['sms'], language: 'en' });
+    const promo = await send({
+      cause: `promo:${duplicate.id}`,
+      memberId: duplicate.id,
+      purpose: 'marketing',
+      channel: 'sms',
+      content: 'Member day',
+    });
+    await messageInState(duplicate.id, promo.messageId, ['delivered']);
     const secret = `canary-note-${system.runId}`;
     const note = await send({
       cause: `note:${duplicate.id}`,
@@ -492,7 +500,7 @@ describe('privacy', () => {
     expect(part.status).toBe('ok');
     expect(part.data.preferences).toMatchObject({ stated: true, language: 'en' });
     expect(part.data.messages.map((m: { cause: string }) => m.cause).sort()).toEqual(
-      [`note:${duplicate.id}`, `welcome:${duplicate.id}`].sort(),
+      [`note:${duplicate.id}`, `promo:${duplicate.id}`, `welcome:${duplicate.id}`].sort(),
     );
     expect(JSON.stringify(part.data)).toContain(secret);
 
@@ -507,8 +515,23 @@ describe('privacy', () => {
       (await notificationsOf(survivor.id)).some((m) => m.messageId === note.messageId),
     );
     expect((await notificationsOf(survivor.id)).map((m) => m.cause).sort()).toEqual(
-      [`note:${duplicate.id}`, `welcome:${duplicate.id}`, `welcome:${survivor.id}`].sort(),
+      [
+        `note:${duplicate.id}`,
+        `promo:${duplicate.id}`,
+        `welcome:${duplicate.id}`,
+        `welcome:${survivor.id}`,
+      ].sort(),
     );
+    // The duplicate's marketing SMS this year counts against the survivor's cap from now on.
+    const slots = db().collection('cap_slots');
+    await until('the cap slot moved', async () =>
+      (await slots.countDocuments({ memberId: duplicate.id })) === 0 ? true : null,
+    );
+    expect(
+      (await slots.find({ memberId: survivor.id, channel: 'sms' }).toArray()).map(
+        (s) => s.messageId,
+      ),
+    ).toEqual([promo.messageId]);
     expect(await notificationsOf(duplicate.id)).toEqual([]);
     const prefs = await system.api('GET', `/api/v1/members/${survivor.id}/contact-preferences`);
     expect(prefs.body).toMatchObject({ stated: true, language: 'en' });
@@ -520,15 +543,15 @@ describe('privacy', () => {
     await until('the content erased', async () =>
       (await db()
         .collection('messages')
-        .countDocuments({ memberId: survivor.id, erasedAt: { $exists: true } })) === 3
+        .countDocuments({ memberId: survivor.id, erasedAt: { $exists: true } })) === 4
         ? true
         : null,
     );
     const stored = await db().collection('messages').find({ memberId: survivor.id }).toArray();
     expect(JSON.stringify(stored)).not.toContain(secret);
-    expect(stored.map((m) => m.content)).toEqual([null, null, null]);
+    expect(stored.map((m) => m.content)).toEqual([null, null, null, null]);
     // Ids and states stay for the counts.
-    expect(await notificationsOf(survivor.id)).toHaveLength(3);
+    expect(await notificationsOf(survivor.id)).toHaveLength(4);
     expect(
       await db()
         .collection('contact_preferences')
@@ -538,13 +561,15 @@ describe('privacy', () => {
 });
 
 describe('canary', () => {
-  it('keeps a canary phone and e-mail out of the notifications store, its events and every log', async () => {
+  it('keeps a canary phone, e-mail and WeChat openid out of the notifications store, its events and every log', async () => {
     const phone = uniquePhone('137');
     const email = `canary-${system.runId}@example.com`;
+    const openId = `oCanary_${system.runId}_${'x'.repeat(12)}`;
     const { id } = await system.registerMember({
       name: 'Canary',
       phone,
       email,
+      wechatOpenId: openId,
       channel: 'store',
       homeStoreId: 'S001',
     });
@@ -561,25 +586,43 @@ describe('canary', () => {
       content: '您的会员卡已更新',
     });
     await messageInState(id, mail.messageId, ['delivered']);
+    // A WeChat template message goes to the member's openid, read from members at send time.
+    const onWechat = await send({
+      cause: `canary-wechat:${id}`,
+      memberId: id,
+      purpose: 'service',
+      channel: 'wechat',
+      content: '您的处方已备好',
+    });
+    expect(onWechat.status).toBe('skipped'); // not among the channels the member allows
+    await putPreferences(id, { channels: ['sms', 'email', 'wechat'], preferredChannel: 'wechat' });
+    const wechat = await send({
+      cause: `canary-wechat-allowed:${id}`,
+      memberId: id,
+      purpose: 'service',
+      content: '您的处方已备好',
+    });
+    await messageInState(id, wechat.messageId, ['delivered']);
     // The addresses did reach the provider (so the searches below look for the right strings).
-    const atStub = (await stub.received()).filter((m) => m.to === phone || m.to === email);
-    expect(atStub.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    const addresses = [phone, email, openId];
+    const atStub = (await stub.received()).filter((m) => addresses.includes(m.to));
+    expect(atStub.map((m) => m.channel).sort()).toEqual(['email', 'sms', 'wechat']);
 
     const hits: string[] = [];
     const store = db();
     for (const { name } of await store.listCollections().toArray()) {
       const docs = JSON.stringify(await store.collection(name).find().toArray());
-      if (docs.includes(phone) || docs.includes(email)) hits.push(`collection ${name}`);
+      if (addresses.some((a) => docs.includes(a))) hits.push(`collection ${name}`);
     }
     const events = await readTopic(Topics.notificationsEvents, () => false, 5000, suiteStarted);
     expect(events.length).toBeGreaterThan(0);
     for (const m of events) {
       const text = `${m.key} ${m.value} ${JSON.stringify(m.headers)}`;
-      if (text.includes(phone) || text.includes(email)) hits.push('topic notifications.events');
+      if (addresses.some((a) => text.includes(a))) hits.push('topic notifications.events');
     }
     for (const process of system.processes.values()) {
       const logs = process.logs();
-      if (logs.includes(phone) || logs.includes(email)) hits.push(`log of ${process.name}`);
+      if (addresses.some((a) => logs.includes(a))) hits.push(`log of ${process.name}`);
     }
     expect(hits).toEqual([]);
   });

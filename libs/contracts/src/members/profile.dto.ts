@@ -127,6 +127,14 @@ export class ProfileDetails {
   @Type(() => Address)
   address?: Address;
 
+  /** The member's openid on the chain's WeChat official account: where template messages go. */
+  @ApiPropertyOptional({ example: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{16,64}$/, {
+    message: 'wechatOpenId must be a WeChat openid (16-64 letters, digits, _ or -)',
+  })
+  wechatOpenId?: string;
+
   @ApiPropertyOptional({ enum: EDUCATION_LEVELS })
   @IsOptional()
   @IsIn(EDUCATION_LEVELS)
@@ -167,6 +175,7 @@ export class ProfileDetails {
 export class ProfileDetailsView {
   @ApiProperty({ type: String, nullable: true }) landline!: string | null;
   @ApiProperty({ type: Address, nullable: true }) address!: Address | null;
+  @ApiProperty({ type: String, nullable: true }) wechatOpenId!: string | null;
   @ApiProperty({ enum: EDUCATION_LEVELS, nullable: true }) education!: EducationLevel | null;
   @ApiProperty({ enum: INCOME_BANDS, nullable: true }) incomeBand!: IncomeBand | null;
   @ApiProperty({ enum: MARITAL_STATUSES, nullable: true }) maritalStatus!: MaritalStatus | null;
@@ -178,6 +187,7 @@ export class ProfileDetailsView {
 export const PROFILE_DETAIL_FIELDS = [
   'landline',
   'address',
+  'wechatOpenId',
   'education',
   'incomeBand',
   'maritalStatus',

@@ -25,7 +25,7 @@ const MAX_MERGE_HOPS = 5;
  * Where notifications reaches a member on one channel, read at the moment it sends so the
  * address is never copied into its store, with the marketing consent for that channel. Only
  * the notifications service asks (it is not routed from the gateway). The app is reached by
- * member id; WeChat openids are not held yet, so wechat answers no address.
+ * member id; WeChat by the openid in the member's profile.
  */
 @Injectable()
 export class GetContact {
@@ -80,6 +80,7 @@ export class GetContact {
     if (channel === 'email') return doc.email ?? null;
     // The app signs in as the member: push goes to the member's devices by member id.
     if (channel === 'app') return String(doc._id);
+    if (channel === 'wechat') return doc.wechatOpenId ?? null;
     return null;
   }
 }

@@ -36,6 +36,8 @@ export interface MemberDocument extends WithOutbox {
   healthEnc: string | null;
   landline?: string | null;
   address?: Address | null;
+  /** Where WeChat template messages reach the member (asked by notifications at send time). */
+  wechatOpenId?: string | null;
   education?: EducationLevel | null;
   incomeBand?: IncomeBand | null;
   maritalStatus?: MaritalStatus | null;

@@ -62,6 +62,7 @@ export function profileDetailsOf(doc: {
   return {
     landline: doc.landline ?? null,
     address: doc.address ?? null,
+    wechatOpenId: doc.wechatOpenId ?? null,
     education: doc.education ?? null,
     incomeBand: doc.incomeBand ?? null,
     maritalStatus: doc.maritalStatus ?? null,

@@ -22,6 +22,14 @@ export class ContactBudgets {
     };
   }
 
+  /** The size and window of the budget pool now. */
+  poolShape(now: Date) {
+    return {
+      size: this.settings.size,
+      windowStart: budgetWindowStart(now, this.settings.windowDays),
+    };
+  }
+
   /** False only for a marketing message when the budget (less the clinical reserve) is used. */
   async take(
     memberId: string,

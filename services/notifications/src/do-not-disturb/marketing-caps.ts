@@ -53,6 +53,11 @@ export class MarketingCaps {
     );
   }
 
+  /** The size and window of a channel's cap pool now. */
+  poolShape(channel: NotificationChannel, now: Date) {
+    return { size: this.capOf(channel), windowStart: yearBefore(now) };
+  }
+
   /** Gives a message's cap slot back (its budget slot was refused, or it finally failed). */
   release(messageId: string, channel: NotificationChannel): Promise<number> {
     return this.pools.release(messageId, channel);

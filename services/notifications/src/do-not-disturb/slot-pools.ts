@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { forEachConcurrently, insertManyOnce } from '@crm/messaging';
+import { forEachConcurrently, insertManyOnce, insertOnce } from '@crm/messaging';
 import type { CapSlotDocument } from '../messages/message.document';
 import { MessagesRepository } from '../messages/messages.repository';
 import { capSlotId, freeSlotUses } from './marketing-cap';
@@ -42,33 +42,14 @@ export class SlotPools {
   async take(pool: SlotPool, messageId: string, now: Date): Promise<boolean> {
     const mine = { messageId, memberId: pool.memberId, channel: pool.pool };
     if (await this.store.capSlots.findOne(mine)) return true;
-    const keepFree = pool.keepFree ?? 0;
     // Each lost race means another message took a use; there are at most 2 × size of them.
     for (let round = 0; round <= pool.size * 2; round++) {
       const uses = await this.store.capSlots
         .find({ memberId: pool.memberId, channel: pool.pool })
         .toArray();
-      const free = freeSlotUses(uses, pool.size, pool.windowStart);
-      const next = free[0];
-      if (!next || free.length <= keepFree) return false;
-      const taken = await this.store.capSlots
-        .insertOne({
-          _id: capSlotId(pool.memberId, pool.pool, next.slot, next.use),
-          memberId: pool.memberId,
-          channel: pool.pool,
-          slot: next.slot,
-          use: next.use,
-          takenAt: now,
-          messageId,
-        })
-        .then(
-          () => true,
-          (error: { code?: number }) => {
-            if (error?.code === 11000) return false;
-            throw error;
-          },
-        );
-      if (taken) {
+      const next = nextUse(uses, pool, messageId, now);
+      if (!next) return false;
+      if (await insertOnce(() => this.store.capSlots.insertOne(next))) {
         await this.keepOne(mine);
         return true;
       }
@@ -91,18 +72,8 @@ export class SlotPools {
       const uses = usesOf.get(pool.memberId)!;
       const inPool = uses.filter((use) => use.channel === pool.pool);
       if (inPool.some((use) => use.messageId === messageId)) return void (answers[i] = true);
-      const free = freeSlotUses(inPool, pool.size, pool.windowStart);
-      const next = free[0];
-      if (!next || free.length <= (pool.keepFree ?? 0)) return void (answers[i] = false);
-      const doc: CapSlotDocument = {
-        _id: capSlotId(pool.memberId, pool.pool, next.slot, next.use),
-        memberId: pool.memberId,
-        channel: pool.pool,
-        slot: next.slot,
-        use: next.use,
-        takenAt: now,
-        messageId,
-      };
+      const doc = nextUse(inPool, pool, messageId, now);
+      if (!doc) return void (answers[i] = false);
       uses.push(doc); // a later request of the batch for the same member sees it taken
       planned.push({ doc, request: i });
       answers[i] = true;
@@ -121,6 +92,31 @@ export class SlotPools {
     const won = planned.filter((_p, k) => !lost.has(k));
     await this.keepOneEach(won.map((p) => p.doc));
     return answers;
+  }
+
+  /**
+   * A merge: the duplicate's slot uses still in their window count for the survivor from now
+   * on. Each is taken again in the survivor's pool under its message id and time (a free slot;
+   * none free means the survivor's allowance is spent already, and stays so), oldest first,
+   * then the duplicate's are deleted. Redelivered, or resumed after a crash, it takes nothing
+   * twice: a message's use is found by its id first.
+   */
+  async moveTo(
+    duplicateId: string,
+    survivorId: string,
+    shapeOf: (pool: string) => Pick<SlotPool, 'size' | 'windowStart'>,
+  ): Promise<void> {
+    const uses = await this.store.capSlots.find({ memberId: duplicateId }).toArray();
+    const inWindow = uses
+      .filter((use) => use.takenAt.getTime() > shapeOf(use.channel).windowStart.getTime())
+      .sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
+    for (const use of inWindow)
+      await this.take(
+        { memberId: survivorId, pool: use.channel, ...shapeOf(use.channel) },
+        use.messageId,
+        use.takenAt,
+      );
+    await this.store.capSlots.deleteMany({ memberId: duplicateId });
   }
 
   /** Gives back every slot a message holds (it was refused elsewhere, or finally failed). */
@@ -161,4 +157,25 @@ export class SlotPools {
     const keep = held.map((slot) => slot._id).sort()[0];
     await this.store.capSlots.deleteMany({ ...mine, _id: { $ne: keep } });
   }
+}
+
+/** The use a message would take next in a pool, or null when the pool (less keepFree) is spent. */
+function nextUse(
+  uses: readonly CapSlotDocument[],
+  pool: SlotPool,
+  messageId: string,
+  now: Date,
+): CapSlotDocument | null {
+  const free = freeSlotUses(uses, pool.size, pool.windowStart);
+  const next = free[0];
+  if (!next || free.length <= (pool.keepFree ?? 0)) return null;
+  return {
+    _id: capSlotId(pool.memberId, pool.pool, next.slot, next.use),
+    memberId: pool.memberId,
+    channel: pool.pool,
+    slot: next.slot,
+    use: next.use,
+    takenAt: now,
+    messageId,
+  };
 }

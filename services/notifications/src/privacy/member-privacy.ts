@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { NotificationsExport } from '@crm/contracts';
+import type { NotificationChannel, NotificationsExport } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { CallTasksRepository } from '../channels/call-tasks.repository';
+import { BUDGET_POOL, ContactBudgets } from '../do-not-disturb/contact-budgets';
+import { MarketingCaps } from '../do-not-disturb/marketing-caps';
+import { SlotPools } from '../do-not-disturb/slot-pools';
 import { MessagesRepository } from '../messages/messages.repository';
 import { toPreferencesView } from '../preferences/contact-preferences';
 import { ContactPreferences } from '../preferences/contact-preferences.handler';
@@ -11,7 +14,8 @@ import { PreferencesRepository } from '../preferences/preferences.repository';
  * What notifications does for a member's privacy rights. Erasure removes what a message said
  * (its text, its variables, a call task's script) and the member's preferences, and keeps the
  * ids, states and causes, which are not personal and keep campaign and cap counts right. A
- * merge moves the duplicate's messages and preferences to the survivor. Both are idempotent
+ * merge moves the duplicate's messages, preferences and cap and budget uses to the survivor
+ * (so merging two profiles gives the person no fresh allowance). Both are idempotent
  * (a redelivered event writes the same values again).
  */
 @Injectable()
@@ -21,6 +25,9 @@ export class MemberPrivacy {
     private readonly callTasks: CallTasksRepository,
     private readonly preferences: PreferencesRepository,
     private readonly contactPreferences: ContactPreferences,
+    private readonly slots: SlotPools,
+    private readonly caps: MarketingCaps,
+    private readonly budgets: ContactBudgets,
   ) {}
 
   erase(memberId: string, erasedAt: Date): Promise<void> {
@@ -50,6 +57,13 @@ export class MemberPrivacy {
       await this.callTasks.collection.updateMany(
         { memberId: mergedId },
         { $set: { memberId: survivorId } },
+      );
+      // The duplicate's contacts this year (and budget window) count against the survivor's.
+      const now = new Date();
+      await this.slots.moveTo(mergedId, survivorId, (pool) =>
+        pool === BUDGET_POOL
+          ? this.budgets.poolShape(now)
+          : this.caps.poolShape(pool as NotificationChannel, now),
       );
     });
   }

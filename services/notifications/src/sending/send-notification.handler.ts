@@ -90,12 +90,23 @@ export class SendNotification {
     return inSpan('notifications.send-many', async () => {
       const docs = commands.map((command) => newMessage(command, campaign));
       const taken = await this.store.insertMany(docs);
+      const vanished = new Set<number>();
       if (taken.size > 0) {
         const existing = await this.store.findMany([...taken].map((i) => docs[i]!._id));
-        for (const i of taken) docs[i] = existing.get(docs[i]!._id) ?? docs[i]!;
+        for (const i of taken) {
+          const found = existing.get(docs[i]!._id);
+          if (found) docs[i] = found;
+          else vanished.add(i);
+        }
       }
-      const answers: (SendNotificationResult | Error)[] = docs.map(resultOf);
-      const pending = [...docs.keys()].filter((i) => docs[i]!.status === 'pending');
+      const answers: (SendNotificationResult | Error)[] = docs.map((doc, i) =>
+        vanished.has(i)
+          ? new AppError(ErrorCode.INTERNAL, 'The message vanished while being sent')
+          : resultOf(doc),
+      );
+      const pending = [...docs.keys()].filter(
+        (i) => !vanished.has(i) && docs[i]!.status === 'pending',
+      );
       if (pending.length === 0) return answers;
 
       const now = new Date();
