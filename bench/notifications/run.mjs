@@ -10,8 +10,10 @@
 //      message; exact when the stub holds each of those message ids once and nothing else;
 //   3. the floor: the same number of messages as raw HTTP sends (undici, the same concurrency
 //      as delivery's, DELIVERY_CONCURRENCY) to the same stub, plus the one insert-once record per
-//      message that sending at most once needs (unordered insertMany, batches of 100); and the
-//      raw HTTP sends alone.
+//      message that sending at most once needs (unordered insertMany, batches of 100); the raw
+//      HTTP sends alone; and the store floor: the floor plus the two single-document reads per
+//      message no design escapes on this store (the address and consent at send time, the cap
+//      uses), which shows what the store allows.
 // The stub sends no delivery webhooks here (STUB_WEBHOOK_BASE empty): receipts are another flow.
 //   npm run build && node bench/notifications/run.mjs [members=5000] [consent=0.8] [reps=1]
 import { createHash, randomUUID } from 'node:crypto';
@@ -245,8 +247,15 @@ async function campaignRep(rep, stub, mongo) {
   };
 }
 
-/** The floor: raw sends at the same concurrency (with the insert-once records, or without). */
-async function floorRep(stub, mongo, messages, withRecords) {
+/**
+ * The floor: raw sends at the same concurrency, with the insert-once records (`records`), or
+ * without (`raw`), or (`store`) with the records and the two single-document reads per message
+ * that the contract leaves no design without on this store: the member's address and consent
+ * read at send time (addresses are never kept) and the member's cap uses (counted exactly),
+ * each a `findOne`/`find` by an equality FerretDB hands to PostgreSQL, 8 in flight.
+ */
+async function floorRep(stub, mongo, messages, mode) {
+  const withRecords = mode !== 'raw';
   await fetch(`${stub.url}/control/reset`, { method: 'POST' });
   const pool = new Pool(stub.url, { connections: DELIVERY_CONCURRENCY, pipelining: 1 });
   const db = mongo.db(`test_bench_floor_${randomUUID().slice(0, 8)}`);
@@ -267,9 +276,32 @@ async function floorRep(stub, mongo, messages, withRecords) {
     await body.json();
     if (statusCode !== 202) throw new Error(`stub answered ${statusCode}`);
   };
+  const contacts = db.collection('contacts');
+  const uses = db.collection('uses');
+  if (mode === 'store') {
+    await uses.createIndex({ memberId: 1 });
+    for (let i = 0; i < ids.length; i += 1000) {
+      const some = ids.slice(i, i + 1000);
+      await contacts.insertMany(some.map((_id) => ({ _id, phone: '13800000000', consent: true })));
+      await uses.insertMany(some.map((memberId) => ({ memberId, channel: 'sms', slot: 1 })));
+    }
+  }
+  const readEach = async (batch) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < batch.length) {
+          const id = batch[next++];
+          await contacts.findOne({ _id: id });
+          await uses.find({ memberId: id }).toArray();
+        }
+      }),
+    );
+  };
   const started = Date.now();
   for (let i = 0; i < ids.length; i += 100) {
     const batch = ids.slice(i, i + 100);
+    if (mode === 'store') await readEach(batch);
     if (withRecords)
       await records
         .insertMany(
@@ -300,15 +332,19 @@ try {
   for (let rep = 0; rep < reps; rep++) {
     const campaign = await campaignRep(rep, stub, mongo);
     log(`campaign ${JSON.stringify(campaign)}`);
-    const floor = await floorRep(stub, mongo, campaign.messages, true);
+    const floor = await floorRep(stub, mongo, campaign.messages, 'records');
     log(`floor (HTTP + insert-once records) ${JSON.stringify(floor)}`);
-    const raw = await floorRep(stub, mongo, campaign.messages, false);
+    const raw = await floorRep(stub, mongo, campaign.messages, 'raw');
     log(`raw HTTP ${JSON.stringify(raw)}`);
+    const store = await floorRep(stub, mongo, campaign.messages, 'store');
+    log(`store floor (+ address and cap reads per message) ${JSON.stringify(store)}`);
     results.push({
       campaign,
       floor,
       raw,
+      store,
       ratio: +(campaign.perSecond / floor.perSecond).toFixed(3),
+      ratioToStoreFloor: +(campaign.perSecond / store.perSecond).toFixed(3),
     });
   }
 } finally {
@@ -325,7 +361,9 @@ const summary = {
   exact: results.every((r) => r.campaign.exact),
   floorPerSecond: median(results.map((r) => r.floor.perSecond)),
   rawHttpPerSecond: median(results.map((r) => r.raw.perSecond)),
+  storeFloorPerSecond: median(results.map((r) => r.store.perSecond)),
   ratioToFloor: median(results.map((r) => r.ratio)),
+  ratioToStoreFloor: median(results.map((r) => r.ratioToStoreFloor)),
   targets: { perSecond: 500, ratioToFloor: 0.8 },
 };
 console.log(JSON.stringify(summary, null, 2));
