@@ -88,13 +88,23 @@ function caseDocs(i) {
     breached: i % 11 === 0 ? ['firstResponse'] : [],
     projectedAt: receivedAt,
   };
-  return { version, projection };
+  const listed = {
+    ...projection,
+    _id: listKey(receivedAt, id),
+    caseId: id,
+    anyBreached: projection.breached.length > 0,
+  };
+  return { version, projection, listed };
 }
+
+/** The service's listing key (cases.repository.ts): receipt time counted down, then the id. */
+const listKey = (at, id) => `${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}:${id}`;
 
 async function seed(db) {
   const started = performance.now();
   const versions = db.collection('complaint_versions');
   const cases = db.collection('complaints');
+  const listing = db.collection('complaint_list');
   const BATCH = 2000;
   for (let start = 0; start < caseCount; start += BATCH) {
     const docs = Array.from({ length: Math.min(BATCH, caseCount - start) }, (_, j) =>
@@ -107,6 +117,10 @@ async function seed(db) {
       ),
       cases.insertMany(
         docs.map((d) => d.projection),
+        { ordered: false },
+      ),
+      listing.insertMany(
+        docs.map((d) => d.listed),
         { ordered: false },
       ),
     ]);
@@ -142,7 +156,7 @@ const LISTINGS = [
   () => ({ query: '', filter: {} }),
   (i) => ({
     query: `breached=true&store=${storeOf(i)}`,
-    filter: { storeId: storeOf(i), 'breached.0': { $exists: true } },
+    filter: { storeId: storeOf(i), anyBreached: true },
   }),
 ];
 const listing = (i) => LISTINGS[i % LISTINGS.length](Math.floor(Math.random() * STORES));
@@ -168,9 +182,10 @@ async function once(rep, db, gateway, token) {
     seconds,
   );
   const cases = db.collection('complaints');
+  const listed = db.collection('complaint_list');
   results.driverList = await paced(
     async (i) => {
-      await cases.find(listing(i).filter).sort({ receivedAt: -1, _id: -1 }).limit(21).toArray();
+      await listed.find(listing(i).filter).sort({ _id: 1 }).limit(21).toArray();
     },
     rate,
     seconds,
@@ -201,17 +216,21 @@ async function once(rep, db, gateway, token) {
         at,
         change: { assignee: 'E-bench' },
       });
-      await cases.updateOne(
-        { _id: id, version: { $lte: steps.length + 1 } },
-        {
-          $set: {
-            status: 'investigating',
-            version: steps.length + 1,
-            assignee: 'E-bench',
-            firstRespondedAt: at,
-          },
+      const change = {
+        $set: {
+          status: 'investigating',
+          version: steps.length + 1,
+          assignee: 'E-bench',
+          firstRespondedAt: at,
         },
-      );
+      };
+      await Promise.all([
+        cases.updateOne({ _id: id, version: { $lte: steps.length + 1 } }, change),
+        listed.updateOne(
+          { _id: listKey(steps[0].at, id), version: { $lte: steps.length + 1 } },
+          change,
+        ),
+      ]);
     },
     rate,
     seconds,
