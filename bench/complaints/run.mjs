@@ -88,23 +88,13 @@ function caseDocs(i) {
     breached: i % 11 === 0 ? ['firstResponse'] : [],
     projectedAt: receivedAt,
   };
-  const listed = {
-    ...projection,
-    _id: listKey(receivedAt, id),
-    caseId: id,
-    anyBreached: projection.breached.length > 0,
-  };
-  return { version, projection, listed };
+  return { version, projection };
 }
-
-/** The service's listing key (cases.repository.ts): receipt time counted down, then the id. */
-const listKey = (at, id) => `${String(9_999_999_999_999 - at.getTime()).padStart(13, '0')}:${id}`;
 
 async function seed(db) {
   const started = performance.now();
   const versions = db.collection('complaint_versions');
   const cases = db.collection('complaints');
-  const listing = db.collection('complaint_list');
   const BATCH = 2000;
   for (let start = 0; start < caseCount; start += BATCH) {
     const docs = Array.from({ length: Math.min(BATCH, caseCount - start) }, (_, j) =>
@@ -117,10 +107,6 @@ async function seed(db) {
       ),
       cases.insertMany(
         docs.map((d) => d.projection),
-        { ordered: false },
-      ),
-      listing.insertMany(
-        docs.map((d) => d.listed),
         { ordered: false },
       ),
     ]);
@@ -156,7 +142,7 @@ const LISTINGS = [
   () => ({ query: '', filter: {} }),
   (i) => ({
     query: `breached=true&store=${storeOf(i)}`,
-    filter: { storeId: storeOf(i), anyBreached: true },
+    filter: { storeId: storeOf(i), 'breached.0': { $exists: true } },
   }),
 ];
 const listing = (i) => LISTINGS[i % LISTINGS.length](Math.floor(Math.random() * STORES));
@@ -182,10 +168,9 @@ async function once(rep, db, gateway, token) {
     seconds,
   );
   const cases = db.collection('complaints');
-  const listed = db.collection('complaint_list');
   results.driverList = await paced(
     async (i) => {
-      await listed.find(listing(i).filter).sort({ _id: 1 }).limit(21).toArray();
+      await cases.find(listing(i).filter).sort({ receivedAt: -1, _id: -1 }).limit(21).toArray();
     },
     rate,
     seconds,
@@ -216,21 +201,17 @@ async function once(rep, db, gateway, token) {
         at,
         change: { assignee: 'E-bench' },
       });
-      const change = {
-        $set: {
-          status: 'investigating',
-          version: steps.length + 1,
-          assignee: 'E-bench',
-          firstRespondedAt: at,
+      await cases.updateOne(
+        { _id: id, version: { $lte: steps.length + 1 } },
+        {
+          $set: {
+            status: 'investigating',
+            version: steps.length + 1,
+            assignee: 'E-bench',
+            firstRespondedAt: at,
+          },
         },
-      };
-      await Promise.all([
-        cases.updateOne({ _id: id, version: { $lte: steps.length + 1 } }, change),
-        listed.updateOne(
-          { _id: listKey(steps[0].at, id), version: { $lte: steps.length + 1 } },
-          change,
-        ),
-      ]);
+      );
     },
     rate,
     seconds,

@@ -145,7 +145,7 @@ export class SlaBreachScan extends PeriodicJob {
         this.logger.warn({ caseId: doc._id, target, escalatedTo }, 'SLA target missed: escalated');
       }
     }
-    await this.cases.markBreached(doc, target);
+    await this.cases.markBreached(doc._id, target);
     return claimed;
   }
 }
