@@ -78,6 +78,9 @@ export class TransitionComplaint {
         effectsPending: true,
         ...(decision.change.compensation ? { compensationPending: true as const } : {}),
       };
+      // The event names the member as the case was read: one decided while the member was being
+      // erased may still name them, as an event already sent would; consumers of complaint
+      // events apply member.erased themselves.
       const events = stepEvents(step, intake);
       const inserted = await this.versions.insert({
         ...step,
