@@ -44,8 +44,13 @@ export class CaseEffects {
     let steps = await this.versions.ofCase(caseId);
     let state = await this.project(steps, now);
     for (let round = 1; round < MAX_PROJECTIONS; round++) {
-      // FerretDB: a concurrent projection of an older version may have landed after ours.
-      if ((await this.cases.version(caseId)) === state.version) break;
+      // FerretDB: a concurrent projection of an older version may have landed after ours, or
+      // ours, read before a member event rewrote the intake, may have landed after the event's.
+      const [projected, member] = await Promise.all([
+        this.cases.stamp(caseId),
+        this.versions.memberOf(caseId),
+      ]);
+      if (projected?.version === state.version && projected.memberId === member) break;
       steps = await this.versions.ofCase(caseId);
       state = await this.project(steps, now);
     }

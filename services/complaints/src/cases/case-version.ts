@@ -84,8 +84,13 @@ export interface CaseVersion extends WithOutbox {
   note: string | null;
   before: ComplaintStatus | null;
   after: ComplaintStatus;
-  /** Copied from the intake on every step: the member's timeline and erasure find them by it. */
-  memberId: string | null;
+  /**
+   * The case's one link to its member, on the intake (v1) only: rewritten there in place by
+   * `member.erased` and `member.merged`, never by a later step (a step decided before the member
+   * event would write the old member back). Steps written before this rule carry a copy, which
+   * the member events rewrite with it.
+   */
+  memberId?: string | null;
   intake?: CaseIntake;
   change: StepChange;
   /** The projection and the after-effects (batch alerts) are still to be applied. */

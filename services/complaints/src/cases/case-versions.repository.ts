@@ -3,7 +3,7 @@ import type { Connection, mongo } from 'mongoose';
 import { insertOnce, OUTBOX_INDEX } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
-import type { CaseVersion, CompensationOutcome } from './case-version';
+import { type CaseVersion, type CompensationOutcome, versionId } from './case-version';
 
 const COLLECTION = 'complaint_versions';
 
@@ -62,52 +62,62 @@ export class CaseVersionsRepository implements OnModuleInit {
     );
   }
 
-  /** Clearing a flag is idempotent: any replica that finished the work may do it. */
+  /**
+   * Clearing a flag is idempotent: any replica that finished the work may do it. Only steps
+   * still flagged are written: on the local store an update writes back the whole document as
+   * read, so a needless write could undo an erasure's rewrite that landed meanwhile.
+   */
   async effectsDone(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await dbSpan(COLLECTION, 'update', () =>
-      this.collection.updateMany({ _id: { $in: ids } }, { $unset: { effectsPending: '' } }),
+      this.collection.updateMany(
+        { _id: { $in: ids }, effectsPending: true },
+        { $unset: { effectsPending: '' } },
+      ),
     );
   }
 
   /**
    * Loyalty's answer to a compensation: the same for every replica that asks (the effect is keyed
-   * in loyalty), so writing it twice writes the same thing.
+   * in loyalty), so writing it twice writes the same thing; only a step still waiting is written.
    */
   async compensationRecorded(id: string, outcome: CompensationOutcome): Promise<void> {
     await dbSpan(COLLECTION, 'update', () =>
       this.collection.updateOne(
-        { _id: id },
+        { _id: id, compensationPending: true },
         { $set: { compensationOutcome: outcome }, $unset: { compensationPending: '' } },
       ),
     );
   }
 
-  /** A member's steps, newest first, after the cursor's (at, id). */
-  ofMember(
-    memberId: string,
-    after: { at: Date; id: string } | null,
-    limit: number,
-  ): Promise<CaseVersion[]> {
-    const filter: mongo.Filter<CaseVersion> = after
-      ? {
-          memberId,
-          $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }],
-        }
-      : { memberId };
-    return dbSpan(COLLECTION, 'find', () =>
-      this.collection
-        .find(filter, { projection: { outbox: 0 } })
-        .sort({ at: -1, _id: -1 })
-        .limit(limit)
-        .toArray(),
-    );
+  /** The case's member as its intake holds it now (null: anonymous or erased). */
+  memberOf(caseId: string): Promise<string | null> {
+    return dbSpan(COLLECTION, 'find', async () => {
+      const intake = await this.collection.findOne(
+        { _id: versionId(caseId, 1) },
+        { projection: { 'intake.memberId': 1 } },
+      );
+      return intake?.intake?.memberId ?? null;
+    });
   }
 
-  /** Every step of a member's cases (export). */
-  ofMemberAll(memberId: string): Promise<CaseVersion[]> {
-    return dbSpan(COLLECTION, 'find', () =>
-      this.collection.find({ memberId }, { projection: { outbox: 0 } }).toArray(),
+  /**
+   * The cases linked to a member: by their intake, and by older steps that still carry a copy
+   * of the member (written before only the intake did).
+   */
+  casesOfMember(memberId: string): Promise<string[]> {
+    return dbSpan(COLLECTION, 'find', async () => {
+      const steps = await this.collection
+        .find({ memberId }, { projection: { caseId: 1 } })
+        .toArray();
+      return [...new Set(steps.map((step) => step.caseId))];
+    });
+  }
+
+  /** Rewrites fields of one step in place (member erasure and merge only). */
+  async rewrite(id: string, fields: Partial<CaseVersion>): Promise<void> {
+    await dbSpan(COLLECTION, 'update', () =>
+      this.collection.updateOne({ _id: id }, { $set: fields }),
     );
   }
 }

@@ -71,10 +71,14 @@ export class CasesRepository implements OnModuleInit {
       await insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc)));
   }
 
-  version(id: string): Promise<number | null> {
+  /** What the projection of a case stands on: its version and its member. */
+  stamp(id: string): Promise<{ version: number; memberId: string | null } | null> {
     return dbSpan(COLLECTION, 'find', async () => {
-      const doc = await this.collection.findOne({ _id: id }, { projection: { version: 1 } });
-      return doc?.version ?? null;
+      const doc = await this.collection.findOne(
+        { _id: id },
+        { projection: { version: 1, memberId: 1 } },
+      );
+      return doc ? { version: doc.version, memberId: doc.memberId ?? null } : null;
     });
   }
 

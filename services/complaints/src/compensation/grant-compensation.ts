@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { failpoint } from '@crm/config';
-import { ErrorCode, isErrorPayload } from '@crm/contracts';
+import { AppError, ErrorCode, isErrorPayload } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import type { CaseVersion, CompensationOutcome } from '../cases/case-version';
 import { CaseVersionsRepository } from '../cases/case-versions.repository';
@@ -36,15 +36,20 @@ export class GrantCompensation {
   execute(step: CaseVersion): Promise<CompensationOutcome | undefined> {
     return inSpan('complaints.compensation.grant', async () => {
       const decision = step.change.compensation;
-      if (!decision || !step.memberId) return undefined;
+      if (!decision) return undefined;
+      // The member as the intake holds it now: a merge since the decision moves it to the
+      // survivor, an erasure leaves nobody to give it to.
+      const memberId = await this.versions.memberOf(step.caseId);
       let outcome: CompensationOutcome;
       try {
+        if (memberId === null)
+          throw new AppError(ErrorCode.MEMBER_ERASED, 'The member was erased before it was given');
         if (decision.kind === 'coupon') {
-          const coupon = await this.loyalty.compensateWithCoupon(step.memberId, decision.key);
+          const coupon = await this.loyalty.compensateWithCoupon(memberId, decision.key);
           outcome = { state: 'granted', couponCode: coupon.code, at: new Date() };
         } else {
           await this.loyalty.adjustPoints(
-            step.memberId,
+            memberId,
             decision.points!,
             `Compensation for complaint ${step.caseId}${decision.round > 1 ? ` (round ${decision.round})` : ''}`,
             decision.key,

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { ComplaintView, MemberPrivacyRequest } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { foldVersions } from '../cases/case-state';
-import type { CaseVersion } from '../cases/case-version';
 import { CaseVersionsRepository } from '../cases/case-versions.repository';
 import { CaseReader } from '../lookup/case-reader';
 
@@ -16,14 +15,10 @@ export class ExportComplaints {
 
   execute(request: MemberPrivacyRequest): Promise<{ complaints: ComplaintView[] }> {
     return inSpan('complaints.export', async () => {
-      const byCase = new Map<string, CaseVersion[]>();
-      for (const step of await this.versions.ofMemberAll(request.id))
-        byCase.set(step.caseId, [...(byCase.get(step.caseId) ?? []), step]);
       const complaints: ComplaintView[] = [];
-      for (const steps of byCase.values()) {
-        // A case's steps all carry its member; the export reads them all, as the case does.
-        const all = await this.versions.ofCase(steps[0]!.caseId);
-        complaints.push(await this.reader.viewOf(all, foldVersions(all)));
+      for (const caseId of await this.versions.casesOfMember(request.id)) {
+        const steps = await this.versions.ofCase(caseId);
+        complaints.push(await this.reader.viewOf(steps, foldVersions(steps)));
       }
       return { complaints: complaints.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)) };
     });

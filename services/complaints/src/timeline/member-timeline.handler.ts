@@ -35,7 +35,15 @@ function summaryOf(step: CaseVersion): string {
   return `Complaint ${step.caseId} ${WORDS[step.action]}${what}${compensation}${satisfaction}`;
 }
 
-/** `complaints.v1.timeline`: the member's case steps, newest first, a page at a time. */
+/** Newest first; ties by id, as the cursor pages them. */
+const newestFirst = (a: CaseVersion, b: CaseVersion) =>
+  b.at.getTime() - a.at.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
+
+/**
+ * `complaints.v1.timeline`: the member's case steps, newest first, a page at a time. The member
+ * is linked to a case by its intake only, so the steps are those of the member's cases (a member
+ * has a handful: read whole, paged here).
+ */
 @Injectable()
 export class MemberTimeline {
   constructor(private readonly versions: CaseVersionsRepository) {}
@@ -43,11 +51,18 @@ export class MemberTimeline {
   execute(request: MemberTimelineRequest): Promise<MemberTimelinePage> {
     return inSpan('complaints.timeline', async () => {
       const limit = request.limit ?? DEFAULT_LIMIT;
-      const steps = await this.versions.ofMember(
-        request.memberId,
-        parseTimelineCursor(request.cursor),
-        limit + 1,
-      );
+      const after = parseTimelineCursor(request.cursor);
+      const cases = await this.versions.casesOfMember(request.memberId);
+      const all = (await Promise.all(cases.map((id) => this.versions.ofCase(id)))).flat();
+      const steps = all
+        .filter(
+          (step) =>
+            !after ||
+            step.at.getTime() < after.at.getTime() ||
+            (step.at.getTime() === after.at.getTime() && step._id < after.id),
+        )
+        .sort(newestFirst)
+        .slice(0, limit + 1);
       const items: TimelineItem[] = steps.slice(0, limit).map((step) => ({
         at: step.at.toISOString(),
         service: 'complaints',

@@ -15,6 +15,7 @@ import { ComplaintsConfig } from '../complaints.config';
 import { GrantCompensation } from '../compensation/grant-compensation';
 import { stepEvents } from '../events/complaint-events';
 import { CaseReader, workflowSettings } from '../lookup/case-reader';
+import { MemberRecords } from '../privacy/member-records';
 
 /** Who may give compensation (docs/access-rules.md: "compensate a complaint with a coupon"). */
 const COMPENSATORS = ['store_manager', 'desk_agent', 'admin'] as const;
@@ -34,6 +35,7 @@ export class TransitionComplaint {
     private readonly reader: CaseReader,
     private readonly effects: CaseEffects,
     private readonly grant: GrantCompensation,
+    private readonly records: MemberRecords,
     private readonly config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
     private readonly logger: PinoLogger,
@@ -72,11 +74,13 @@ export class TransitionComplaint {
         note: command.note ?? null,
         before: state.status,
         after: decision.after,
-        memberId: state.memberId,
         change: decision.change,
         effectsPending: true,
         ...(decision.change.compensation ? { compensationPending: true as const } : {}),
       };
+      // The event names the member as the case was read: one decided while the member was being
+      // erased may still name them, as an event already sent would; consumers of complaint
+      // events apply member.erased themselves.
       const events = stepEvents(step, intake);
       const inserted = await this.versions.insert({
         ...step,
@@ -91,6 +95,8 @@ export class TransitionComplaint {
           ErrorCode.COMPLAINT_CHANGED,
         );
       }
+      // The member may have been erased since the case was read: this step's text goes too.
+      await this.records.settleStep(step as CaseVersion, state.memberId);
       if (decision.change.compensation) {
         failpoint('complaints.compensation.decided'); // decided and recorded, loyalty not asked
         await this.grant.execute(step as CaseVersion);

@@ -1,0 +1,133 @@
+// The complaints benchmark's data: cases seeded straight into the service's collections (each
+// case's intake version and its projection, as the service would have written them; a tenth left
+// `accepted` for transitions), two sales per case, and the listing filters asked of them.
+export const STORES = 50;
+export const DAY = 86_400_000;
+export const SPAN_DAYS = 365;
+export const END = Date.parse('2026-12-01T00:00:00Z');
+const CATEGORIES = ['quality', 'efficacy', 'service', 'price', 'other'];
+const CAUSES = ['pricing', 'staff_attitude', 'waiting_time', 'stock_out', 'storage', 'other'];
+const STATUS_OF = (i) =>
+  i % 10 === 0 ? 'accepted' : i % 10 < 3 ? 'investigating' : i % 10 < 5 ? 'resolved' : 'closed';
+export const caseIdOf = (i) => `CB${String(i).padStart(11, '0')}`;
+export const storeOf = (i) => `S${String((i % STORES) + 1).padStart(3, '0')}`;
+
+/** A case's intake version and its projection, in the service's shapes. */
+export function caseDocs(i, caseCount) {
+  const id = caseIdOf(i);
+  const receivedAt = new Date(
+    END - Math.floor((i / caseCount) * SPAN_DAYS * DAY) - (i % 977) * 60_000,
+  );
+  const status = STATUS_OF(i);
+  const intake = {
+    memberId: i % 7 === 0 ? null : `6c00000000000000${String(i % 100_000).padStart(8, '0')}`,
+    channel: i % 3 === 0 ? 'hotline' : 'store',
+    category: CATEGORIES[i % CATEGORIES.length],
+    severity: ['low', 'medium', 'high', 'critical'][i % 4],
+    storeId: storeOf(i),
+    description: 'Seeded case for the complaints benchmark',
+    idempotencyKey: `bench-${i}`,
+  };
+  const { idempotencyKey: _k, ...stateIntake } = intake;
+  const responded =
+    status === 'accepted' ? null : new Date(receivedAt.getTime() + ((i % 240) + 5) * 60_000);
+  const resolved =
+    status === 'resolved' || status === 'closed'
+      ? new Date(receivedAt.getTime() + ((i % 2880) + 60) * 60_000)
+      : null;
+  const version = {
+    _id: `${id}:v1`,
+    caseId: id,
+    version: 1,
+    action: 'receive',
+    actor: { staffId: 'E-bench', role: 'store_clerk', storeId: intake.storeId },
+    at: receivedAt,
+    note: null,
+    before: null,
+    after: 'accepted',
+    memberId: intake.memberId,
+    intake,
+    change: {},
+  };
+  const projection = {
+    _id: id,
+    ...stateIntake,
+    version: 1,
+    status,
+    receivedAt,
+    assignee: status === 'accepted' ? null : `E${String(i % 300).padStart(3, '0')}`,
+    firstRespondedAt: responded,
+    resolvedAt: resolved,
+    closedAt: status === 'closed' ? resolved : null,
+    resolutionClockFrom: receivedAt,
+    waitingSince: null,
+    pauses: [],
+    compensations: [],
+    lastChangedAt: resolved ?? responded ?? receivedAt,
+    ...(resolved ? { cause: CAUSES[i % CAUSES.length], resolution: 'Handled' } : {}),
+    ...(status === 'closed' && i % 3 === 0 ? { satisfaction: (i % 5) + 1 } : {}),
+    sla: {
+      firstResponseDueAt: new Date(receivedAt.getTime() + 4 * 3_600_000),
+      resolutionDueAt: new Date(receivedAt.getTime() + 48 * 3_600_000),
+    },
+    breached: i % 11 === 0 ? ['firstResponse'] : [],
+    projectedAt: receivedAt,
+  };
+  return { version, projection };
+}
+
+export async function seed(db, caseCount, log) {
+  const started = performance.now();
+  const versions = db.collection('complaint_versions');
+  const cases = db.collection('complaints');
+  const BATCH = 2000;
+  for (let start = 0; start < caseCount; start += BATCH) {
+    const docs = Array.from({ length: Math.min(BATCH, caseCount - start) }, (_, j) =>
+      caseDocs(start + j, caseCount),
+    );
+    await Promise.all([
+      versions.insertMany(
+        docs.map((d) => d.version),
+        { ordered: false },
+      ),
+      cases.insertMany(
+        docs.map((d) => d.projection),
+        { ordered: false },
+      ),
+    ]);
+    if ((start / BATCH) % 10 === 0) log(`seeded ${start + docs.length} cases`);
+  }
+  // Sales (the analysis' denominator): 2 per case, per store and day.
+  const sales = db.collection('complaint_sales');
+  for (let start = 0; start < caseCount * 2; start += 5000) {
+    await sales.insertMany(
+      Array.from({ length: Math.min(5000, caseCount * 2 - start) }, (_, j) => {
+        const n = start + j;
+        const day = new Date(
+          END - Math.floor((n / (caseCount * 2)) * SPAN_DAYS * DAY) + 8 * 3_600_000,
+        )
+          .toISOString()
+          .slice(0, 10);
+        return { _id: `bench-sale-${n}`, storeId: storeOf(n), day, month: day.slice(0, 7) };
+      }),
+      { ordered: false },
+    );
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** The listing variants asked, each with the same filter on the raw driver. */
+export const LISTINGS = [
+  (i) => ({ query: `store=${storeOf(i)}`, filter: { storeId: storeOf(i) } }),
+  (i) => ({
+    query: `status=investigating&store=${storeOf(i)}`,
+    filter: { status: 'investigating', storeId: storeOf(i) },
+  }),
+  () => ({ query: 'status=accepted', filter: { status: 'accepted' } }),
+  () => ({ query: '', filter: {} }),
+  (i) => ({
+    query: `breached=true&store=${storeOf(i)}`,
+    filter: { storeId: storeOf(i), 'breached.0': { $exists: true } },
+  }),
+];
+export const listing = (i) => LISTINGS[i % LISTINGS.length](Math.floor(Math.random() * STORES));

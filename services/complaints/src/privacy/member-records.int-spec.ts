@@ -1,0 +1,192 @@
+/**
+ * A transition racing `member.erased` / `member.merged`, against the real MongoDB-wire server,
+ * interleaved at exact points: the member event runs after the transition read the case and
+ * before its step goes in, or after its projection read the steps and before it is written.
+ * Either way the old member is nowhere on the case afterwards: not on a step, not in the
+ * projection, not in the member's timeline, and the erased person's contact details are gone
+ * from the new step too.
+ */
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { PinoLogger } from 'nestjs-pino';
+import type { ComplaintTransitionCommand, ReceiveComplaintCommand } from '@crm/contracts';
+import { CaseEffects } from '../cases/case-effects';
+import { CaseVersionsRepository } from '../cases/case-versions.repository';
+import { CasesRepository } from '../cases/cases.repository';
+import { ComplaintsClock } from '../clock/complaints-clock';
+import { ComplaintsConfig } from '../complaints.config';
+import type { GrantCompensation } from '../compensation/grant-compensation';
+import type { ComplaintsOutbox } from '../events/complaints-outbox';
+import { AskForFeedback } from '../feedback/ask-for-feedback';
+import { FeedbackRequestsRepository } from '../feedback/feedback-requests.repository';
+import { ReceiveComplaint } from '../intake/receive-complaint.handler';
+import { CaseReader } from '../lookup/case-reader';
+import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
+import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
+import { SlaSettingsRepository } from '../sla/sla-settings.repository';
+import { MemberTimeline } from '../timeline/member-timeline.handler';
+import { TransitionComplaint } from '../workflow/transition-complaint.handler';
+import { MemberRecords } from './member-records';
+
+const logger = new PinoLogger({ pinoHttp: { level: 'silent' } });
+const desk = { sub: 'E-desk', roles: ['desk_agent'] };
+const PHONE = '13800138000';
+
+describe('a transition racing member erasure and merge', () => {
+  let connection: mongoose.Connection;
+  let versions: CaseVersionsRepository;
+  let cases: CasesRepository;
+  let records: MemberRecords;
+  let receive: ReceiveComplaint;
+  let transition: TransitionComplaint;
+  let timeline: MemberTimeline;
+  let reader: CaseReader;
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(process.env.MONGO_URL!, {
+        dbName: `test_complaint_members_${randomUUID().slice(0, 8)}`,
+      })
+      .asPromise();
+    const config = new ComplaintsConfig();
+    const clock = new ComplaintsClock(config);
+    versions = new CaseVersionsRepository(connection);
+    cases = new CasesRepository(connection);
+    const slaSettings = new SlaSettingsRepository(connection);
+    const feedback = new FeedbackRequestsRepository(connection);
+    const breaches = new SlaBreachesRepository(connection);
+    for (const repository of [versions, cases, slaSettings, feedback, breaches])
+      await repository.onModuleInit();
+    // The Kafka relay is not part of this race: its nudge after a step does nothing here.
+    const outbox = { nudge: () => undefined } as unknown as ComplaintsOutbox;
+    const effects = new CaseEffects(
+      versions,
+      cases,
+      new BatchAlertsRepository(connection),
+      slaSettings,
+      outbox,
+      new AskForFeedback(feedback, config),
+      config,
+      clock,
+      logger,
+    );
+    reader = new CaseReader(versions, cases, breaches, slaSettings, config, clock, feedback);
+    records = new MemberRecords(versions, effects, feedback, logger);
+    receive = new ReceiveComplaint(versions, effects, reader, clock, logger);
+    // No compensation is given in these cases: loyalty is never asked.
+    const grant = {} as GrantCompensation;
+    transition = new TransitionComplaint(
+      versions,
+      reader,
+      effects,
+      grant,
+      records,
+      config,
+      clock,
+      logger,
+    );
+    timeline = new MemberTimeline(versions);
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  const newCase = async (memberId: string) =>
+    receive.execute(
+      {
+        memberId,
+        channel: 'hotline',
+        category: 'service',
+        severity: 'medium',
+        storeId: 'S001',
+        description: `Rude answer at the counter; call me on ${PHONE}`,
+        idempotencyKey: randomUUID(),
+      } as ReceiveComplaintCommand,
+      desk,
+    );
+
+  const investigate = (id: string): ComplaintTransitionCommand =>
+    ({
+      id,
+      action: 'investigate',
+      assignee: 'E-desk',
+      note: `Member asks to be called back on ${PHONE}`,
+    }) as ComplaintTransitionCommand;
+
+  /** Runs `event` once, just before the first call of `method` on `target` goes on. */
+  function before<T extends object>(target: T, method: keyof T, event: () => Promise<unknown>) {
+    const original = (target[method] as (...args: unknown[]) => Promise<unknown>).bind(target);
+    let fired = false;
+    jest.spyOn(target, method as never).mockImplementation((async (...args: unknown[]) => {
+      if (!fired) {
+        fired = true;
+        await event();
+      }
+      return original(...args);
+    }) as never);
+  }
+
+  const memberId = () => randomUUID().replace(/-/g, '').slice(0, 24);
+
+  it('an erasure between the read and the insert of a step leaves no trace of the person', async () => {
+    const person = memberId();
+    const complaint = await newCase(person);
+    before(versions, 'insert', () => records.erase({ memberId: person, erasedAt: '' }));
+
+    const moved = await transition.execute(investigate(complaint.id), desk);
+
+    expect(moved.status).toBe('investigating');
+    expect(moved.memberId).toBeNull();
+    const steps = await versions.ofCase(complaint.id);
+    expect(steps.map((s) => s.version)).toEqual([1, 2]);
+    expect(steps.filter((s) => s.memberId === person || s.intake?.memberId === person)).toEqual([]);
+    expect(JSON.stringify(steps.map(({ outbox: _o, ...s }) => s))).not.toContain(PHONE);
+    expect(await cases.stamp(complaint.id)).toEqual({ version: 2, memberId: null });
+    expect((await timeline.execute({ memberId: person })).items).toEqual([]);
+  });
+
+  it('a merge between the read and the insert of a step moves the whole case', async () => {
+    const [merged, survivor] = [memberId(), memberId()];
+    const complaint = await newCase(merged);
+    before(versions, 'insert', () =>
+      records.merge({ mergedId: merged, survivorId: survivor, mergedAt: '' }),
+    );
+
+    await transition.execute(investigate(complaint.id), desk);
+
+    expect((await versions.ofCase(complaint.id)).some((s) => s.memberId === merged)).toBe(false);
+    expect(await cases.stamp(complaint.id)).toEqual({ version: 2, memberId: survivor });
+    expect((await reader.view(complaint.id)).memberId).toBe(survivor);
+    expect((await timeline.execute({ memberId: merged })).items).toEqual([]);
+    const items = (await timeline.execute({ memberId: survivor })).items;
+    expect(items.map((i) => i.id)).toEqual([`${complaint.id}:v2`, `${complaint.id}:v1`]);
+  });
+
+  it("an erasure between a step's projection read and its write leaves the projection without the person", async () => {
+    const person = memberId();
+    const complaint = await newCase(person);
+    // The transition's projection has folded the steps (the member still on them); the
+    // erasure runs and projects; then the transition's stale projection is written.
+    before(cases, 'project', () => records.erase({ memberId: person, erasedAt: '' }));
+
+    await transition.execute(investigate(complaint.id), desk);
+
+    const projected = await cases.collection.findOne({ _id: complaint.id });
+    expect(projected).toMatchObject({ version: 2, memberId: null });
+    expect(projected!.description).not.toContain(PHONE);
+  });
+
+  it('an erasure redelivered, and one of a member with no cases, change nothing', async () => {
+    const person = memberId();
+    const complaint = await newCase(person);
+    expect(await records.erase({ memberId: person, erasedAt: '' })).toBe(1);
+    const once = await versions.ofCase(complaint.id);
+    expect(await records.erase({ memberId: person, erasedAt: '' })).toBe(0);
+    expect(await versions.ofCase(complaint.id)).toEqual(once);
+    expect(await records.erase({ memberId: memberId(), erasedAt: '' })).toBe(0);
+  });
+});
