@@ -52,7 +52,13 @@ export class MemberCadence {
       ),
     ];
     const distinct = [...new Map(purchases).values()];
-    const supplyEnds = versions.filter((v) => v.status === 'open').map((v) => v.supplyEndsAt);
+    // The reminder in force per therapy is its highest version (an older one may still read open).
+    const heads = new Map<string, (typeof versions)[number]>();
+    for (const v of versions)
+      if ((heads.get(v.therapy)?.version ?? 0) < v.version) heads.set(v.therapy, v);
+    const supplyEnds = [...heads.values()]
+      .filter((v) => v.status === 'open')
+      .map((v) => v.supplyEndsAt);
     const expected = expectedNextPurchase({ purchases: distinct, supplyEnds }, now);
     const tier = expected ? cadenceTier(expected.at, now) : null;
     const plan = tier ? monthOfContacts(tier, now) : [];
