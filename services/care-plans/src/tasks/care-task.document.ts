@@ -4,6 +4,7 @@ import type {
   CareTaskOutcome,
   CareTaskPriority,
   CareTaskStatus,
+  HeldBackProduct,
 } from '@crm/contracts';
 import type { Line } from '../followups/follow-up-schedule';
 
@@ -43,6 +44,9 @@ export interface CareTaskDocument {
   escalatedAt?: Date;
   assignedAt?: Date;
   assignedBy?: string;
+  /** Plan steps: the SKUs recommended after the safety check, and those it kept back. */
+  products?: string[];
+  heldBack?: HeldBackProduct[];
 }
 
 /**
