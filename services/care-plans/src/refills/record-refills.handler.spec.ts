@@ -105,4 +105,45 @@ describe('refill reminders applied a run at a time', () => {
     expect(store.reads).toBe(2);
     expect(versions().at(-1)).toMatchObject({ version: 3, days: -30, supplyEndsAt: at(30) });
   });
+
+  describe('a refund that came before its sale', () => {
+    it('moves nothing; the sale then supplies nothing and leaves no reminder', async () => {
+      const { refills, versions } = setup();
+      await refills.forRun([refund('R1', 'T1', 1)]);
+      await refills.forRun([sale('T1', 0)]);
+      await refills.forRun([sale('T1', 0)]); // redelivered
+      expect(versions().map((v) => [v.transactionId, v.days, v.status, v.beforeSale])).toEqual([
+        ['R1', -30, 'cancelled', true],
+        ['T1', 30, 'cancelled', undefined],
+      ]);
+    });
+
+    it('in one run, refund before sale: the same', async () => {
+      const { refills, versions } = setup();
+      await refills.forRun([refund('R1', 'T1', 1), sale('T1', 0)]);
+      expect(versions().map((v) => v.status)).toEqual(['cancelled', 'cancelled']);
+    });
+
+    it('a partial refund first: the sale supplies only what was kept', async () => {
+      const { refills, versions } = setup();
+      await refills.forRun([{ ...refund('R1', 'T1', 1), items: sale('x', 0, 'm1', 10).items }]);
+      await refills.forRun([sale('T1', 0)]);
+      expect(versions().at(-1)).toMatchObject({ status: 'open', supplyEndsAt: at(20) });
+    });
+
+    it('with another supply in hand, the reminder in force stays as it was', async () => {
+      const { refills, versions } = setup();
+      await refills.forRun([sale('T0', 0)]);
+      await refills.forRun([refund('R1', 'T1', 10)]);
+      expect(versions().at(-1)).toMatchObject({ status: 'open', supplyEndsAt: at(30) });
+      await refills.forRun([sale('T1', 9)]);
+      expect(versions().at(-1)).toMatchObject({ status: 'open', supplyEndsAt: at(30) });
+      // A process that reads the chain afresh (a restart) knows the refund came first too.
+      const fresh = setup();
+      for (const v of versions()) fresh.store.docs.set(v._id, v);
+      const restarted = new RecordRefills(fresh.store as unknown as RefillRemindersRepository, 5);
+      await restarted.forRun([sale('T1', 9)]);
+      expect(fresh.versions()).toHaveLength(3);
+    });
+  });
 });

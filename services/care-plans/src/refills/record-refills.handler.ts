@@ -121,6 +121,10 @@ export class RecordRefills {
     return found;
   }
 
+  private isOnFile(chain: RefillChain, memberId: string, therapy: string, sale: string): boolean {
+    return chain.fills.has(`${memberId}:${therapy}:${sale}`);
+  }
+
   private nextVersion(
     chain: RefillChain,
     memberId: string,
@@ -132,9 +136,30 @@ export class RecordRefills {
     if (chain.fills.has(fill)) return null; // applied before (a redelivery)
     const { head } = chain;
     const at = new Date(purchase.occurredAt);
-    let next: Pick<RefillReminderDocument, 'supplyEndsAt' | 'status'>;
+    let next: Pick<RefillReminderDocument, 'supplyEndsAt' | 'status' | 'beforeSale'>;
     if (purchase.type === 'sale') {
-      next = { supplyEndsAt: afterFill(head, at, days).supplyEndsAt, status: 'open' };
+      // A refund of this sale that came before it: only what is left of the sale is supply.
+      const left = days - (chain.refundedEarly.get(transactionId) ?? 0);
+      // A cancelled head has nothing left in hand to carry forward.
+      const inHand = head?.status === 'cancelled' ? null : head;
+      next =
+        left > 0
+          ? { supplyEndsAt: afterFill(inHand, at, left).supplyEndsAt, status: 'open' }
+          : {
+              supplyEndsAt: head?.supplyEndsAt ?? at,
+              status: head?.status === 'open' ? 'open' : 'cancelled',
+            };
+    } else if (
+      purchase.originalTransactionId &&
+      !this.isOnFile(chain, memberId, therapy, purchase.originalTransactionId)
+    ) {
+      // The refund came before its sale (another partition, a redelivery): it moves nothing
+      // now, and is kept so the sale, when it comes, supplies only what was not refunded.
+      next = {
+        supplyEndsAt: head?.supplyEndsAt ?? at,
+        status: head?.status === 'open' ? 'open' : 'cancelled',
+        beforeSale: true,
+      };
     } else {
       if (!head) return null; // a refund of a supply we never saw: nothing to move
       const shortened = afterRefund(head, at, days);
@@ -164,7 +189,11 @@ export class RecordRefills {
   }
 }
 
-/** The chain after `next`: its head and its fills. */
+/** The chain after `next`: its head, its fills, and the early refunds still waiting for a sale. */
 function extended(chain: RefillChain, next: RefillReminderDocument): RefillChain {
-  return { head: next, fills: new Set(chain.fills).add(next.fill) };
+  const refundedEarly = new Map(chain.refundedEarly);
+  if ((next.days ?? 0) > 0) refundedEarly.delete(next.transactionId);
+  if (next.beforeSale && next.refundOf)
+    refundedEarly.set(next.refundOf, (refundedEarly.get(next.refundOf) ?? 0) - (next.days ?? 0));
+  return { head: next, fills: new Set(chain.fills).add(next.fill), refundedEarly };
 }

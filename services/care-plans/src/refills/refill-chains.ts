@@ -4,6 +4,8 @@ import type { RefillReminderDocument } from './refill-reminder.document';
 export interface RefillChain {
   head: RefillReminderDocument | null;
   fills: ReadonlySet<string>;
+  /** Days refunded of sales not on file yet (a refund that came first), by sale. */
+  refundedEarly: ReadonlyMap<string, number>;
 }
 
 /** Chains this process has extended or read lately, the oldest forgotten first. */
@@ -29,7 +31,12 @@ export class RefillChains {
   static fromVersions(versions: readonly RefillReminderDocument[]): RefillChain {
     let head: RefillReminderDocument | null = null;
     for (const v of versions) if (!head || v.version > head.version) head = v;
-    return { head, fills: new Set(versions.map((v) => v.fill)) };
+    const sales = new Set(versions.filter((v) => (v.days ?? 0) > 0).map((v) => v.transactionId));
+    const refundedEarly = new Map<string, number>();
+    for (const v of versions)
+      if (v.beforeSale && v.refundOf && !sales.has(v.refundOf))
+        refundedEarly.set(v.refundOf, (refundedEarly.get(v.refundOf) ?? 0) - (v.days ?? 0));
+    return { head, fills: new Set(versions.map((v) => v.fill)), refundedEarly };
   }
 
   get(key: string): RefillChain | undefined {
