@@ -536,6 +536,114 @@ describe('safety check', () => {
       .countDocuments({ memberId: member.id, purpose: 'safety-check' });
     expect(audit).toBe(1);
   });
+
+  it('plan steps recommend only what the check passes, and say what was kept back and why', async () => {
+    const template = {
+      templateId: 'joint-pain',
+      name: { 'zh-CN': '关节疼痛管理', en: 'Joint pain care' },
+      condition: 'arthritis',
+      steps: [
+        {
+          offsetDays: 0,
+          kind: 'guidance',
+          actor: 'pharmacist',
+          contentKey: 'joint-pain.w0.pain-relief',
+          content: { 'zh-CN': '止痛用药指导', en: 'Pain relief guidance' },
+          products: [
+            { sku: 'IBU400', atc: 'M01AE01', category: 'pain-relief' },
+            { sku: 'PCM500', atc: 'N02BE01', category: 'pain-relief' },
+          ],
+        },
+        {
+          offsetDays: 7,
+          kind: 'reminder',
+          actor: 'member',
+          contentKey: 'joint-pain.w1.pain-relief',
+          content: { 'zh-CN': '止痛药提醒', en: 'Pain relief reminder' },
+          products: [{ sku: 'IBU400', atc: 'M01AE01', category: 'pain-relief' }],
+        },
+        {
+          offsetDays: 14,
+          kind: 'call',
+          actor: 'store',
+          contentKey: 'joint-pain.w2.call',
+          content: { 'zh-CN': '回访', en: 'Check-in call' },
+        },
+      ],
+    };
+    const saved = await system.api('POST', '/api/v1/care-plan-templates', template, ['admin']);
+    expect(saved.status).toBe(201);
+    const onWarfarin = await system.registerMember({
+      name: '林华法林',
+      phone: uniquePhone('135'),
+      channel: 'store',
+      homeStoreId: 'S001',
+      consents: { healthData: true },
+      health: { allergies: [], medications: [{ name: 'warfarin 3mg', atc: 'B01AA03' }] },
+    });
+    const plan = await enrol(onWarfarin.id, 'joint-pain');
+    const tasks = await care()
+      .collection('care_tasks')
+      .find({ planId: plan.id }, { sort: { dueAt: 1 } })
+      .toArray();
+    expect(
+      tasks.map((t) => [
+        t.contentKey,
+        t.products,
+        t.heldBack?.map((h: { sku: string; rule: string }) => `${h.sku}:${h.rule}`),
+      ]),
+    ).toEqual([
+      ['joint-pain.w0.pain-relief', ['PCM500'], ['IBU400:nsaid-anticoagulant']],
+      ['joint-pain.w2.call', undefined, undefined],
+    ]);
+    // The worklist shows the task's recommendation and why ibuprofen is not in it.
+    const listed = (await tasksOf(onWarfarin.id)) as unknown as {
+      id: string;
+      products?: string[];
+      heldBack?: { sku: string; message: string }[];
+    }[];
+    const guidance = listed.find((t) => t.id === String(tasks[0]!._id))!;
+    expect(guidance.products).toEqual(['PCM500']);
+    expect(guidance.heldBack![0]!.message).toMatch(/bleeding/i);
+    const [message] = await care().collection('plan_messages').find({ planId: plan.id }).toArray();
+    expect(message).toMatchObject({
+      products: [],
+      heldBack: [expect.objectContaining({ sku: 'IBU400', rule: 'nsaid-anticoagulant' })],
+    });
+    expect(
+      await care()
+        .collection('health_audit')
+        .countDocuments({ memberId: onWarfarin.id, purpose: 'plan.safety-check' }),
+    ).toBe(1);
+
+    // An NSAID allergy, enrolled by a desk agent (a health role too): the allergy keeps
+    // ibuprofen back the same way, and the member who takes nothing gets both.
+    const allergic = await system.registerMember({
+      name: '林过敏',
+      phone: uniquePhone('135'),
+      channel: 'store',
+      homeStoreId: 'S001',
+      consents: { healthData: true },
+      health: { allergies: [{ allergen: 'nsaid', reaction: 'asthma' }], medications: [] },
+    });
+    const clean = await consenting('林无药');
+    const steps = async (memberId: string) => {
+      const enrolled = await system.api(
+        'POST',
+        `/api/v1/members/${memberId}/care-plans`,
+        { templateId: 'joint-pain' },
+        ['desk_agent'],
+      );
+      expect(enrolled.status).toBe(201);
+      return care()
+        .collection('care_tasks')
+        .findOne({ planId: enrolled.body.id, contentKey: 'joint-pain.w0.pain-relief' });
+    };
+    const forAllergic = await steps(allergic.id);
+    expect(forAllergic!.products).toEqual(['PCM500']);
+    expect(forAllergic!.heldBack.map((h: { rule: string }) => h.rule)).toEqual(['allergy-nsaid']);
+    expect(await steps(clean.id)).toMatchObject({ products: ['IBU400', 'PCM500'], heldBack: [] });
+  });
 });
 
 describe('cadence and stopped members', () => {

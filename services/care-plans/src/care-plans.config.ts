@@ -32,6 +32,16 @@ export class CarePlansConfig extends ServiceConfig {
   @IsInt() @Min(0) @Max(30 * 86_400_000) CARE_ESCALATE_AFTER_MS: number = 86_400_000;
   /** How often every replica looks for overdue tasks to escalate (and once at start). */
   @IsInt() @Min(500) @Max(3_600_000) CARE_ESCALATE_EVERY_MS: number = 300_000;
+  /**
+   * The contact cadence is scheduled once per period for every member care has seen buy (the
+   * month's tasks, ids per month: a later period of the month adds only what is new, such as a
+   * member who first bought since). One replica runs a period (CadenceJob); default a day.
+   */
+  @IsInt() @Min(1000) @Max(31 * 86_400_000) CARE_CADENCE_PERIOD_MS: number = 86_400_000;
+  /** How often every replica looks whether the current period's run is done (and once at start). */
+  @IsInt() @Min(500) @Max(3_600_000) CARE_CADENCE_EVERY_MS: number = 600_000;
+  /** A period's run not finished in this time is taken as crashed: another replica redoes it. */
+  @IsInt() @Min(1000) @Max(86_400_000) CARE_CADENCE_LEASE_MS: number = 30 * 60_000;
   /** Timeout of the care service's own requests to members and notifications. */
   @IsInt() @Min(500) @Max(60_000) CARE_REQUEST_TIMEOUT_MS: number = 5_000;
 }

@@ -5,6 +5,7 @@ import { AdherenceNatsController } from './adherence/adherence.nats.controller';
 import { MemberAdherence } from './adherence/member-adherence.handler';
 import { CareAnalyticsNatsController } from './analytics/care-analytics.nats.controller';
 import { CareBus } from './bus/care-bus';
+import { CadenceJob } from './cadence/cadence.job';
 import { CadenceNatsController } from './cadence/cadence.nats.controller';
 import { MemberCadence } from './cadence/member-cadence.handler';
 import { CarePlansConfig, followedCategories } from './care-plans.config';
@@ -109,6 +110,7 @@ export class CarePlansModule {
         EscalateOverdueTasks,
         CheckProductSafety,
         MemberCadence,
+        CadenceJob,
       ],
     };
   }

@@ -28,8 +28,8 @@ const RUN_SIZE = 1000;
 
 /**
  * members.events.v1 → care-plans (its own group): `purchase.recorded` becomes follow-up tasks
- * and refill reminders. A run's follow-ups go in one insert, then each purchase's refunds and
- * refills in order (one member's events are in one partition, in order). Every effect is an
+ * and refill reminders. A run's follow-ups go in one insert, its refunds one by one (rare), and
+ * its refill versions in one insert (one member's events are in one partition, in order). Every effect is an
  * insert keyed by its cause, so a redelivered run (a crash before the commit) adds nothing.
  * `member.merged`, `member.erased` and a consent change (`member.updated`) are applied one by
  * one in their place, so a member's purchases before a merge are the merged record's.
@@ -48,15 +48,20 @@ export class MemberEventsConsumer extends ConsumerHost {
     const run = async (purchases: PurchaseRecordedPayload[]) => {
       await followUps.forSales(purchases);
       failpoint('care-plans.followups.inserted');
-      for (const purchase of purchases) {
+      for (const purchase of purchases)
         if (purchase.type === 'refund') await followUps.forRefund(purchase);
-        await refills.execute(purchase);
-      }
+      await refills.forRun(purchases);
     };
     const router = new EnvelopeRouter()
       .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) => run([payload]))
-      .on(MEMBER_MERGED, MemberMergedPayload, (payload) => lifecycle.merged(payload))
-      .on(MEMBER_ERASED, MemberErasedPayload, (payload) => lifecycle.erased(payload))
+      .on(MEMBER_MERGED, MemberMergedPayload, async (payload) => {
+        await lifecycle.merged(payload);
+        refills.forgetMembers(payload.survivorId, payload.mergedId);
+      })
+      .on(MEMBER_ERASED, MemberErasedPayload, async (payload) => {
+        await lifecycle.erased(payload);
+        refills.forgetMembers(payload.memberId);
+      })
       .on(MEMBER_UPDATED, MemberUpdatedPayload, (payload) => lifecycle.updated(payload));
     const handler: MessageHandler<EventEnvelope> = {
       decode: (message) => router.decode(message),

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsObject,
+  IsOptional,
   IsString,
   Length,
   Matches,
@@ -15,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CleanText } from '../clean-text';
+import { SafetyCheckProduct } from './safety-check.dto';
 
 export const PLAN_STEP_KINDS = [
   'guidance',
@@ -66,6 +68,19 @@ export class PlanStep {
   @ValidateNested()
   @Type(() => LocalizedText)
   content!: LocalizedText;
+
+  @ApiPropertyOptional({
+    type: [SafetyCheckProduct],
+    maxItems: 10,
+    description:
+      'Products the step recommends: each is safety-checked against the member at enrolment, and what the check flags is not recommended',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => SafetyCheckProduct)
+  products?: SafetyCheckProduct[];
 }
 
 /** Body of `POST /api/v1/care-plan-templates` (admin): a new template, or the next version of one. */

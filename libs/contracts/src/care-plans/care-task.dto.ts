@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { CleanText } from '../clean-text';
+import { HeldBackProduct } from './safety-check.dto';
 
 export const CARE_TASK_KINDS = [
   'call',
@@ -93,6 +94,16 @@ export class CareTaskView {
   })
   escalatedTo?: string;
   @ApiPropertyOptional({ format: 'date-time' }) escalatedAt?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Plan steps: the SKUs the step recommends, after the safety check',
+  })
+  products?: string[];
+  @ApiPropertyOptional({
+    type: [HeldBackProduct],
+    description: 'Plan steps: the products the safety check kept back, and why',
+  })
+  heldBack?: HeldBackProduct[];
 }
 
 /** `GET /api/v1/care-tasks?assignee=&store=&due=&status=&memberId=` and `care-plans.v1.tasks.list`. */

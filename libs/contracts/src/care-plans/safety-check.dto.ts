@@ -68,6 +68,15 @@ export class SafetyWarning {
   @ApiProperty({ example: 'Bleeding risk: an NSAID with an anticoagulant' }) message!: string;
 }
 
+/** A product a plan step would have recommended, kept back because the safety check flagged it. */
+export class HeldBackProduct {
+  @ApiProperty({ example: 'IBU400' }) sku!: string;
+  @ApiProperty({ example: 'nsaid-anticoagulant', description: 'The rule of the table' })
+  rule!: string;
+  @ApiProperty({ enum: SAFETY_SEVERITIES }) severity!: SafetySeverity;
+  @ApiProperty({ example: 'Bleeding risk: an NSAID with an anticoagulant' }) message!: string;
+}
+
 export class SafetyCheckResult {
   @ApiProperty() memberId!: string;
   @ApiProperty({ description: 'False when the member has no health details (or no consent)' })

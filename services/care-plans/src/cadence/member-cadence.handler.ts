@@ -52,7 +52,13 @@ export class MemberCadence {
       ),
     ];
     const distinct = [...new Map(purchases).values()];
-    const supplyEnds = versions.filter((v) => v.status === 'open').map((v) => v.supplyEndsAt);
+    // The reminder in force per therapy is its highest version (an older one may still read open).
+    const heads = new Map<string, (typeof versions)[number]>();
+    for (const v of versions)
+      if ((heads.get(v.therapy)?.version ?? 0) < v.version) heads.set(v.therapy, v);
+    const supplyEnds = [...heads.values()]
+      .filter((v) => v.status === 'open')
+      .map((v) => v.supplyEndsAt);
     const expected = expectedNextPurchase({ purchases: distinct, supplyEnds }, now);
     const tier = expected ? cadenceTier(expected.at, now) : null;
     const plan = tier ? monthOfContacts(tier, now) : [];
@@ -68,27 +74,38 @@ export class MemberCadence {
 
   schedule(memberId: string): Promise<MemberCadenceView & { tasks: CareTaskView[] }> {
     return inSpan('care.cadence.schedule', async () => {
-      const now = new Date();
-      const { plan, ...view } = await this.view(memberId, now);
-      const storeId = (await this.bus.hasHealthConsent(memberId)).homeStoreId ?? 'HQ';
-      const month = now.toISOString().slice(0, 7);
-      const docs: CareTaskDocument[] = plan.map((c) => ({
-        _id: `cadence:${memberId}:${month}:${c.kind}${c.n}`,
-        memberId,
-        kind: c.kind,
-        priority: 'normal',
-        dueAt: c.dueAt,
-        status: 'open',
-        cause: { type: 'cadence', window: month },
-        assigneeRole: 'store',
-        storeId,
-        contentKey: `care.cadence.${view.tier}`,
-        createdAt: now,
-      }));
-      await this.tasks.insertNew(docs);
+      const { view, docs } = await this.scheduleTasks(memberId, new Date());
       const tasks = await Promise.all(docs.map((d) => this.tasks.find(d._id)));
       return { ...view, tasks: tasks.filter((t) => t !== null).map(toCareTaskView) };
     });
+  }
+
+  /**
+   * Inserts the member's cadence tasks of the month `now` is in, each once per member and month
+   * whoever asks (a staff member, or the timer of any replica); answers how many were new.
+   */
+  async scheduleTasks(
+    memberId: string,
+    now: Date,
+  ): Promise<{ view: MemberCadenceView; docs: CareTaskDocument[]; inserted: number }> {
+    const { plan, ...view } = await this.view(memberId, now);
+    if (plan.length === 0) return { view, docs: [], inserted: 0 };
+    const storeId = (await this.bus.hasHealthConsent(memberId)).homeStoreId ?? 'HQ';
+    const month = now.toISOString().slice(0, 7);
+    const docs: CareTaskDocument[] = plan.map((c) => ({
+      _id: `cadence:${memberId}:${month}:${c.kind}${c.n}`,
+      memberId,
+      kind: c.kind,
+      priority: 'normal',
+      dueAt: c.dueAt,
+      status: 'open',
+      cause: { type: 'cadence', window: month },
+      assigneeRole: 'store',
+      storeId,
+      contentKey: `care.cadence.${view.tier}`,
+      createdAt: now,
+    }));
+    return { view, docs, inserted: await this.tasks.insertNew(docs) };
   }
 
   stopped(command: MemberStoppedCommand, actor?: RpcActor): Promise<CareTaskView> {

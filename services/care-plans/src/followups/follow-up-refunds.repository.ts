@@ -32,8 +32,15 @@ export class FollowUpRefundsRepository implements OnModuleInit {
   /** Keeps the refund (a redelivery collides) and answers every refund of its sale so far. */
   async add(refund: FollowUpRefundDocument): Promise<FollowUpRefundDocument[]> {
     await insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(refund)));
-    return dbSpan(COLLECTION, 'find', () =>
-      this.collection.find({ originalTransactionId: refund.originalTransactionId }).toArray(),
+    return this.of(refund.originalTransactionId);
+  }
+
+  /** The refunds of a sale, in the order they happened. */
+  of(originalTransactionId: string): Promise<FollowUpRefundDocument[]> {
+    return dbSpan(COLLECTION, 'find', async () =>
+      (await this.collection.find({ originalTransactionId }).toArray()).sort(
+        (a, b) => a.at.getTime() - b.at.getTime(),
+      ),
     );
   }
 }

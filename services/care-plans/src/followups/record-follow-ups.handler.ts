@@ -10,8 +10,12 @@ import {
   planFollowUps,
   refundsEndFollowUp,
   type FirstContacts,
+  type Line,
 } from './follow-up-schedule';
-import { FollowUpRefundsRepository } from './follow-up-refunds.repository';
+import {
+  type FollowUpRefundDocument,
+  FollowUpRefundsRepository,
+} from './follow-up-refunds.repository';
 
 export const FOLLOW_UP_SETTINGS = Symbol('FOLLOW_UP_SETTINGS');
 export interface FollowUpSettings {
@@ -32,9 +36,14 @@ export class RecordFollowUps {
     @Inject(FOLLOW_UP_SETTINGS) private readonly settings: FollowUpSettings,
   ) {}
 
-  /** The follow-up tasks of a run of sales, in one insert; answers how many were new. */
+  /**
+   * The follow-up tasks of a run of sales, in one insert; answers how many were new. A sale
+   * whose first follow-up id was taken is either a redelivery (nothing to do) or one whose
+   * refund came first and left a placeholder there (see forRefund): that sale's follow-ups are
+   * made and then settled against the refunds already on file.
+   */
   forSales(purchases: readonly PurchaseRecordedPayload[], now = new Date()): Promise<number> {
-    return inSpan('care.followups.plan', () => {
+    return inSpan('care.followups.plan', async () => {
       const docs: CareTaskDocument[] = [];
       for (const purchase of purchases) {
         if (purchase.type !== 'sale') continue;
@@ -61,41 +70,92 @@ export class RecordFollowUps {
             followed,
           });
       }
-      return this.tasks.insertNew(docs);
+      const taken = await this.tasks.insertNewAnswering(docs);
+      for (const index of taken) {
+        const first = docs[index]!;
+        if (first.cause.day === FOLLOW_UP_DAYS[0]) await this.afterEarlyRefund(first);
+      }
+      return docs.length - taken.size;
     });
   }
 
-  /** A refund: once every followed unit of the sale is back, the open follow-ups are cancelled. */
-  forRefund(refund: PurchaseRecordedPayload): Promise<number> {
+  /**
+   * A refund: once every followed unit of the sale is back, the open follow-ups are cancelled.
+   * When the sale is not on file yet (it comes later: another partition, a redelivery), the
+   * refund is kept and a cancelled placeholder takes the sale's first follow-up id, so the
+   * sale, when it comes, finds it in its own insert and settles against the refunds.
+   */
+  forRefund(refund: PurchaseRecordedPayload, now = new Date()): Promise<number> {
     return inSpan('care.followups.refund', async () => {
       if (refund.type !== 'refund' || !refund.originalTransactionId) return 0;
+      const back = followedLines(refund.items, this.settings.followedCategories);
+      if (back.length === 0) return 0; // nothing followed came back: no follow-up to end
       const original = refund.originalTransactionId;
-      const first = await this.tasks.find(followUpTaskId(original, FOLLOW_UP_DAYS[0]));
-      if (!first?.followed) return 0;
       const refunds = await this.refunds.add({
         _id: refund.transactionId,
         originalTransactionId: original,
         lines: refund.items.map(({ sku, quantity }) => ({ sku, quantity })),
         at: new Date(refund.occurredAt),
       });
-      if (
-        !refundsEndFollowUp(
-          first.followed,
-          refunds.map((r) => r.lines),
-        )
-      )
-        return 0;
-      let cancelled = 0;
-      for (const day of FOLLOW_UP_DAYS) {
-        const { won } = await this.tasks.close({
-          _id: followUpTaskId(original, day),
+      const firstId = followUpTaskId(original, FOLLOW_UP_DAYS[0]);
+      let first = await this.tasks.find(firstId);
+      if (!first) {
+        const placeholder: CareTaskDocument = {
+          _id: firstId,
+          memberId: refund.memberId,
+          kind: 'call',
+          priority: 'normal',
+          dueAt: new Date(refund.occurredAt),
           status: 'cancelled',
-          at: new Date(),
-          reason: `refund:${refund.transactionId}`,
-        });
-        if (won) cancelled++;
+          cause: { type: 'followup', transactionId: original, day: FOLLOW_UP_DAYS[0] },
+          assigneeRole: 'store',
+          storeId: refund.storeId,
+          createdAt: now,
+          cancelReason: `refund:${refund.transactionId}`,
+          awaitingSale: true,
+        };
+        if ((await this.tasks.insertNew([placeholder])) === 1) return 0;
+        first = await this.tasks.find(firstId); // the sale came meanwhile
       }
-      return cancelled;
+      if (!first?.followed || first.awaitingSale) return 0;
+      return this.cancelIfAllBack(original, first.followed, refunds, refund.transactionId);
     });
+  }
+
+  /** The sale came after a refund of it: its first follow-up replaces the placeholder. */
+  private async afterEarlyRefund(first: CareTaskDocument): Promise<void> {
+    const onFile = await this.tasks.find(first._id);
+    if (!onFile?.awaitingSale) return; // a redelivered sale
+    await this.tasks.replacePlaceholder(first);
+    const original = first.cause.transactionId!;
+    const refunds = await this.refunds.of(original);
+    const last = refunds[refunds.length - 1];
+    if (last) await this.cancelIfAllBack(original, first.followed!, refunds, last._id);
+  }
+
+  private async cancelIfAllBack(
+    original: string,
+    followed: Line[],
+    refunds: FollowUpRefundDocument[],
+    refundId: string,
+  ): Promise<number> {
+    if (
+      !refundsEndFollowUp(
+        followed,
+        refunds.map((r) => r.lines),
+      )
+    )
+      return 0;
+    let cancelled = 0;
+    for (const day of FOLLOW_UP_DAYS) {
+      const { won } = await this.tasks.close({
+        _id: followUpTaskId(original, day),
+        status: 'cancelled',
+        at: new Date(),
+        reason: `refund:${refundId}`,
+      });
+      if (won) cancelled++;
+    }
+    return cancelled;
   }
 }

@@ -5,11 +5,28 @@ import type { CareTaskDocument } from '../tasks/care-task.document';
 import { CareTasksRepository } from '../tasks/care-tasks.repository';
 import type { TemplateDocument } from '../templates/templates.repository';
 import { TemplatesRepository } from '../templates/templates.repository';
+import { NOT_CHECKED } from '../safety/plan-step-safety';
 import { planStepId } from './plan-state';
 import { PlanMessagesRepository, type PlanMessageDocument } from './plan-messages.repository';
 import { PlansRepository, type PlanDocument } from './plans.repository';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * What a step recommends after the plan's safety check; a step with products but no check on
+ * the plan (enrolled before steps recommended products) recommends none of them.
+ */
+function recommendationOf(
+  plan: PlanDocument,
+  step: TemplateDocument['steps'][number],
+  index: number,
+): Pick<CareTaskDocument, 'products' | 'heldBack'> {
+  const products = step.products ?? [];
+  if (products.length === 0) return {};
+  const checked = plan.safety?.find((s) => s.step === index);
+  if (checked) return { products: checked.recommended, heldBack: checked.heldBack };
+  return { products: [], heldBack: products.map(({ sku }) => ({ sku, ...NOT_CHECKED })) };
+}
 
 /**
  * A plan's steps become tasks (for the pharmacist or the store) and scheduled messages (to the
@@ -39,6 +56,7 @@ export class MaterializePlan {
     const messages: PlanMessageDocument[] = [];
     version.steps.forEach((step, index) => {
       const id = planStepId(plan._id, index);
+      const recommends = recommendationOf(plan, step, index);
       const dueAt = new Date(plan.startAt.getTime() + step.offsetDays * DAY_MS);
       if (step.actor === 'member')
         messages.push({
@@ -50,6 +68,7 @@ export class MaterializePlan {
           dueAt,
           status: 'open',
           createdAt: now,
+          ...recommends,
         });
       else
         tasks.push({
@@ -65,6 +84,7 @@ export class MaterializePlan {
           storeId: plan.storeId,
           contentKey: step.contentKey,
           createdAt: now,
+          ...recommends,
         });
     });
     await this.tasks.insertNew(tasks);

@@ -1,3 +1,4 @@
+import type { HeldBackProduct } from '@crm/contracts';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { insertManyOnce } from '@crm/messaging';
@@ -17,6 +18,9 @@ export interface PlanMessageDocument {
   sentAt?: Date;
   messageId?: string;
   lastError?: string;
+  /** The SKUs the step recommends after the safety check, and those it kept back. */
+  products?: string[];
+  heldBack?: HeldBackProduct[];
 }
 
 const COLLECTION = 'plan_messages';

@@ -1,3 +1,4 @@
+import type { StepSafety } from '../safety/plan-step-safety';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import type { CarePlanStatus } from '@crm/contracts';
@@ -28,6 +29,8 @@ export interface PlanDocument {
   history: PlanTransition[];
   /** False until its steps are tasks and messages (a crash in between is finished later). */
   materialized: boolean;
+  /** The safety check of the steps that recommend products, run once at enrolment. */
+  safety?: StepSafety[];
 }
 
 export interface PlanTransitionDocument extends PlanTransition {

@@ -34,6 +34,11 @@ export class ExportCareData {
       this.readings.ofMember(memberId, EXPORT_LIMIT),
     ]);
     if (readings.length > 0) await this.audit.record(memberId, 'read', 'member.export');
+    // A head replaced by a later fill is marked only when it comes due (the sender's check).
+    const heads = new Map<string, number>();
+    for (const r of reminders) heads.set(r.therapy, Math.max(heads.get(r.therapy) ?? 0, r.version));
+    const statusOf = (r: (typeof reminders)[number]) =>
+      r.status === 'open' && r.version < heads.get(r.therapy)! ? 'superseded' : r.status;
     return {
       plans: plans.map(toCarePlanView),
       healthIndicators: readings.map((r) => toReadingView(r, this.cipher)),
@@ -53,7 +58,7 @@ export class ExportCareData {
         transactionId: r.transactionId,
         supplyEndsAt: r.supplyEndsAt.toISOString(),
         dueAt: r.dueAt.toISOString(),
-        status: r.status,
+        status: statusOf(r),
         ...(r.sentAt ? { sentAt: r.sentAt.toISOString() } : {}),
       })),
     };

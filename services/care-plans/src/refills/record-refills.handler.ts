@@ -3,6 +3,7 @@ import type { PurchaseRecordedPayload } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import type { RefillReminderDocument } from './refill-reminder.document';
 import { RefillRemindersRepository } from './refill-reminders.repository';
+import { type RefillChain, RefillChains } from './refill-chains';
 import {
   afterFill,
   afterRefund,
@@ -13,67 +14,186 @@ import {
 } from './refill-supply';
 
 export const REFILL_LEAD_DAYS = Symbol('REFILL_LEAD_DAYS');
-/** Versions inserted by others between our read and our insert before we give up (and retry the message). */
-const MAX_RACES = 5;
+/** Chains read from the store at once when a run meets members this process has not seen. */
+const READS_IN_FLIGHT = 8;
+
+/** A member's therapy touched by a run: the purchases that move it, in their order. */
+interface Step {
+  purchase: PurchaseRecordedPayload;
+  days: number;
+}
 
 /**
  * Refill reminders from `daysSupply × quantity`: each sale or refund with days of supply makes
  * the next version of the member's reminder for that therapy (carried forward, or shortened),
  * which supersedes the one before, so there is one reminder in force per member and therapy.
+ *
+ * A run of purchases is applied at once: each therapy's chain (its versions' head and the fills
+ * already applied) comes from memory, read from the store only the first time this process
+ * meets it, and the run's new versions go in one unordered insert. A member's events are in one
+ * partition, in order, so one consumer extends a chain at a time; when a rebalance let another
+ * replica extend it meanwhile, our next version collides (versions are numbered, fills unique),
+ * the chains involved are forgotten and the run fails, to be redelivered and read afresh.
+ *
+ * A version superseded inside the run is inserted as such; the head it replaces is left for the
+ * sender, which looks for a next version before it sends (one write fewer per sale).
  */
 @Injectable()
 export class RecordRefills {
+  private readonly chains = new RefillChains();
+
   constructor(
     private readonly reminders: RefillRemindersRepository,
     @Inject(REFILL_LEAD_DAYS) private readonly leadDays: number,
   ) {}
 
+  /** Applies a single purchase (the run of one). */
   execute(purchase: PurchaseRecordedPayload): Promise<void> {
+    return this.forRun([purchase]);
+  }
+
+  forRun(purchases: readonly PurchaseRecordedPayload[]): Promise<void> {
     return inSpan('care.refills.record', async () => {
-      // The contract carries no ATC yet: lines group by category until it does.
-      const days = daysByTherapy(purchase.items as SupplyLine[]);
-      for (const [therapy, supplied] of days) await this.apply(purchase, therapy, supplied);
+      const steps = new Map<string, Step[]>();
+      for (const purchase of purchases)
+        for (const [therapy, days] of daysByTherapy(purchase.items as SupplyLine[])) {
+          const key = RefillChains.key(purchase.memberId, therapy);
+          steps.set(key, [...(steps.get(key) ?? []), { purchase, days }]);
+        }
+      if (steps.size === 0) return;
+      const chains = await this.chainsOf([...steps.keys()], purchases);
+      const docs: RefillReminderDocument[] = [];
+      const written = new Set<RefillReminderDocument>();
+      const after = new Map<string, RefillChain>();
+      for (const [key, keySteps] of steps) {
+        const [memberId, therapy] = RefillChains.split(key);
+        let chain = chains.get(key)!;
+        for (const step of keySteps) {
+          const next = this.nextVersion(chain, memberId, therapy, step);
+          if (!next) continue;
+          // A head made earlier in this run is superseded before it is ever written.
+          if (chain.head && written.has(chain.head) && chain.head.status === 'open')
+            chain.head.status = 'superseded';
+          docs.push(next);
+          written.add(next);
+          chain = extended(chain, next);
+        }
+        after.set(key, chain);
+      }
+      const taken = await this.reminders.insertNew(docs);
+      if (taken.size > 0) {
+        for (const index of taken)
+          this.chains.forget(RefillChains.key(docs[index]!.memberId, docs[index]!.therapy));
+        throw new Error(
+          `${taken.size} refill reminder version(s) were written by another consumer; the run is read again`,
+        );
+      }
+      for (const [key, chain] of after) this.chains.remember(key, chain);
     });
   }
 
-  private async apply(purchase: PurchaseRecordedPayload, therapy: string, days: number) {
-    const { memberId, transactionId } = purchase;
-    const fill = `${memberId}:${therapy}:${transactionId}`;
-    const at = new Date(purchase.occurredAt);
-    for (let race = 0; race < MAX_RACES; race++) {
-      if (await this.reminders.wasApplied(fill)) return;
-      const head = await this.reminders.head(memberId, therapy);
-      let next: Pick<RefillReminderDocument, 'supplyEndsAt' | 'status'>;
-      if (purchase.type === 'sale') {
-        next = { supplyEndsAt: afterFill(head, at, days).supplyEndsAt, status: 'open' };
-      } else {
-        if (!head) return; // a refund of a supply we never saw: nothing to move
-        const after = afterRefund(head, at, days);
-        next = { supplyEndsAt: after.supplyEndsAt, status: after.exhausted ? 'cancelled' : 'open' };
-      }
-      const version = (head?.version ?? 0) + 1;
-      const inserted = await this.reminders.insert({
-        _id: refillReminderId(memberId, therapy, version),
-        fill,
-        memberId,
-        therapy,
-        version,
-        transactionId,
-        days: purchase.type === 'sale' ? days : -days,
-        ...(purchase.type === 'refund' && purchase.originalTransactionId
-          ? { refundOf: purchase.originalTransactionId }
-          : {}),
-        storeId: purchase.storeId,
-        at,
-        ...next,
-        dueAt: reminderDueAt(next.supplyEndsAt, this.leadDays),
-        createdAt: new Date(),
-      });
-      if (!inserted) continue;
-      if (head?.status === 'open')
-        await this.reminders.mark(head._id, 'open', { status: 'superseded' });
-      return;
-    }
-    throw new Error(`refill reminder for ${memberId}/${therapy} kept racing; retried later`);
+  /** A merge or an erasure rewrites a member's versions: read them afresh next time. */
+  forgetMembers(...memberIds: string[]): void {
+    for (const memberId of memberIds) this.chains.forgetMember(memberId);
   }
+
+  /** Each therapy's chain: from memory, else its versions in the store (refunds always read). */
+  private async chainsOf(
+    keys: string[],
+    purchases: readonly PurchaseRecordedPayload[],
+  ): Promise<Map<string, RefillChain>> {
+    const refunded = new Set(purchases.filter((p) => p.type === 'refund').map((p) => p.memberId));
+    const found = new Map<string, RefillChain>();
+    const toRead: string[] = [];
+    for (const key of keys) {
+      const known = this.chains.get(key);
+      if (known && !refunded.has(RefillChains.split(key)[0])) found.set(key, known);
+      else toRead.push(key);
+    }
+    for (let i = 0; i < toRead.length; i += READS_IN_FLIGHT)
+      await Promise.all(
+        toRead.slice(i, i + READS_IN_FLIGHT).map(async (key) => {
+          const [memberId, therapy] = RefillChains.split(key);
+          const versions = await this.reminders.versionsOf(memberId, therapy);
+          found.set(key, RefillChains.fromVersions(versions));
+        }),
+      );
+    return found;
+  }
+
+  private isOnFile(chain: RefillChain, memberId: string, therapy: string, sale: string): boolean {
+    return chain.fills.has(`${memberId}:${therapy}:${sale}`);
+  }
+
+  private nextVersion(
+    chain: RefillChain,
+    memberId: string,
+    therapy: string,
+    { purchase, days }: Step,
+  ): RefillReminderDocument | null {
+    const { transactionId } = purchase;
+    const fill = `${memberId}:${therapy}:${transactionId}`;
+    if (chain.fills.has(fill)) return null; // applied before (a redelivery)
+    const { head } = chain;
+    const at = new Date(purchase.occurredAt);
+    let next: Pick<RefillReminderDocument, 'supplyEndsAt' | 'status' | 'beforeSale'>;
+    if (purchase.type === 'sale') {
+      // A refund of this sale that came before it: only what is left of the sale is supply.
+      const left = days - (chain.refundedEarly.get(transactionId) ?? 0);
+      // A cancelled head has nothing left in hand to carry forward.
+      const inHand = head?.status === 'cancelled' ? null : head;
+      next =
+        left > 0
+          ? { supplyEndsAt: afterFill(inHand, at, left).supplyEndsAt, status: 'open' }
+          : {
+              supplyEndsAt: head?.supplyEndsAt ?? at,
+              status: head?.status === 'open' ? 'open' : 'cancelled',
+            };
+    } else if (
+      purchase.originalTransactionId &&
+      !this.isOnFile(chain, memberId, therapy, purchase.originalTransactionId)
+    ) {
+      // The refund came before its sale (another partition, a redelivery): it moves nothing
+      // now, and is kept so the sale, when it comes, supplies only what was not refunded.
+      next = {
+        supplyEndsAt: head?.supplyEndsAt ?? at,
+        status: head?.status === 'open' ? 'open' : 'cancelled',
+        beforeSale: true,
+      };
+    } else {
+      if (!head) return null; // a refund of a supply we never saw: nothing to move
+      const shortened = afterRefund(head, at, days);
+      next = {
+        supplyEndsAt: shortened.supplyEndsAt,
+        status: shortened.exhausted ? 'cancelled' : 'open',
+      };
+    }
+    const version = (head?.version ?? 0) + 1;
+    return {
+      _id: refillReminderId(memberId, therapy, version),
+      fill,
+      memberId,
+      therapy,
+      version,
+      transactionId,
+      days: purchase.type === 'sale' ? days : -days,
+      ...(purchase.type === 'refund' && purchase.originalTransactionId
+        ? { refundOf: purchase.originalTransactionId }
+        : {}),
+      storeId: purchase.storeId,
+      at,
+      ...next,
+      dueAt: reminderDueAt(next.supplyEndsAt, this.leadDays),
+      createdAt: new Date(),
+    };
+  }
+}
+
+/** The chain after `next`: its head, its fills, and the early refunds still waiting for a sale. */
+function extended(chain: RefillChain, next: RefillReminderDocument): RefillChain {
+  const refundedEarly = new Map(chain.refundedEarly);
+  if ((next.days ?? 0) > 0) refundedEarly.delete(next.transactionId);
+  if (next.beforeSale && next.refundOf)
+    refundedEarly.set(next.refundOf, (refundedEarly.get(next.refundOf) ?? 0) - (next.days ?? 0));
+  return { head: next, fills: new Set(chain.fills).add(next.fill), refundedEarly };
 }

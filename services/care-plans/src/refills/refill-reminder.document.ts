@@ -15,6 +15,11 @@ export interface RefillReminderDocument {
   days?: number;
   /** A refund's sale, whose days it takes back. */
   refundOf?: string;
+  /**
+   * A refund that came before its sale: it moved no supply; the sale, when it comes, supplies
+   * only the days not refunded.
+   */
+  beforeSale?: true;
   storeId: string;
   at: Date;
   supplyEndsAt: Date;

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { insertOnce } from '@crm/messaging';
+import { insertManyOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { RefillReminderDocument } from './refill-reminder.document';
@@ -23,23 +23,17 @@ export class RefillRemindersRepository implements OnModuleInit {
     ]);
   }
 
-  wasApplied(fill: string): Promise<boolean> {
-    return dbSpan(COLLECTION, 'count', async () => {
-      return (await this.collection.countDocuments({ fill }, { limit: 1 })) > 0;
-    });
+  /** Every version of the member's therapy (equality only: FerretDB hands it to PostgreSQL). */
+  versionsOf(memberId: string, therapy: string): Promise<RefillReminderDocument[]> {
+    return dbSpan(COLLECTION, 'find', () => this.collection.find({ memberId, therapy }).toArray());
   }
 
-  /** The version in force for the member's therapy (the highest), or null. */
-  async head(memberId: string, therapy: string): Promise<RefillReminderDocument | null> {
-    const versions = await dbSpan(COLLECTION, 'find', () =>
-      this.collection.find({ memberId, therapy }, { sort: { version: -1 }, limit: 1 }).toArray(),
+  /** Inserts the versions in one go; answers the indexes of those whose version or fill was taken. */
+  insertNew(docs: RefillReminderDocument[]): Promise<Set<number>> {
+    if (docs.length === 0) return Promise.resolve(new Set());
+    return insertManyOnce(() =>
+      dbSpan(COLLECTION, 'insertMany', () => this.collection.insertMany(docs, { ordered: false })),
     );
-    return versions[0] ?? null;
-  }
-
-  /** False when the version or the fill is taken (another replica, or a redelivery). */
-  insert(doc: RefillReminderDocument): Promise<boolean> {
-    return insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc)));
   }
 
   exists(id: string): Promise<boolean> {

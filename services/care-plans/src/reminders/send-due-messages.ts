@@ -93,7 +93,16 @@ export class SendDueMessages extends PeriodicJob {
           memberId: message.memberId,
           purpose: 'clinical',
           templateId: message.contentKey,
-          variables: { planId: message.planId },
+          variables: {
+            planId: message.planId,
+            // What the step recommends, and what the safety check kept back and why.
+            ...(message.products ? { products: message.products.join(', ') } : {}),
+            ...(message.heldBack?.length
+              ? {
+                  heldBack: message.heldBack.map((h) => `${h.sku}: ${h.message}`).join('; '),
+                }
+              : {}),
+          },
         },
         (fields) => this.planMessages.mark(message._id, fields),
       );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type Allergen,
   AppError,
   ErrorCode,
   maySeeHealth,
@@ -10,7 +11,7 @@ import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { CareBus } from '../bus/care-bus';
 import { CareHealthAuditRepository } from '../indicators/health-audit.repository';
-import { safetyCheck } from './safety-check';
+import { type MemberMedication, safetyCheck } from './safety-check';
 
 /**
  * Checks products for a member: their allergies and regular medications come from the members
@@ -28,25 +29,40 @@ export class CheckProductSafety {
     return inSpan('care.safety-check', async () => {
       if (!actor || !maySeeHealth(actor.roles))
         throw new AppError(ErrorCode.AUTH_FORBIDDEN, 'Safety checks are for the health roles');
-      const health = await this.bus.healthOf(command.memberId, actor);
-      const allergies = (health?.allergies ?? []).map((a) => a.allergen);
-      const medications = (health?.medications ?? []).map((m) => ({
-        name: m.name,
-        ...(m.atc ? { atc: m.atc } : {}),
-      }));
+      const { known, allergies, medications } = (await this.healthFor(
+        command.memberId,
+        actor,
+        'safety-check',
+      ))!;
       const { warnings, unchecked } = safetyCheck(command.products, allergies, medications);
-      await this.audit.record(command.memberId, 'read', 'safety-check', actor, [
-        'allergies',
-        'medications',
-      ]);
       return {
         memberId: command.memberId,
-        healthKnown: health !== null && health !== undefined,
+        healthKnown: known,
         allergies: allergies.length,
         medications: medications.length,
         warnings,
         unchecked,
       };
     });
+  }
+
+  /**
+   * The member's allergies and regular medications, read in the staff member's name and
+   * audited under `purpose`; null when they may not read health data (nothing is read).
+   */
+  async healthFor(
+    memberId: string,
+    actor: RpcActor | undefined,
+    purpose: string,
+  ): Promise<{ known: boolean; allergies: Allergen[]; medications: MemberMedication[] } | null> {
+    if (!actor || !maySeeHealth(actor.roles)) return null;
+    const health = await this.bus.healthOf(memberId, actor);
+    const allergies = (health?.allergies ?? []).map((a) => a.allergen);
+    const medications = (health?.medications ?? []).map((m) => ({
+      name: m.name,
+      ...(m.atc ? { atc: m.atc } : {}),
+    }));
+    await this.audit.record(memberId, 'read', purpose, actor, ['allergies', 'medications']);
+    return { known: health !== null && health !== undefined, allergies, medications };
   }
 }

@@ -4,6 +4,7 @@ import type {
   CareTaskOutcome,
   CareTaskPriority,
   CareTaskStatus,
+  HeldBackProduct,
 } from '@crm/contracts';
 import type { Line } from '../followups/follow-up-schedule';
 
@@ -43,6 +44,14 @@ export interface CareTaskDocument {
   escalatedAt?: Date;
   assignedAt?: Date;
   assignedBy?: string;
+  /**
+   * A refund came before its sale: this cancelled placeholder holds the sale's first follow-up
+   * id until the sale comes and replaces it (RecordFollowUps).
+   */
+  awaitingSale?: true;
+  /** Plan steps: the SKUs recommended after the safety check, and those it kept back. */
+  products?: string[];
+  heldBack?: HeldBackProduct[];
 }
 
 /**

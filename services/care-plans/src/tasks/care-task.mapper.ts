@@ -24,5 +24,7 @@ export function toCareTaskView(doc: CareTaskDocument): CareTaskView {
     ...(doc.cancelReason ? { cancelReason: doc.cancelReason } : {}),
     ...(doc.escalatedTo ? { escalatedTo: doc.escalatedTo } : {}),
     ...(doc.escalatedAt ? { escalatedAt: doc.escalatedAt.toISOString() } : {}),
+    ...(doc.products ? { products: [...doc.products] } : {}),
+    ...(doc.heldBack ? { heldBack: doc.heldBack.map((h) => ({ ...h })) } : {}),
   };
 }

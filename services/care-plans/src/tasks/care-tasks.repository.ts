@@ -51,6 +51,21 @@ export class CareTasksRepository implements OnModuleInit {
     return docs.length - taken.size;
   }
 
+  /** Like insertNew; answers the indexes of the docs whose ids were taken already. */
+  insertNewAnswering(docs: CareTaskDocument[]): Promise<Set<number>> {
+    if (docs.length === 0) return Promise.resolve(new Set());
+    return insertManyOnce(() =>
+      dbSpan(TASKS, 'insertMany', () => this.tasks.insertMany(docs, { ordered: false })),
+    );
+  }
+
+  /** A refund's placeholder becomes the sale's task (once: only while it is a placeholder). */
+  async replacePlaceholder(doc: CareTaskDocument): Promise<void> {
+    await dbSpan(TASKS, 'replace', () =>
+      this.tasks.replaceOne({ _id: doc._id, awaitingSale: true }, doc),
+    );
+  }
+
   find(id: string): Promise<CareTaskDocument | null> {
     return dbSpan(TASKS, 'find', () => this.tasks.findOne({ _id: id }));
   }
