@@ -117,6 +117,20 @@ export async function seed(db, caseCount, log) {
 }
 
 /** The listing variants asked, each with the same filter on the raw driver. */
+/** The facts case analysis reads of each case (the service's projection of them). */
+export const FACTS = {
+  _id: 0,
+  storeId: 1,
+  category: 1,
+  cause: 1,
+  assignee: 1,
+  receivedAt: 1,
+  firstRespondedAt: 1,
+  resolvedAt: 1,
+  breached: 1,
+  satisfaction: 1,
+};
+
 export const LISTINGS = [
   (i) => ({ query: `store=${storeOf(i)}`, filter: { storeId: storeOf(i) } }),
   (i) => ({

@@ -9,24 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { median } from '../lib/open-loop.mjs';
-import { LISTINGS, seed } from './cases.mjs';
+import { FACTS, LISTINGS, seed } from './cases.mjs';
 
 const [caseCount = 200_000] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...testing.localEndpoints(), ...process.env });
 const log = (msg) => console.log(`[floor] ${msg}`);
-
-const FACTS = {
-  _id: 0,
-  storeId: 1,
-  category: 1,
-  cause: 1,
-  assignee: 1,
-  receivedAt: 1,
-  firstRespondedAt: 1,
-  resolvedAt: 1,
-  breached: 1,
-  satisfaction: 1,
-};
 
 async function timed(times, run) {
   const ms = [];

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { httpRequest, paced, printLatencies, median } from '../lib/open-loop.mjs';
-import { caseIdOf, DAY, END, listing, seed, SPAN_DAYS } from './cases.mjs';
+import { caseIdOf, DAY, END, FACTS, listing, seed, SPAN_DAYS } from './cases.mjs';
 
 const { ServiceProcess, staffToken, localEndpoints } = testing;
 const [caseCount = 200_000, rate = 100, seconds = 30, reps = 3] = process.argv.slice(2).map(Number);
@@ -118,26 +118,7 @@ async function analytics(db, gateway, token) {
   const times = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    await db
-      .collection('complaints')
-      .find(
-        {},
-        {
-          projection: {
-            _id: 0,
-            storeId: 1,
-            category: 1,
-            cause: 1,
-            assignee: 1,
-            receivedAt: 1,
-            firstRespondedAt: 1,
-            resolvedAt: 1,
-            breached: 1,
-            satisfaction: 1,
-          },
-        },
-      )
-      .toArray();
+    await db.collection('complaints').find({}, { projection: FACTS }).toArray();
     await db
       .collection('complaint_sales')
       .aggregate([{ $group: { _id: { storeId: '$storeId', month: '$month' }, n: { $sum: 1 } } }])
