@@ -56,11 +56,11 @@ export class MemberEventsConsumer extends ConsumerHost {
       .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) => run([payload]))
       .on(MEMBER_MERGED, MemberMergedPayload, async (payload) => {
         await lifecycle.merged(payload);
-        refills.forgetMembers(payload.survivorId, payload.mergedId);
+        refills.invalidateCachedChains(payload.survivorId, payload.mergedId);
       })
       .on(MEMBER_ERASED, MemberErasedPayload, async (payload) => {
         await lifecycle.erased(payload);
-        refills.forgetMembers(payload.memberId);
+        refills.invalidateCachedChains(payload.memberId);
       })
       .on(MEMBER_UPDATED, MemberUpdatedPayload, (payload) => lifecycle.updated(payload));
     const handler: MessageHandler<EventEnvelope> = {

@@ -3,7 +3,7 @@ import type { PurchaseRecordedPayload } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import type { RefillReminderDocument } from './refill-reminder.document';
 import { RefillRemindersRepository } from './refill-reminders.repository';
-import { type RefillChain, RefillChains } from './refill-chains';
+import { type RefillChain, RefillChainCache } from './refill-chain-cache';
 import {
   afterFill,
   afterRefund,
@@ -40,7 +40,7 @@ interface Step {
  */
 @Injectable()
 export class RecordRefills {
-  private readonly chains = new RefillChains();
+  private readonly chains = new RefillChainCache();
 
   constructor(
     private readonly reminders: RefillRemindersRepository,
@@ -57,7 +57,7 @@ export class RecordRefills {
       const steps = new Map<string, Step[]>();
       for (const purchase of purchases)
         for (const [therapy, days] of daysByTherapy(purchase.items as SupplyLine[])) {
-          const key = RefillChains.key(purchase.memberId, therapy);
+          const key = RefillChainCache.key(purchase.memberId, therapy);
           steps.set(key, [...(steps.get(key) ?? []), { purchase, days }]);
         }
       if (steps.size === 0) return;
@@ -66,7 +66,7 @@ export class RecordRefills {
       const written = new Set<RefillReminderDocument>();
       const after = new Map<string, RefillChain>();
       for (const [key, keySteps] of steps) {
-        const [memberId, therapy] = RefillChains.split(key);
+        const [memberId, therapy] = RefillChainCache.split(key);
         let chain = chains.get(key)!;
         for (const step of keySteps) {
           const next = this.nextVersion(chain, memberId, therapy, step);
@@ -83,18 +83,18 @@ export class RecordRefills {
       const taken = await this.reminders.insertNew(docs);
       if (taken.size > 0) {
         for (const index of taken)
-          this.chains.forget(RefillChains.key(docs[index]!.memberId, docs[index]!.therapy));
+          this.chains.invalidate(RefillChainCache.key(docs[index]!.memberId, docs[index]!.therapy));
         throw new Error(
           `${taken.size} refill reminder version(s) were written by another consumer; the run is read again`,
         );
       }
-      for (const [key, chain] of after) this.chains.remember(key, chain);
+      for (const [key, chain] of after) this.chains.put(key, chain);
     });
   }
 
   /** A merge or an erasure rewrites a member's versions: read them afresh next time. */
-  forgetMembers(...memberIds: string[]): void {
-    for (const memberId of memberIds) this.chains.forgetMember(memberId);
+  invalidateCachedChains(...memberIds: string[]): void {
+    for (const memberId of memberIds) this.chains.invalidateMember(memberId);
   }
 
   /** Each therapy's chain: from memory, else its versions in the store (refunds always read). */
@@ -107,15 +107,15 @@ export class RecordRefills {
     const toRead: string[] = [];
     for (const key of keys) {
       const known = this.chains.get(key);
-      if (known && !refunded.has(RefillChains.split(key)[0])) found.set(key, known);
+      if (known && !refunded.has(RefillChainCache.split(key)[0])) found.set(key, known);
       else toRead.push(key);
     }
     for (let i = 0; i < toRead.length; i += READS_IN_FLIGHT)
       await Promise.all(
         toRead.slice(i, i + READS_IN_FLIGHT).map(async (key) => {
-          const [memberId, therapy] = RefillChains.split(key);
+          const [memberId, therapy] = RefillChainCache.split(key);
           const versions = await this.reminders.versionsOf(memberId, therapy);
-          found.set(key, RefillChains.fromVersions(versions));
+          found.set(key, RefillChainCache.fromVersions(versions));
         }),
       );
     return found;

@@ -12,11 +12,11 @@ export interface RefillChain {
 const REMEMBERED = 50_000;
 
 /**
- * The refill chains in memory, so a run of sales reads nothing for the members it has met
- * before. Only a hint: a stale chain makes a colliding insert (see RecordRefills), never a
- * wrong version, and is forgotten then.
+ * A per-process cache of refill chains, so a run of sales reads nothing for the members it has
+ * met before. Only a hint, whatever other replicas write: a stale chain makes a colliding insert
+ * (see RecordRefills), never a wrong version, and is invalidated then.
  */
-export class RefillChains {
+export class RefillChainCache {
   private readonly chains = new Map<string, RefillChain>();
 
   static key(memberId: string, therapy: string): string {
@@ -43,18 +43,18 @@ export class RefillChains {
     return this.chains.get(key);
   }
 
-  remember(key: string, chain: RefillChain): void {
+  put(key: string, chain: RefillChain): void {
     this.chains.delete(key); // re-inserted last: the most recent
     this.chains.set(key, chain);
     if (this.chains.size > REMEMBERED) this.chains.delete(this.chains.keys().next().value!);
   }
 
-  forget(key: string): void {
+  invalidate(key: string): void {
     this.chains.delete(key);
   }
 
-  forgetMember(memberId: string): void {
+  invalidateMember(memberId: string): void {
     for (const key of this.chains.keys())
-      if (RefillChains.split(key)[0] === memberId) this.chains.delete(key);
+      if (RefillChainCache.split(key)[0] === memberId) this.chains.delete(key);
   }
 }
