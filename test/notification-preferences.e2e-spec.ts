@@ -5,10 +5,14 @@
  * member does not allow skips even a clinical message); a message deferred across the member's
  * own quiet hours and sent after; one contact budget (marketing refused, clinical still goes);
  * the app and call channels; a provider down until dead-letter, with the cap slot given back;
- * triggers from loyalty's events (points about to expire, a birthday coupon); erasure, merge
- * and the member export.
+ * triggers from loyalty's events (points about to expire, a birthday coupon); festival
+ * greetings on their lunar date, run once by one of two replicas (the check's clock moved to
+ * the festival); erasure, merge and the member export; the canary.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   COUPON_ISSUED,
@@ -557,6 +561,91 @@ describe('privacy', () => {
         .collection('contact_preferences')
         .countDocuments({ _id: survivor.id as never }),
     ).toBe(0);
+  });
+});
+
+describe('festival greetings', () => {
+  it('greets the festival segment on Mid-Autumn once per member, with two replicas checking', async () => {
+    // A store of its own: the segment holds exactly these three members.
+    const store = `FS${system.runId.slice(0, 6).toUpperCase()}`;
+    const register = (app: boolean) =>
+      system.registerMember({
+        name: '节日',
+        phone: uniquePhone('139'),
+        channel: 'store',
+        homeStoreId: store,
+        consents: { marketing: { app } },
+      });
+    const greeted = [await register(true), await register(true)];
+    const declined = await register(false);
+    const saved = await system.api(
+      'POST',
+      '/api/v1/segments',
+      { name: `Festival ${store}`, criteria: { storeIds: [store] } },
+      ['admin'],
+    );
+    expect(saved.status).toBe(201);
+    await until(
+      'the segment to hold the three members',
+      async () =>
+        (
+          await system.api(
+            'POST',
+            '/api/v1/segments/preview',
+            { criteria: { storeIds: [store] } },
+            ['admin'],
+          )
+        ).body.count === 3,
+      60_000,
+      500,
+    );
+
+    // Mid-Autumn 2027 (15 September), noon in the chain's zone, for the festival check only.
+    const clockFile = join(mkdtempSync(join(tmpdir(), 'notifications-clock-')), 'clock.json');
+    const festivalNoon = Date.parse('2027-09-15T04:00:00Z');
+    writeFileSync(clockFile, JSON.stringify({ offsetMs: festivalNoon - Date.now() }));
+    const festivalEnv = {
+      FESTIVAL_GREETING_SEGMENT_ID: saved.body.id as string,
+      FESTIVAL_CHECK_EVERY_MS: '1000',
+      NOTIFICATIONS_TEST_CLOCK_FILE: clockFile,
+    };
+    const notifications = system.processes.get('notifications')!;
+    const other = await notifications.sibling();
+    await notifications.stop();
+    await Promise.all([
+      notifications.start({ env: festivalEnv }),
+      other.start({ env: festivalEnv }),
+    ]);
+    try {
+      const cause = (memberId: string) => `festival:mid-autumn:2027:${memberId}`;
+      for (const { id } of greeted) {
+        const greeting = await until(`${id} greeted`, async () =>
+          (await notificationsOf(id)).find(
+            (m) => m.cause === cause(id) && m.status === 'delivered',
+          ),
+        );
+        expect(greeting).toMatchObject({ channel: 'app', purpose: 'marketing' });
+      }
+      const skipped = await until('the declining member skipped', async () =>
+        (await notificationsOf(declined.id)).find((m) => m.cause === cause(declined.id)),
+      );
+      expect(skipped).toMatchObject({ status: 'skipped', reason: 'no-marketing-consent' });
+
+      // Both replicas keep checking: the run is done, so nobody is greeted again.
+      await sleep(3000);
+      const runs = await db().collection('festival_runs').find().toArray();
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ _id: 'festival:mid-autumn:2027', greeted: 3 });
+      for (const { id } of greeted) {
+        const atStub = (await stub.received()).filter((m) => m.to === id && m.channel === 'app');
+        const festival = atStub.filter((m) => m.body.startsWith('中秋节快乐'));
+        expect(festival).toHaveLength(1);
+      }
+    } finally {
+      await other.stop();
+      await notifications.stop();
+      await notifications.start();
+    }
   });
 });
 

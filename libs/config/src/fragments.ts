@@ -51,7 +51,8 @@ export class BaseConfig {
   FAILPOINTS?: string;
 }
 
-function OnlyInTests() {
+/** A setting only tests may give (a failpoint, a test clock): refused outside NODE_ENV=test. */
+export function OnlyInTests() {
   return ValidateBy({
     name: 'onlyInTests',
     validator: {

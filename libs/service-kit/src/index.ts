@@ -8,3 +8,4 @@ export * from './consumers';
 export * from './periodic-job';
 export * from './service-rpc';
 export * from './outbox-host';
+export * from './test-clock';

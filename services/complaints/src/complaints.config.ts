@@ -1,5 +1,5 @@
-import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
-import { ServiceConfig } from '@crm/config';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { OnlyInTests, ServiceConfig } from '@crm/config';
 
 export class ComplaintsConfig extends ServiceConfig {
   @IsString() override MONGO_DB: string = 'crm_complaints';
@@ -37,14 +37,4 @@ export class ComplaintsConfig extends ServiceConfig {
   @IsString()
   @OnlyInTests()
   COMPLAINTS_TEST_CLOCK_FILE?: string;
-}
-
-function OnlyInTests() {
-  return ValidateBy({
-    name: 'onlyInTests',
-    validator: {
-      validate: () => process.env.NODE_ENV === 'test',
-      defaultMessage: () => 'is honoured only in tests (NODE_ENV=test); unset it',
-    },
-  });
 }

@@ -1,5 +1,5 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { ServiceConfig } from '@crm/config';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { OnlyInTests, ServiceConfig } from '@crm/config';
 
 const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 const PROVIDER_NAME = /^[a-z0-9]{1,30}$/;
@@ -55,6 +55,14 @@ export class NotificationsConfig extends ServiceConfig {
    */
   @IsString() FESTIVAL_GREETING_SEGMENT_ID: string = '';
   @IsInt() @Min(1000) @Max(86_400_000) FESTIVAL_CHECK_EVERY_MS: number = 3_600_000;
+  /**
+   * Tests only: a file holding `{"offsetMs": n}` that moves the festival check's clock
+   * (NotificationsClock), so a test reaches a festival without waiting for it.
+   */
+  @IsOptional()
+  @IsString()
+  @OnlyInTests()
+  NOTIFICATIONS_TEST_CLOCK_FILE?: string;
 
   /** Quiet hours in the member's local time (start = end: none); messages wait for the end. */
   @Matches(HH_MM, { message: 'QUIET_HOURS_START must be HH:MM' })

@@ -38,6 +38,7 @@ import { MemberPrivacy } from './privacy/member-privacy';
 import { MemberPrivacyConsumer } from './privacy/member-privacy.kafka.consumer';
 import { PrivacyNatsController } from './privacy/privacy.nats.controller';
 import { FestivalGreetingsJob } from './triggers/festival-greetings.job';
+import { NotificationsClock } from './triggers/notifications-clock';
 import { LoyaltyEventsConsumer } from './triggers/loyalty-events.kafka.consumer';
 
 /**
@@ -93,6 +94,7 @@ export class NotificationsModule {
         MemberPrivacyConsumer,
         LoyaltyEventsConsumer,
         FestivalGreetingsJob,
+        NotificationsClock,
         CampaignsRepository,
         CampaignCancellations,
         SegmentDirectory,

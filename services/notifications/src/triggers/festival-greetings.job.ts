@@ -7,6 +7,7 @@ import { MembersClient } from '../members/members-client';
 import { NotificationsConfig } from '../notifications.config';
 import { SendNotification } from '../sending/send-notification.handler';
 import { TRIGGER_TEMPLATES } from './default-templates';
+import { NotificationsClock } from './notifications-clock';
 import { type Festival, FESTIVAL_NAMES, festivalsOn, localDateOf } from './festival-dates';
 
 /** A run not finished in this time is taken as crashed; the next pass of any replica runs it again. */
@@ -40,6 +41,7 @@ export class FestivalGreetingsJob extends PeriodicJob {
     private readonly send: SendNotification,
     private readonly config: NotificationsConfig,
     private readonly logger: PinoLogger,
+    private readonly clock: NotificationsClock,
   ) {
     super(config.FESTIVAL_CHECK_EVERY_MS);
     logger.setContext('FestivalGreetingsJob');
@@ -48,7 +50,7 @@ export class FestivalGreetingsJob extends PeriodicJob {
 
   protected async runSafely(): Promise<void> {
     try {
-      await this.runFor(new Date());
+      await this.runFor(this.clock.now());
     } catch (error) {
       this.logger.error({ err: error }, 'festival greetings pass failed; the next pass retries');
     }
