@@ -81,13 +81,25 @@ export class CaseVersionsRepository implements OnModuleInit {
    * Loyalty's answer to a compensation: the same for every replica that asks (the effect is keyed
    * in loyalty), so writing it twice writes the same thing; only a step still waiting is written.
    */
+  /**
+   * Records loyalty's answer on the step and clears its flag. The local store's updates are
+   * read-change-write: the outbox relay clearing this step's outbox at the same moment may write
+   * the step back as it read it, without the outcome. So the write is read back and made again
+   * (a few times; the recovery pass would redo it later anyway).
+   */
   async compensationRecorded(id: string, outcome: CompensationOutcome): Promise<void> {
-    await dbSpan(COLLECTION, 'update', () =>
-      this.collection.updateOne(
-        { _id: id, compensationPending: true },
-        { $set: { compensationOutcome: outcome }, $unset: { compensationPending: '' } },
-      ),
-    );
+    for (let round = 0; round < 3; round++) {
+      await dbSpan(COLLECTION, 'update', () =>
+        this.collection.updateOne(
+          { _id: id, compensationPending: true },
+          { $set: { compensationOutcome: outcome }, $unset: { compensationPending: '' } },
+        ),
+      );
+      const step = await dbSpan(COLLECTION, 'find', () =>
+        this.collection.findOne({ _id: id }, { projection: { compensationPending: 1 } }),
+      );
+      if (!step?.compensationPending) return;
+    }
   }
 
   /** The case's member as its intake holds it now (null: anonymous or erased). */
