@@ -9,3 +9,4 @@ export * from './periodic-job';
 export * from './service-rpc';
 export * from './outbox-host';
 export * from './test-clock';
+export * from './round-claims';

@@ -1,29 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Connection, mongo } from 'mongoose';
-import { insertOnce } from '@crm/messaging';
-import { dbSpan } from '@crm/observability';
-import { InjectMongo } from '@crm/service-kit';
+import type { Connection } from 'mongoose';
+import { InjectMongo, RoundClaims } from '@crm/service-kit';
 
-const COLLECTION = 'send_claims';
-
-/**
- * Which replica sends a due message in a round: the one that inserts `sending:<cause>:<round>`.
- * A claim covers one round only, so a send that failed (notifications down, a crash) is claimed
- * again by someone in the next; the cause makes a repeated send a no-op at notifications.
- */
+/** Care's claims on due plan messages and reminders, one per cause and round (RoundClaims). */
 @Injectable()
-export class SendClaimsRepository {
-  readonly collection: mongo.Collection<{ _id: string; at: Date }>;
-
+export class SendClaimsRepository extends RoundClaims {
   constructor(@InjectMongo() connection: Connection) {
-    this.collection = connection.db!.collection(COLLECTION);
-  }
-
-  claim(cause: string, round: number): Promise<boolean> {
-    return insertOnce(() =>
-      dbSpan(COLLECTION, 'insert', () =>
-        this.collection.insertOne({ _id: `sending:${cause}:${round}`, at: new Date() }),
-      ),
-    );
+    super(connection, 'send_claims');
   }
 }
