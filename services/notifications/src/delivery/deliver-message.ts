@@ -9,7 +9,7 @@ import {
   type NotificationChannel,
   Topics,
 } from '@crm/contracts';
-import { forEachConcurrently, GroupCommit, newEnvelope, withOutbox } from '@crm/messaging';
+import { GroupCommit, newEnvelope, withOutbox } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { CampaignCancellations } from '../campaigns/campaign-cancellations';
 import { SlotPools } from '../do-not-disturb/slot-pools';
@@ -123,17 +123,8 @@ export class DeliverMessage {
       if (lost.has(k)) prepared.set(doc._id, { kind: 'one-at-a-time' });
       return !lost.has(k);
     });
-    await this.store.updateMany(
-      claimed.map((doc) => ({
-        id: doc._id,
-        set: {
-          status: 'queued' as const,
-          attempts: 1,
-          pinnedProvider: null,
-          dueAt: new Date(now.getTime() + this.config.DELIVERY_ATTEMPT_LEASE_MS),
-        },
-      })),
-    );
+    // The message itself is not marked: its claim is the attempt, which another replica's look
+    // meets (and leaves) while this one holds it; the message is next written when it is sent.
     const toSend: MessageDocument[] = [];
     for (const doc of claimed)
       if (doc.campaignId && (await this.cancellations.cancelled(doc.campaignId)))
@@ -291,6 +282,7 @@ export class DeliverMessage {
       'send failed; retrying',
     );
     await this.store.update(doc._id, {
+      attempts: n,
       pinnedProvider: pinned,
       reason: outcome.reason,
       dueAt: new Date(Date.now() + delay),
@@ -303,9 +295,9 @@ export class DeliverMessage {
 
   /**
    * Records a flush of accepted sends: their attempts finished, their `sent:<message>` facts
-   * inserted once with `message.sent` in their outbox, the messages marked sent. The provider's
-   * own events decide over our `sent`: those already in (a receipt can beat our record) are
-   * applied again after the mark, so whichever write came first, the events have the last word.
+   * inserted once with `message.sent` in their outbox, the messages marked sent unless a
+   * provider event got there first (a receipt can beat our record; it is applied with its own
+   * read-back, ApplyProviderEvent).
    */
   private async recordAccepted(batch: Accepted[]): Promise<void> {
     const now = new Date();
@@ -323,16 +315,14 @@ export class DeliverMessage {
       ),
     );
     await this.store.markSent(
-      batch.map(({ doc, provider, providerMessageId }) => ({
+      batch.map(({ doc, provider, providerMessageId, attempt }) => ({
         id: doc._id,
         provider,
         ...(providerMessageId ? { providerMessageId } : {}),
+        ...(attempt !== undefined ? { attempts: attempt } : {}),
         sentAt: now,
       })),
     );
-    // One read per message (an equality the store hands to its index), not one `$in` over
-    // every message's events, which the local store would answer by reading them all.
-    await forEachConcurrently(batch, 8, ({ doc }) => this.reproject(doc._id));
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { NotificationPurpose } from '@crm/contracts';
 import { NotificationsConfig } from '../notifications.config';
 import { type BudgetSettings, budgetRule, budgetWindowStart } from './contact-budget';
-import { SlotPools } from './slot-pools';
+import type { SlotPool } from './slot-pools';
 
 export const BUDGET_POOL = 'budget';
 
@@ -11,10 +11,7 @@ export const BUDGET_POOL = 'budget';
 export class ContactBudgets {
   readonly settings: BudgetSettings;
 
-  constructor(
-    private readonly pools: SlotPools,
-    config: NotificationsConfig,
-  ) {
+  constructor(config: NotificationsConfig) {
     this.settings = {
       size: config.CONTACT_BUDGET_SIZE,
       windowDays: config.CONTACT_BUDGET_DAYS,
@@ -30,36 +27,18 @@ export class ContactBudgets {
     };
   }
 
-  /** False only for a marketing message when the budget (less the clinical reserve) is used. */
-  async take(
-    memberId: string,
-    purpose: NotificationPurpose,
-    messageId: string,
-    now: Date,
-  ): Promise<boolean> {
-    return (await this.takeMany([{ memberId, purpose, messageId }], now))[0]!;
-  }
-
-  /** `take` for a batch; answers in the order asked. */
-  async takeMany(
-    asks: readonly { memberId: string; purpose: NotificationPurpose; messageId: string }[],
-    now: Date,
-  ): Promise<boolean[]> {
-    const windowStart = budgetWindowStart(now, this.settings.windowDays);
-    const rules = asks.map((ask) => budgetRule(ask.purpose, this.settings));
-    const took = await this.pools.takeMany(
-      asks.map(({ memberId, messageId }, i) => ({
-        pool: {
-          memberId,
-          pool: BUDGET_POOL,
-          size: this.settings.size,
-          windowStart,
-          keepFree: rules[i]!.keepFree,
-        },
-        messageId,
-      })),
-      now,
-    );
-    return took.map((held, i) => held || !rules[i]!.refuseWhenFull);
+  /**
+   * A member's budget pool now, as a message of this purpose meets it: marketing is refused
+   * when only the clinical reserve is left; clinical and service messages go when it is spent.
+   */
+  poolOf(memberId: string, purpose: NotificationPurpose, now: Date): SlotPool {
+    const rule = budgetRule(purpose, this.settings);
+    return {
+      memberId,
+      pool: BUDGET_POOL,
+      ...this.poolShape(now),
+      keepFree: rule.keepFree,
+      goesWhenFull: !rule.refuseWhenFull,
+    };
   }
 }

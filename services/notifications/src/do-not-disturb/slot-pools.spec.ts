@@ -37,6 +37,22 @@ function fakeStore() {
       if (docs.has(doc._id)) throw Object.assign(new Error('duplicate key'), { code: 11000 });
       docs.set(doc._id, doc);
     },
+    async insertMany(batch: CapSlotDocument[]) {
+      await tick();
+      const writeErrors: { index: number; code: number }[] = [];
+      batch.forEach((doc, index) => {
+        if (docs.has(doc._id)) writeErrors.push({ index, code: 11000 });
+        else docs.set(doc._id, doc);
+      });
+      if (writeErrors.length > 0)
+        throw Object.assign(new Error('duplicate key'), { code: 11000, writeErrors });
+    },
+    async deleteOne(filter: Filter) {
+      await tick();
+      const found = [...docs.values()].find((d) => matches(d, filter));
+      if (found) docs.delete(found._id);
+      return { deletedCount: found ? 1 : 0 };
+    },
     async deleteMany(filter: Filter) {
       await tick();
       let deletedCount = 0;
@@ -94,5 +110,95 @@ describe('slot pools under concurrency', () => {
     expect(await pools.release('a')).toBe(0);
     expect(await pools.take(reserved, 'c', now)).toBe(false); // 1 free: still the reserve
     expect(await pools.take(pool(3), 'd', now)).toBe(true);
+  });
+});
+
+describe('slots for a batch of messages', () => {
+  const budget = (size: number, extra: object = {}) => ({
+    ...pool(size),
+    pool: 'budget',
+    ...extra,
+  });
+
+  it('takes each message its slot in every pool it names, or none, within a batch', async () => {
+    const { docs, store } = fakeStore();
+    const pools = new SlotPools(store);
+    const grants = await pools.takeAll(
+      ['a', 'b', 'c'].map((messageId) => ({ messageId, pools: [pool(2), budget(5)] })),
+      now,
+    );
+    expect(grants).toEqual([
+      { held: true },
+      { held: true },
+      { held: false, refusedBy: 'sms', holdsEarlier: false },
+    ]);
+    // c was refused by the cap, so it took no budget slot either.
+    expect([...docs.values()].map((d) => `${d.messageId}:${d.channel}`).sort()).toEqual([
+      'a:budget',
+      'a:sms',
+      'b:budget',
+      'b:sms',
+    ]);
+  });
+
+  it('lets a message go without a use when its pool goes when full, and refuses otherwise', async () => {
+    const { docs, store } = fakeStore();
+    const pools = new SlotPools(store);
+    await pools.takeAll([{ messageId: 'm', pools: [budget(1, { keepFree: 0 })] }], now);
+    const [clinical, marketing] = await pools.takeAll(
+      [
+        { messageId: 'clinical', pools: [budget(1, { goesWhenFull: true })] },
+        { messageId: 'marketing', pools: [budget(1)] },
+      ],
+      now,
+    );
+    expect(clinical).toEqual({ held: true });
+    expect(marketing).toEqual({ held: false, refusedBy: 'budget', holdsEarlier: false });
+    expect(docs.size).toBe(1);
+  });
+
+  it('takes no second use for a message decided again, and says so when it is refused', async () => {
+    const { docs, store } = fakeStore();
+    const pools = new SlotPools(store);
+    await pools.takeAll([{ messageId: 'again', pools: [pool(3)] }], now);
+    expect(await pools.takeAll([{ messageId: 'again', pools: [pool(3)] }], now)).toEqual([
+      { held: true },
+    ]);
+    expect(docs.size).toBe(1);
+    // Held from before in the cap, refused by a spent budget now: the use must go back.
+    await pools.takeAll([{ messageId: 'other', pools: [budget(1)] }], now);
+    expect(await pools.takeAll([{ messageId: 'again', pools: [pool(3), budget(1)] }], now)).toEqual(
+      [{ held: false, refusedBy: 'budget', holdsEarlier: true }],
+    );
+  });
+
+  it('never exceeds a pool when batches and single takes race, and settles a lost decision', async () => {
+    const { docs, store } = fakeStore();
+    const pools = new SlotPools(store);
+    const batches = [0, 1, 2].map((b) =>
+      pools.takeAll(
+        Array.from({ length: 4 }, (_, i) => ({ messageId: `b${b}-${i}`, pools: [pool(4)] })),
+        now,
+      ),
+    );
+    const singles = [0, 1].map((i) => pools.take(pool(4), `s${i}`, now));
+    const held = [
+      ...(await Promise.all(batches)).flat().map((g) => g.held),
+      ...(await Promise.all(singles)),
+    ];
+    expect(held.filter(Boolean)).toHaveLength(4);
+    expect(docs.size).toBe(4);
+
+    // Two decisions of one message each took a use; the one whose insert lost settles.
+    const { docs: docs2, store: store2 } = fakeStore();
+    const twice = new SlotPools(store2);
+    await Promise.all([
+      twice.takeAll([{ messageId: 'x', pools: [pool(4)] }], now),
+      twice.takeAll([{ messageId: 'x', pools: [pool(4)] }], now),
+    ]);
+    await twice.settleLost('x', true);
+    expect([...docs2.values()].filter((d) => d.messageId === 'x')).toHaveLength(1);
+    await twice.settleLost('x', false);
+    expect(docs2.size).toBe(0);
   });
 });

@@ -13,13 +13,21 @@ export interface SlotPool {
   windowStart: Date;
   /** Refuse when no more than this many slots would be left free (the budget's clinical reserve). */
   keepFree?: number;
+  /** A spent pool lets the message go without a use (the budget, for clinical and service messages). */
+  goesWhenFull?: boolean;
 }
 
-/** One message asking for a slot of one pool. */
-export interface SlotRequest {
-  pool: SlotPool;
+/** One message asking for a slot in each of its pools: all of them, or none. */
+export interface SlotAsk {
   messageId: string;
+  pools: SlotPool[];
 }
+
+/**
+ * A message holds its slots, or one pool refused it. `holdsEarlier`: it still holds uses an
+ * earlier decision of it took, which its refusal must give back once the refusal stands.
+ */
+export type SlotGrant = { held: true } | { held: false; refusedBy: string; holdsEarlier: boolean };
 
 /** Members whose slot uses are read at once (a batch's reads overlap; the store is not flooded). */
 const READS_IN_FLIGHT = 8;
@@ -58,40 +66,71 @@ export class SlotPools {
   }
 
   /**
-   * `take` for a batch (a campaign page), with the same outcome for each request: every
-   * member's uses read once, the new uses inserted in one unordered insert, then read again to
-   * keep one slot per message and pool (as `take` does after its insert). A request whose use
-   * another message took meanwhile goes through `take` alone. Answers in the order asked.
+   * Slots for a batch of messages (a campaign page), each in every pool it names or in none:
+   * every member's uses read once, the new uses inserted in one unordered insert. A message
+   * already holding a use in a pool (an earlier decision of it) takes no second one there. A
+   * message one of whose new uses another message took meanwhile goes through `take`, pool by
+   * pool. Answers in the order asked.
+   *
+   * No uses are read back: the caller inserts each decided message under its id afterwards, and
+   * that insert settles which of two concurrent decisions of one message stands; the other gives
+   * its uses back (`settleLost`).
    */
-  async takeMany(requests: readonly SlotRequest[], now: Date): Promise<boolean[]> {
-    if (requests.length === 0) return [];
-    const usesOf = await this.usesOf(requests.map((r) => r.pool.memberId));
-    const answers: boolean[] = [];
-    const planned: { doc: CapSlotDocument; request: number }[] = [];
-    requests.forEach(({ pool, messageId }, i) => {
-      const uses = usesOf.get(pool.memberId)!;
-      const inPool = uses.filter((use) => use.channel === pool.pool);
-      if (inPool.some((use) => use.messageId === messageId)) return void (answers[i] = true);
-      const doc = nextUse(inPool, pool, messageId, now);
-      if (!doc) return void (answers[i] = false);
-      uses.push(doc); // a later request of the batch for the same member sees it taken
-      planned.push({ doc, request: i });
-      answers[i] = true;
+  async takeAll(asks: readonly SlotAsk[], now: Date): Promise<SlotGrant[]> {
+    if (asks.length === 0) return [];
+    const usesOf = await this.usesOf(asks.flatMap((ask) => ask.pools.map((p) => p.memberId)));
+    const planned: { doc: CapSlotDocument; ask: number }[] = [];
+    const grants = asks.map((ask, i): SlotGrant => {
+      const plan = planAsk(ask, usesOf, now);
+      if (!plan.held) return plan;
+      for (const doc of plan.uses) {
+        usesOf.get(doc.memberId)!.push(doc); // a later ask of the batch sees it taken
+        planned.push({ doc, ask: i });
+      }
+      return { held: true };
     });
-    if (planned.length === 0) return answers;
+    if (planned.length === 0) return grants;
     const lost = await insertManyOnce(() =>
       this.store.capSlots.insertMany(
         planned.map((p) => p.doc),
         { ordered: false },
       ),
     );
-    for (const k of lost) {
-      const i = planned[k]!.request;
-      answers[i] = await this.take(requests[i]!.pool, requests[i]!.messageId, now);
+    const again = new Set([...lost].map((k) => planned[k]!.ask));
+    for (const i of again) grants[i] = await this.takeEach(asks[i]!, now);
+    return grants;
+  }
+
+  /**
+   * After a message's insert found it decided already (a concurrent or earlier decision): the
+   * uses this decision took are settled against the one that stands. A message that stands
+   * cleared keeps one use per pool; one that stands refused keeps none.
+   */
+  async settleLost(messageId: string, standsCleared: boolean): Promise<void> {
+    if (!standsCleared) {
+      await this.release(messageId);
+      return;
     }
-    const won = planned.filter((_p, k) => !lost.has(k));
-    await this.keepOneEach(won.map((p) => p.doc));
-    return answers;
+    const held = await this.store.capSlots.find({ messageId }).toArray();
+    const kept = new Map<string, string>(); // pool → the smallest use id, the one both keep
+    for (const use of held)
+      if (!kept.has(use.channel) || use._id < kept.get(use.channel)!)
+        kept.set(use.channel, use._id);
+    const extra = held.filter((use) => kept.get(use.channel) !== use._id).map((use) => use._id);
+    for (const id of extra) await this.store.capSlots.deleteOne({ _id: id });
+  }
+
+  /** takeAll for one ask, pool by pool through `take`; a refusal gives back what it took. */
+  private async takeEach(ask: SlotAsk, now: Date): Promise<SlotGrant> {
+    const taken: string[] = [];
+    for (const pool of ask.pools) {
+      if (await this.take(pool, ask.messageId, now)) taken.push(pool.pool);
+      else if (!pool.goesWhenFull) {
+        for (const name of taken) await this.release(ask.messageId, name);
+        return { held: false, refusedBy: pool.pool, holdsEarlier: false };
+      }
+    }
+    return { held: true };
   }
 
   /**
@@ -137,26 +176,33 @@ export class SlotPools {
     return uses;
   }
 
-  /** keepOne for the messages of a batch of inserted uses. */
-  private async keepOneEach(inserted: CapSlotDocument[]): Promise<void> {
-    if (inserted.length === 0) return;
-    const ours = new Set(inserted.map((doc) => `${doc.messageId}:${doc.channel}`));
-    const held = new Map<string, string[]>();
-    for (const uses of (await this.usesOf(inserted.map((doc) => doc.memberId))).values())
-      for (const use of uses) {
-        const key = `${use.messageId}:${use.channel}`;
-        if (ours.has(key)) held.set(key, [...(held.get(key) ?? []), use._id]);
-      }
-    const extra = [...held.values()].flatMap((ids) => ids.sort().slice(1));
-    if (extra.length > 0) await this.store.capSlots.deleteMany({ _id: { $in: extra } });
-  }
-
   private async keepOne(mine: { messageId: string; memberId: string; channel: string }) {
     const held = await this.store.capSlots.find(mine).toArray();
     if (held.length < 2) return;
     const keep = held.map((slot) => slot._id).sort()[0];
     await this.store.capSlots.deleteMany({ ...mine, _id: { $ne: keep } });
   }
+}
+
+/** One ask against the uses read: the new uses it would insert, or the pool that refuses it. */
+function planAsk(
+  ask: SlotAsk,
+  usesOf: ReadonlyMap<string, CapSlotDocument[]>,
+  now: Date,
+): { held: true; uses: CapSlotDocument[] } | Extract<SlotGrant, { held: false }> {
+  const uses: CapSlotDocument[] = [];
+  let holdsEarlier = false;
+  for (const pool of ask.pools) {
+    const inPool = usesOf.get(pool.memberId)!.filter((use) => use.channel === pool.pool);
+    if (inPool.some((use) => use.messageId === ask.messageId)) {
+      holdsEarlier = true;
+      continue;
+    }
+    const next = nextUse(inPool, pool, ask.messageId, now);
+    if (next) uses.push(next);
+    else if (!pool.goesWhenFull) return { held: false, refusedBy: pool.pool, holdsEarlier };
+  }
+  return { held: true, uses };
 }
 
 /** The use a message would take next in a pool, or null when the pool (less keepFree) is spent. */

@@ -190,16 +190,24 @@ export class MessagesRepository implements OnModuleInit {
   }
 
   /**
-   * Marks messages sent at their provider, a few at a time (see updateMany). The status is
-   * written whatever it was: a provider event applied before this write decides it, so the
-   * caller applies the events again afterwards (DeliverMessage.reproject).
+   * Marks messages sent at their provider, a few at a time (see updateMany), unless a provider
+   * event moved them on first (delivered, failed, replied: those decide). The local store's
+   * update is read-change-write, so an event applied between its read and its write can still
+   * be overwritten; the event's own read-back (DeliverMessage.reproject) and the list view,
+   * which derives the status from the events, make that good.
    */
   async markSent(
-    sent: { id: string; provider: string; providerMessageId?: string; sentAt: Date }[],
+    sent: {
+      id: string;
+      provider: string;
+      providerMessageId?: string;
+      attempts?: number;
+      sentAt: Date;
+    }[],
   ): Promise<void> {
     await forEachConcurrently(sent, WRITES_IN_FLIGHT, async ({ id, ...set }) => {
       await this.messages.updateOne(
-        { _id: id },
+        { _id: id, status: { $in: ['queued', 'deferred'] } },
         { $set: { ...set, status: 'sent' }, $unset: { reason: '' } },
       );
     });

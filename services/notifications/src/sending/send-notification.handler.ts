@@ -8,8 +8,9 @@ import {
 } from '@crm/contracts';
 import { inSpan } from '@crm/observability';
 import { CallTasksRepository } from '../channels/call-tasks.repository';
-import { ContactBudgets } from '../do-not-disturb/contact-budgets';
+import { BUDGET_POOL, ContactBudgets } from '../do-not-disturb/contact-budgets';
 import { MarketingCaps } from '../do-not-disturb/marketing-caps';
+import { SlotPools } from '../do-not-disturb/slot-pools';
 import { DeliveryScheduler } from '../delivery/delivery-scheduler';
 import { MembersClient } from '../members/members-client';
 import type { MessageDocument } from '../messages/message.document';
@@ -38,15 +39,17 @@ export interface CampaignSend {
 }
 
 /**
- * `notifications.v1.send` (CONTRACTS.md §6), once per cause. The message is inserted first
- * under the id its cause names, as `pending`; then its fate is decided (template, member,
- * preferences, address, consent, cap, contact budget, quiet hours) and written. Asking again
- * for a cause answers the first decision; a decision cut off by a crash is made by the next ask
- * (a redelivered trigger), and takes no second slot (slots are found by message id first).
+ * `notifications.v1.send` (CONTRACTS.md §6), once per cause. The message's fate is decided
+ * (template, member, preferences, address, consent, cap, contact budget, quiet hours), its
+ * cap and budget slots taken, and the message inserted as decided under the id its cause
+ * names: that insert is what makes the decision stand. Asking again for a cause answers the
+ * decision that stands; a decision cut off by a crash before its insert is made again by the
+ * next ask (a redelivered trigger), and takes no second slot (a message's uses are found by its
+ * id first). Two decisions of one message at once both take slots; the one whose insert loses
+ * settles its slots against the one that stands (SlotPools.settleLost).
  *
- * `executeMany` is the same for a batch (a campaign's page): one insert of all the messages,
- * what the decisions read fetched up front, one take of all their slots, one write of all the
- * decisions. Each message ends exactly as `execute` would have left it.
+ * `executeMany` is the same for a batch (a campaign's page): what the decisions read fetched up
+ * front, one take of all their slots, one insert of all the messages.
  */
 @Injectable()
 export class SendNotification {
@@ -55,6 +58,7 @@ export class SendNotification {
     private readonly members: MembersClient,
     private readonly caps: MarketingCaps,
     private readonly budgets: ContactBudgets,
+    private readonly slots: SlotPools,
     private readonly preferences: ContactPreferences,
     private readonly templates: TemplatesRepository,
     private readonly callTasks: CallTasksRepository,
@@ -66,114 +70,110 @@ export class SendNotification {
     campaign?: CampaignSend,
   ): Promise<SendNotificationResult> {
     return inSpan('notifications.send', async () => {
-      const fresh = newMessage(command, campaign);
-      let doc: MessageDocument | null = fresh;
-      if (!(await this.store.insert(fresh))) doc = await this.store.find(fresh._id);
-      if (!doc) throw new AppError(ErrorCode.INTERNAL, 'The message vanished while being sent');
-      if (doc.status !== 'pending') return resultOf(doc);
-
-      const now = new Date();
-      const outcome = await clearForSending(doc, this.oneAtATime(), now);
-      const decision = isCleared(outcome) ? await this.placeOne(outcome, now) : outcome;
-      await this.store.update(doc._id, decision);
-      if (decision.status === 'queued' && decision.dueAt.getTime() <= Date.now())
-        this.scheduler.nudge();
-      return resultOf({ ...doc, ...decision });
+      // A redelivered trigger is answered from the decision that stands, without deciding again.
+      const standing = await this.store.find(messageIdFor(command.cause));
+      if (standing && standing.status !== 'pending') return resultOf(standing);
+      const [answer] = await this.decide([newMessage(command, campaign)], this.oneAtATime());
+      if (answer instanceof Error) throw answer;
+      return answer!;
     });
   }
 
-  /** `execute` for each command; answers in the order given, an Error where one failed (it stays pending). */
+  /** `execute` for each command; answers in the order given, an Error where one failed (nothing stands for it). */
   executeMany(
     commands: readonly SendNotificationCommand[],
     campaign?: CampaignSend,
   ): Promise<(SendNotificationResult | Error)[]> {
     return inSpan('notifications.send-many', async () => {
       const docs = commands.map((command) => newMessage(command, campaign));
-      const taken = await this.store.insertMany(docs);
-      const vanished = new Set<number>();
-      if (taken.size > 0) {
-        const existing = await this.store.findMany([...taken].map((i) => docs[i]!._id));
-        for (const i of taken) {
-          const found = existing.get(docs[i]!._id);
-          if (found) docs[i] = found;
-          else vanished.add(i);
-        }
-      }
-      const answers: (SendNotificationResult | Error)[] = docs.map((doc, i) =>
-        vanished.has(i)
-          ? new AppError(ErrorCode.INTERNAL, 'The message vanished while being sent')
-          : resultOf(doc),
-      );
-      const pending = [...docs.keys()].filter(
-        (i) => !vanished.has(i) && docs[i]!.status === 'pending',
-      );
-      if (pending.length === 0) return answers;
-
-      const now = new Date();
-      const inputs = await this.fetchedFor(pending.map((i) => docs[i]!));
-      const outcomes = await Promise.all(
-        pending.map((i) =>
-          clearForSending(docs[i]!, inputs, now).catch((error: unknown) => toError(error)),
-        ),
-      );
-      const cleared = outcomes.filter((o): o is Cleared => !(o instanceof Error) && isCleared(o));
-      const placed = await this.placeMany(cleared, now);
-
-      const decisions = new Map<number, Decision>();
-      pending.forEach((i, k) => {
-        const outcome = outcomes[k]!;
-        if (outcome instanceof Error) answers[i] = outcome;
-        else decisions.set(i, isCleared(outcome) ? placed.get(outcome.doc._id)! : outcome);
-      });
-      await this.store.updateMany(
-        [...decisions].map(([i, decision]) => ({ id: docs[i]!._id, set: decision })),
-      );
-      for (const [i, decision] of decisions) answers[i] = resultOf({ ...docs[i]!, ...decision });
-      if ([...decisions.values()].some((d) => d.status === 'queued')) this.scheduler.nudge();
-      return answers;
+      return this.decide(docs, await this.fetchedFor(docs));
     });
   }
 
-  /** The cap (marketing) and budget slots of one cleared message, then where it goes. */
-  private async placeOne(cleared: Cleared, now: Date): Promise<Decision> {
-    const { doc, channel } = cleared;
-    if (doc.purpose === 'marketing' && !(await this.caps.take(doc.memberId, channel, doc._id, now)))
-      return this.capRefusal(cleared, now);
-    if (!(await this.budgets.take(doc.memberId, doc.purpose, doc._id, now))) {
-      await this.caps.release(doc._id, channel);
-      return this.budgetRefusal(cleared, now);
-    }
-    return this.placed(cleared);
+  /** Decides each message, takes the slots of those cleared, then inserts them all as decided. */
+  private async decide(
+    docs: MessageDocument[],
+    inputs: DecisionInputs,
+  ): Promise<(SendNotificationResult | Error)[]> {
+    const now = new Date();
+    const outcomes = await Promise.all(
+      docs.map((doc) =>
+        clearForSending(doc, inputs, now).catch((error: unknown) => toError(error)),
+      ),
+    );
+    const cleared = outcomes.filter((o): o is Cleared => !(o instanceof Error) && isCleared(o));
+    const placed = await this.place(cleared, now);
+
+    const answers: (SendNotificationResult | Error)[] = [];
+    const decided: { doc: MessageDocument; at: number }[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome instanceof Error) return void (answers[i] = outcome);
+      const decision = isCleared(outcome) ? placed.get(outcome.doc._id)!.decision : outcome;
+      decided.push({ doc: { ...docs[i]!, ...definedOnly(decision) }, at: i });
+    });
+    const taken = await this.store.insertMany(decided.map((d) => d.doc));
+    await Promise.all(
+      decided.map(async ({ doc, at }, k) => {
+        if (taken.has(k)) return void (answers[at] = await this.standing(doc));
+        answers[at] = resultOf(doc);
+        // Refused now, yet holding uses an earlier decision of it took: they go back.
+        if (doc.status === 'skipped' && placed.get(doc._id)?.holdsEarlier)
+          await this.slots.release(doc._id);
+      }),
+    );
+    if (decided.some(({ doc }, k) => !taken.has(k) && doc.status === 'queued'))
+      this.scheduler.nudge();
+    return answers;
   }
 
-  /** placeOne for a batch: each pool's slots taken for all the messages at once. */
-  private async placeMany(all: Cleared[], now: Date): Promise<Map<string, Decision>> {
-    const decisions = new Map<string, Decision>();
-    const marketing = all.filter((c) => c.doc.purpose === 'marketing');
-    const capHeld = await this.caps.takeMany(
-      marketing.map((c) => ({
-        memberId: c.doc.memberId,
-        channel: c.channel,
-        messageId: c.doc._id,
+  /**
+   * A message whose insert found it decided already: that decision stands, and this one's
+   * slots are settled against it. A message left `pending` (written so by an earlier version)
+   * takes this decision instead.
+   */
+  private async standing(mine: MessageDocument): Promise<SendNotificationResult | Error> {
+    const found = await this.store.find(mine._id);
+    if (!found) return new AppError(ErrorCode.INTERNAL, 'The message vanished while being sent');
+    if (found.status === 'pending') {
+      const { _id, ...decision } = mine;
+      await this.store.update(_id, decision);
+      return resultOf(mine);
+    }
+    await this.slots.settleLost(found._id, !NOT_HOLDING.has(found.status));
+    return resultOf(found);
+  }
+
+  /**
+   * The cap (marketing) and budget slots of the cleared messages, taken together, then where
+   * each goes: held, it is queued, deferred or listed as a call; else refused with the pool's reason.
+   */
+  private async place(
+    all: Cleared[],
+    now: Date,
+  ): Promise<Map<string, { decision: Decision; holdsEarlier: boolean }>> {
+    const grants = await this.slots.takeAll(
+      all.map(({ doc, channel }) => ({
+        messageId: doc._id,
+        pools: [
+          ...(doc.purpose === 'marketing' ? [this.caps.poolOf(doc.memberId, channel, now)] : []),
+          this.budgets.poolOf(doc.memberId, doc.purpose, now),
+        ],
       })),
       now,
     );
-    marketing.forEach((c, k) => {
-      if (!capHeld[k]) decisions.set(c.doc._id, this.capRefusal(c, now));
-    });
-    const rest = all.filter((c) => !decisions.has(c.doc._id));
-    const budgetHeld = await this.budgets.takeMany(
-      rest.map((c) => ({ memberId: c.doc.memberId, purpose: c.doc.purpose, messageId: c.doc._id })),
-      now,
-    );
+    const placed = new Map<string, { decision: Decision; holdsEarlier: boolean }>();
     await Promise.all(
-      rest.map(async (c, k) => {
-        if (budgetHeld[k]) return decisions.set(c.doc._id, await this.placed(c));
-        await this.caps.release(c.doc._id, c.channel);
-        decisions.set(c.doc._id, this.budgetRefusal(c, now));
+      all.map(async (cleared, k) => {
+        const grant = grants[k]!;
+        const decision = grant.held
+          ? await this.placed(cleared)
+          : grant.refusedBy === BUDGET_POOL
+            ? this.budgetRefusal(cleared, now)
+            : this.capRefusal(cleared, now);
+        placed.set(cleared.doc._id, { decision, holdsEarlier: !grant.held && grant.holdsEarlier });
       }),
     );
-    return decisions;
+    return placed;
   }
 
   private capRefusal({ doc, channel }: Cleared, now: Date): Decision {
@@ -301,6 +301,16 @@ function newMessage(command: SendNotificationCommand, campaign?: CampaignSend): 
     attempts: 0,
     quietHoursBypassed: false,
   };
+}
+
+/** A message in these states holds no cap or budget slot (never had one, or gave it back). */
+const NOT_HOLDING = new Set<MessageDocument['status']>(['skipped', 'failed']);
+
+/** The decision's fields that are set (the driver would store the others as null). */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }
 
 function toError(error: unknown): Error {
