@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { failpoint } from '@crm/config';
@@ -294,24 +295,26 @@ export class DeliverMessage {
   }
 
   /**
-   * Records a flush of accepted sends: their attempts finished, their `sent:<message>` facts
-   * inserted once with `message.sent` in their outbox, the messages marked sent unless a
-   * provider event got there first (a receipt can beat our record; it is applied with its own
-   * read-back, ApplyProviderEvent).
+   * Records a flush of accepted sends: one outcome document carrying the flush's `message.sent`
+   * events (their ids name the messages, so a flush recorded again after a crash is absorbed by
+   * consumers, and the relay clears one document per flush), then the messages marked sent
+   * unless a provider event got there first (a receipt can beat our record; it is applied with
+   * its own read-back, ApplyProviderEvent). The attempt is not marked accepted: the message's
+   * own `sent`, `attempts` and `provider` say it, and until they are written the attempt reads
+   * as one whose provider may have the message, which pins a retry to that provider under the
+   * same idempotency key.
    */
   private async recordAccepted(batch: Accepted[]): Promise<void> {
     const now = new Date();
-    await this.store.finishAttempts(
-      batch
-        .filter((a) => a.attempt !== undefined)
-        .map((a) => ({ messageId: a.doc._id, n: a.attempt!, outcome: 'accepted' as const })),
-    );
-    await this.store.insertOutcomes(
-      batch.map(({ doc, provider }) =>
-        withOutbox(
-          { _id: `sent:${doc._id}`, messageId: doc._id, kind: 'sent' as const, at: now, provider },
-          this.event(MESSAGE_SENT, doc, { provider }),
-        ),
+    await this.store.insertOutcome(
+      withOutbox(
+        {
+          _id: `sent:${randomUUID()}`,
+          messageIds: batch.map(({ doc }) => doc._id),
+          kind: 'sent' as const,
+          at: now,
+        },
+        ...batch.map(({ doc, provider }) => this.event(MESSAGE_SENT, doc, { provider })),
       ),
     );
     await this.store.markSent(
@@ -362,7 +365,7 @@ export class DeliverMessage {
         withOutbox(
           {
             _id: `failed:${doc._id}`,
-            messageId: doc._id,
+            messageIds: [doc._id],
             kind: 'failed' as const,
             at: new Date(),
             reason,

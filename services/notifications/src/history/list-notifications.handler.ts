@@ -82,6 +82,7 @@ export function toView(
   attempts: AttemptDocument[],
   events: MessageEventDocument[],
 ): NotificationView {
+  const accepted = acceptedAttempt(doc, attempts);
   const history: NotificationHistoryEntry[] = [
     {
       status:
@@ -101,14 +102,21 @@ export function toView(
     },
     ...attempts
       .sort((a, b) => a.n - b.n)
-      .map((a) => ({
-        status: (a.outcome === 'accepted'
-          ? 'sent'
-          : 'queued') as NotificationHistoryEntry['status'],
-        at: (a.finishedAt ?? a.claimedAt).toISOString(),
-        provider: a.provider,
-        reason: `attempt ${a.n}: ${a.outcome ?? 'in hand or interrupted'}${a.reason ? ` (${a.reason})` : ''}`,
-      })),
+      .map((a) => {
+        const outcome = a === accepted ? 'accepted' : a.outcome;
+        return {
+          status: (outcome === 'accepted'
+            ? 'sent'
+            : 'queued') as NotificationHistoryEntry['status'],
+          at: (
+            a.finishedAt ??
+            (a === accepted ? doc.sentAt : undefined) ??
+            a.claimedAt
+          ).toISOString(),
+          provider: a.provider,
+          reason: `attempt ${a.n}: ${outcome ?? 'in hand or interrupted'}${a.reason ? ` (${a.reason})` : ''}`,
+        };
+      }),
     ...events
       .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
       .map((e) => ({
@@ -121,7 +129,6 @@ export function toView(
   // Derived from the inserts, which no concurrent write can undo; the document's copy is a
   // projection that may lag (see DeliverMessage.reproject).
   const fromEvents = statusFromEvents(events);
-  const accepted = attempts.find((a) => a.outcome === 'accepted');
   const status =
     fromEvents?.status ??
     (accepted && (doc.status === 'queued' || doc.status === 'deferred') ? 'sent' : doc.status);
@@ -141,4 +148,20 @@ export function toView(
     quietHoursBypassed: doc.quietHoursBypassed,
     history,
   };
+}
+
+/**
+ * The attempt the provider accepted: marked so (as earlier versions did), or the attempt the
+ * message was marked sent by (its number and provider are the message's own).
+ */
+function acceptedAttempt(
+  doc: MessageDocument,
+  attempts: AttemptDocument[],
+): AttemptDocument | undefined {
+  return (
+    attempts.find((a) => a.outcome === 'accepted') ??
+    (doc.sentAt
+      ? attempts.find((a) => !a.outcome && a.n === doc.attempts && a.provider === doc.provider)
+      : undefined)
+  );
 }

@@ -93,16 +93,16 @@ export interface CapSlotDocument {
 }
 
 /**
- * A message's final fact from our side (`sent:<message>`, `failed:<message>`), inserted once
- * with the Kafka event it causes. Kept off the message document: on the local store an update
+ * Our side's final facts with the Kafka events they cause: `failed:<message>`, inserted once,
+ * and `sent:<flush>`, one per flush of accepted sends with each message's `message.sent`
+ * (DeliverMessage.recordAccepted). Kept off the message document: on the local store an update
  * is read-change-write of the whole document, so the relay clearing an outbox there could undo
  * a status written meanwhile.
  */
 export interface MessageOutcomeDocument extends WithOutbox {
   _id: string;
-  messageId: string;
+  messageIds: string[];
   kind: 'sent' | 'failed';
   at: Date;
-  provider?: string;
   reason?: string;
 }

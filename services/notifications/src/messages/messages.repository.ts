@@ -159,15 +159,6 @@ export class MessagesRepository implements OnModuleInit {
     );
   }
 
-  /** `finishAttempt` for many attempts, a few at a time (see updateMany). */
-  async finishAttempts(
-    finished: { messageId: string; n: number; outcome: AttemptDocument['outcome'] }[],
-  ): Promise<void> {
-    await forEachConcurrently(finished, WRITES_IN_FLIGHT, ({ messageId, n, outcome }) =>
-      this.finishAttempt(messageId, n, outcome, undefined),
-    );
-  }
-
   attemptsOf(messageIds: string[]): Promise<AttemptDocument[]> {
     if (messageIds.length === 0) return Promise.resolve([]);
     return this.attempts.find(byMessage(messageIds)).toArray();
@@ -176,16 +167,6 @@ export class MessagesRepository implements OnModuleInit {
   insertOutcome(doc: MessageOutcomeDocument): Promise<boolean> {
     return insertOnce(() =>
       dbSpan('message_outcomes', 'insert', () => this.outcomes.insertOne(doc)),
-    );
-  }
-
-  /** `insertOutcome` for many; an outcome already recorded stays as it was. */
-  async insertOutcomes(docs: MessageOutcomeDocument[]): Promise<void> {
-    if (docs.length === 0) return;
-    await insertManyOnce(() =>
-      dbSpan('message_outcomes', 'insert', () =>
-        this.outcomes.insertMany(docs, { ordered: false }),
-      ),
     );
   }
 
