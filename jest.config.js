@@ -11,6 +11,8 @@ const shared = {
   setupFiles: ['reflect-metadata'],
 };
 module.exports = {
+  // Shards of the infrastructure tiers of about equal length (scripts/test.sh).
+  testSequencer: '<rootDir>/test/support/balanced-sequencer.js',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,test}/**/*.spec.ts'] },
     {
