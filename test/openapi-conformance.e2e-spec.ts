@@ -15,7 +15,7 @@ import { startSystem, type TestSystem } from './support/system';
 
 const REPO = join(__dirname, '..');
 /** The whole run's budget, seconds: each phase repeats until it is spent. */
-const MAX_TIME_S = Number(process.env.SCHEMATHESIS_MAX_TIME_S ?? 80);
+const MAX_TIME_S = Number(process.env.SCHEMATHESIS_MAX_TIME_S ?? 120);
 const SEED = process.env.SCHEMATHESIS_SEED ?? '20261205';
 const MAX_EXAMPLES = Number(process.env.SCHEMATHESIS_MAX_EXAMPLES ?? 10);
 
