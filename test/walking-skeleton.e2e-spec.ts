@@ -510,8 +510,12 @@ describe('POS transactions (CONTRACTS.md §3)', () => {
       return body.items?.length === 1 ? body.items : undefined;
     });
     expect(linked[0]).toMatchObject({ transactionId: earlier.transactionId, storeId: 'S002' });
-    const { body } = await api('GET', `/api/v1/members/${member.id}`);
-    expect(body.purchaseSummary).toMatchObject({
+    // The sale is linked, then counted in the member's figures: a second write, seen a moment later.
+    const summary = await until('the sale counted in the member figures', async () => {
+      const { body } = await api('GET', `/api/v1/members/${member.id}`);
+      return body.purchaseSummary?.purchases12m === 1 ? body.purchaseSummary : undefined;
+    });
+    expect(summary).toMatchObject({
       purchases12m: 1,
       spend12mCents: 5800,
       categories: ['osteoporosis'],
