@@ -241,10 +241,14 @@ describe('a refund that arrives before its sale', () => {
     ]);
     // Refill history: the refund and the sale are on file once each, and the sale left no
     // reminder of its own: the one in force is the later sale's 28 days from its day.
-    const versions = await care()
-      .collection('refill_reminders')
-      .find({ memberId: buyer.id }, { sort: { version: 1 } })
-      .toArray();
+    // The later sale's reminder is written after its follow-ups: wait for it too.
+    const versions = await until('the later sale’s reminder', async () => {
+      const all = await care()
+        .collection('refill_reminders')
+        .find({ memberId: buyer.id }, { sort: { version: 1 } })
+        .toArray();
+      return all.some((v) => v.transactionId === later) ? all : undefined;
+    });
     expect(versions.map((v) => [v.transactionId, v.days, v.status])).toEqual([
       [refund.transactionId, -28, 'cancelled'],
       [tx, 28, 'cancelled'],
