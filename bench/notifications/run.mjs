@@ -13,7 +13,11 @@
 //      message that sending at most once needs (unordered insertMany, batches of 100); the raw
 //      HTTP sends alone; and the store floor: the floor plus the two single-document reads per
 //      message no design escapes on this store (the address and consent at send time, the cap
-//      uses), which shows what the store allows.
+//      uses), which shows what the store allows; and the design floor: what any correct send
+//      path does per message at the least on this store, all of it batched where the store
+//      batches: three single-document reads (address and consent, preferences, cap uses), the
+//      cap uses and the insert-once records inserted in batches, the sends, and the sent facts
+//      inserted in batches after them.
 // The stub sends no delivery webhooks here (STUB_WEBHOOK_BASE empty): receipts are another flow.
 //   npm run build && node bench/notifications/run.mjs [members=5000] [consent=0.8] [reps=1]
 import { createHash, randomUUID } from 'node:crypto';
@@ -252,7 +256,10 @@ async function campaignRep(rep, stub, mongo) {
  * without (`raw`), or (`store`) with the records and the two single-document reads per message
  * that the contract leaves no design without on this store: the member's address and consent
  * read at send time (addresses are never kept) and the member's cap uses (counted exactly),
- * each a `findOne`/`find` by an equality FerretDB hands to PostgreSQL, 8 in flight.
+ * each a `findOne`/`find` by an equality FerretDB hands to PostgreSQL, 8 in flight; or
+ * (`design`) what a correct send path does at the least: the store floor's reads plus the
+ * member's preferences (language, channels, quiet hours), the cap uses taken in one insert per
+ * batch before the sends and the sent facts in one insert per batch after them.
  */
 async function floorRep(stub, mongo, messages, mode) {
   const withRecords = mode !== 'raw';
@@ -278,12 +285,17 @@ async function floorRep(stub, mongo, messages, mode) {
   };
   const contacts = db.collection('contacts');
   const uses = db.collection('uses');
-  if (mode === 'store') {
+  const preferences = db.collection('preferences');
+  const sentFacts = db.collection('sent');
+  const reads = mode === 'store' || mode === 'design';
+  if (reads) {
     await uses.createIndex({ memberId: 1 });
     for (let i = 0; i < ids.length; i += 1000) {
       const some = ids.slice(i, i + 1000);
       await contacts.insertMany(some.map((_id) => ({ _id, phone: '13800000000', consent: true })));
       await uses.insertMany(some.map((memberId) => ({ memberId, channel: 'sms', slot: 1 })));
+      if (mode === 'design')
+        await preferences.insertMany(some.map((_id) => ({ _id, language: 'zh-CN' })));
     }
   }
   const readEach = async (batch) => {
@@ -293,6 +305,7 @@ async function floorRep(stub, mongo, messages, mode) {
         while (next < batch.length) {
           const id = batch[next++];
           await contacts.findOne({ _id: id });
+          if (mode === 'design') await preferences.findOne({ _id: id });
           await uses.find({ memberId: id }).toArray();
         }
       }),
@@ -301,7 +314,9 @@ async function floorRep(stub, mongo, messages, mode) {
   const started = Date.now();
   for (let i = 0; i < ids.length; i += 100) {
     const batch = ids.slice(i, i + 100);
-    if (mode === 'store') await readEach(batch);
+    if (reads) await readEach(batch);
+    if (mode === 'design')
+      await uses.insertMany(batch.map((memberId) => ({ memberId, channel: 'sms', slot: 2 })));
     if (withRecords)
       await records
         .insertMany(
@@ -317,6 +332,8 @@ async function floorRep(stub, mongo, messages, mode) {
         while (next < batch.length) await send(batch[next++]);
       }),
     );
+    if (mode === 'design')
+      await sentFacts.insertMany(batch.map((_id) => ({ _id, at: new Date() })));
   }
   const seconds = (Date.now() - started) / 1000;
   const atStub = (await received(stub)).filter((m) => m.body === 'FLOOR').length;
@@ -338,13 +355,19 @@ try {
     log(`raw HTTP ${JSON.stringify(raw)}`);
     const store = await floorRep(stub, mongo, campaign.messages, 'store');
     log(`store floor (+ address and cap reads per message) ${JSON.stringify(store)}`);
+    const design = await floorRep(stub, mongo, campaign.messages, 'design');
+    log(
+      `design floor (+ preferences read, cap uses and sent facts batched) ${JSON.stringify(design)}`,
+    );
     results.push({
       campaign,
       floor,
       raw,
       store,
+      design,
       ratio: +(campaign.perSecond / floor.perSecond).toFixed(3),
       ratioToStoreFloor: +(campaign.perSecond / store.perSecond).toFixed(3),
+      ratioToDesignFloor: +(campaign.perSecond / design.perSecond).toFixed(3),
     });
   }
 } finally {
@@ -362,8 +385,10 @@ const summary = {
   floorPerSecond: median(results.map((r) => r.floor.perSecond)),
   rawHttpPerSecond: median(results.map((r) => r.raw.perSecond)),
   storeFloorPerSecond: median(results.map((r) => r.store.perSecond)),
+  designFloorPerSecond: median(results.map((r) => r.design.perSecond)),
   ratioToFloor: median(results.map((r) => r.ratio)),
   ratioToStoreFloor: median(results.map((r) => r.ratioToStoreFloor)),
+  ratioToDesignFloor: median(results.map((r) => r.ratioToDesignFloor)),
   targets: { perSecond: 500, ratioToFloor: 0.8 },
 };
 console.log(JSON.stringify(summary, null, 2));
