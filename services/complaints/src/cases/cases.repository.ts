@@ -113,6 +113,21 @@ export class CasesRepository implements OnModuleInit {
     return dbSpan(COLLECTION, 'find', () => this.collection.find(filter).toArray());
   }
 
+  /**
+   * Cases projected before the listing's buckets existed: a scan of every case (FerretDB cannot
+   * push `$exists` down), run once by the listing's backfill.
+   */
+  withoutBuckets(): Promise<{ _id: string; storeId: string; receivedAt: Date }[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection
+        .find(
+          { storeBucket: { $exists: false } },
+          { projection: { _id: 1, storeId: 1, receivedAt: 1 } },
+        )
+        .toArray(),
+    );
+  }
+
   /** Cases on one SKU and batch, newest first. */
   onBatch(sku: string, batch: string, limit: number): Promise<{ _id: string }[]> {
     return dbSpan(COLLECTION, 'find', () =>

@@ -31,6 +31,19 @@ export class ListBucketsRepository implements OnModuleInit {
     );
   }
 
+  /** Whether a one-off pass (`done: <name>`) finished on this database. */
+  async isDone(pass: string): Promise<boolean> {
+    const marker = await dbSpan(COLLECTION, 'find', () =>
+      this.collection.findOne({ _id: `done:${pass}` }, { projection: { _id: 1 } }),
+    );
+    return marker !== null;
+  }
+
+  /** Outside every walk: its parent is no bucket key. */
+  async markDone(pass: string): Promise<void> {
+    await this.mark([{ _id: `done:${pass}`, parent: 'done' }]);
+  }
+
   /** The keys of the markers under `parent` (equality only: FerretDB pushes it down). */
   children(parent: string): Promise<string[]> {
     return dbSpan(COLLECTION, 'find', async () =>
