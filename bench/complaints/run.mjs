@@ -1,7 +1,7 @@
 // Complaints through the gateway (issue 15, Performance): listing and transitions at a fixed
 // rate (open loop, bench/lib/open-loop.mjs) over many cases, beside the raw driver running the
 // same queries in the same run, and case analysis over all of them.
-//   npm run build && node bench/complaints/run.mjs [cases=200000] [rate=100] [seconds=30] [reps=3]
+//   npm run build && node bench/complaints/run.mjs [cases=200000] [rate=100] [seconds=30] [reps=3] [analytics=1]
 // Cases are seeded straight into the service's collections (its intake version and its
 // projection, as the service would have written them); 10% stay `accepted` for the transitions.
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,9 @@ import {
 } from './cases.mjs';
 
 const { ServiceProcess, staffToken, localEndpoints } = testing;
-const [caseCount = 200_000, rate = 100, seconds = 30, reps = 3] = process.argv.slice(2).map(Number);
+const [caseCount = 200_000, rate = 100, seconds = 30, reps = 3, withAnalytics = 1] = process.argv
+  .slice(2)
+  .map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 process.env.BUS_NAMESPACE ||= `bench-${randomUUID().slice(0, 8)}`;
 const log = (msg) => console.log(`[bench] ${msg}`);
@@ -187,7 +189,9 @@ try {
   );
   for (let rep = 0; rep < reps; rep++) runs.push(await once(rep, db, gateway, token));
   // Its figures are printed even when it fails: the listing's and transitions' are above.
-  analysis = await analytics(db, gateway, token).catch((error) => ({ failed: error.message }));
+  analysis = withAnalytics
+    ? await analytics(db, gateway, token).catch((error) => ({ failed: error.message }))
+    : 'not run';
 } finally {
   await complaints.stop();
   await gateway.stop();
