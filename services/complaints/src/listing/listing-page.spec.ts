@@ -100,6 +100,17 @@ describe('a listing page read bucket by bucket', () => {
     expect(counts.children).toBeLessThanOrEqual(2 + 6);
   });
 
+  it('reads one bucket when the newest fills the page, then widens its reads', async () => {
+    // S001 has a case every third day: a page of 1 needs 2 cases, so 2 buckets (1, then 2 at once).
+    const { reads, counts } = storeOf(cases);
+    const page = await readListingPage(reads, scopeOf('S001'), null, 1);
+    expect(page.items).toHaveLength(1);
+    expect(counts.buckets).toBe(3);
+    const dense = storeOf([...cases, ...cases.map((c) => ({ ...c, _id: `${c._id}b` }))]);
+    expect((await readListingPage(dense.reads, scopeOf('S001'), null, 1)).items).toHaveLength(1);
+    expect(dense.counts.buckets).toBe(1);
+  });
+
   it('ends with no cursor when the last case fills the page exactly', async () => {
     const { reads } = storeOf(cases.slice(0, 3));
     const page = await readListingPage(reads, scopeOf(undefined), null, 3);

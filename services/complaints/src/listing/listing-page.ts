@@ -8,8 +8,11 @@ import { type BucketField, bucketStart, type ListingScope, pathOf } from './list
  * budget covers a month of one store's days, or a day of the chain's hours.
  */
 export const BUCKET_READS_PER_PAGE = 24;
-/** Buckets read at once: a sparse filter's walk waits for a few reads, not for each in turn. */
-const READS_AT_ONCE = 4;
+/**
+ * Buckets read at once: 1, then 2, then 4. A dense listing fills its page from the first bucket
+ * or two and reads no more; a sparse filter's walk then waits for a few reads, not each in turn.
+ */
+const MOST_READS_AT_ONCE = 4;
 
 export interface ListedCase {
   _id: string;
@@ -47,14 +50,16 @@ export async function readListingPage<C extends ListedCase>(
   let lastBucket: string | null = null;
   const walk = bucketsNewestFirst(reads, scope, from);
   let next = await walk.next();
+  let atOnce = 1;
   while (!next.done) {
     if (bucketReads >= maxBucketReads && lastBucket)
       return { items: found, next: { at: bucketStart(lastBucket), id: '' } };
     const wave: string[] = [];
-    while (!next.done && wave.length < Math.min(READS_AT_ONCE, maxBucketReads - bucketReads)) {
+    while (!next.done && wave.length < Math.min(atOnce, maxBucketReads - bucketReads)) {
       wave.push(next.value);
       next = await walk.next();
     }
+    atOnce = Math.min(atOnce * 2, MOST_READS_AT_ONCE);
     const answers = await Promise.all(wave.map((bucket) => reads.inBucket(scope.field, bucket)));
     bucketReads += wave.length;
     for (const [i, cases] of answers.entries()) {
