@@ -311,6 +311,36 @@ describe('case analysis', () => {
     });
   }, 180_000);
 
+  it('lists the cases newest first across days, page by page, with filters', async () => {
+    // Placed one per day, oldest first: each page's cases come from the day buckets before it.
+    const newestFirst = (keep: (spec: CaseSpec) => boolean) =>
+      SPECS.flatMap((spec, i) => (keep(spec) ? [ids[i]!] : [])).reverse();
+    const everyPage = async (query: string, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 20; pages++) {
+        const page: { items: { id: string }[]; nextCursor: string | null } = await ok(
+          'GET',
+          `/api/v1/complaints?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((c) => c.id));
+        cursor = page.nextCursor;
+        if (!cursor) return seen;
+      }
+      throw new Error(`${query}: the listing never ended`);
+    };
+    expect(await everyPage('', 2)).toEqual(newestFirst(() => true));
+    expect(await everyPage('store=S001', 1)).toEqual(newestFirst((s) => s.store === 'S001'));
+    expect(await everyPage('store=S001&category=service', 1)).toEqual(
+      newestFirst((s) => s.store === 'S001' && s.category === 'service'),
+    );
+    expect(await everyPage('breached=true', 1)).toEqual(newestFirst((s) => s.breached));
+    expect(await everyPage('status=investigating', 3)).toEqual(
+      newestFirst((s) => s.resolution === null && s.assignee !== null),
+    );
+  });
+
   it('gives each store’s figures against its own sales, for HQ', async () => {
     const view = await ok('GET', `/api/v1/analytics/complaints?by=store&${range}`, undefined, [
       'hq_analyst',

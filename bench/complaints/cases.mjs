@@ -1,6 +1,14 @@
 // The complaints benchmark's data: cases seeded straight into the service's collections (each
 // case's intake version and its projection, as the service would have written them; a tenth left
 // `accepted` for transitions), two sales per case, and the listing filters asked of them.
+import { createRequire } from 'node:module';
+
+// The service's own bucket keys and page walk (compiled by `npm run build`): the raw driver runs
+// exactly the queries the service does.
+const require = createRequire(import.meta.url);
+const buckets = require('../../services/complaints/dist/listing/list-buckets.js');
+const pages = require('../../services/complaints/dist/listing/listing-page.js');
+
 export const STORES = 50;
 export const DAY = 86_400_000;
 export const SPAN_DAYS = 365;
@@ -72,6 +80,7 @@ export function caseDocs(i, caseCount) {
     },
     breached: i % 11 === 0 ? ['firstResponse'] : [],
     projectedAt: receivedAt,
+    ...buckets.bucketsOf(intake.storeId, receivedAt),
   };
   return { version, projection };
 }
@@ -97,6 +106,19 @@ export async function seed(db, caseCount, log) {
     ]);
     if ((start / BATCH) % 10 === 0) log(`seeded ${start + docs.length} cases`);
   }
+  // The listing's bucket markers, once each, as the service's intakes would have left them.
+  const markers = new Map();
+  for (let i = 0; i < caseCount; i++) {
+    const { projection } = caseDocs(i, caseCount);
+    for (const marker of buckets.markersOf(projection.storeId, projection.receivedAt))
+      markers.set(marker._id, marker);
+  }
+  const list = [...markers.values()];
+  for (let start = 0; start < list.length; start += 5000)
+    await db
+      .collection('complaint_list_buckets')
+      .insertMany(list.slice(start, start + 5000), { ordered: false });
+  log(`marked ${list.length} listing buckets`);
   // Sales (the analysis' denominator): 2 per case, per store and day.
   const sales = db.collection('complaint_sales');
   for (let start = 0; start < caseCount * 2; start += 5000) {
@@ -116,7 +138,6 @@ export async function seed(db, caseCount, log) {
   return (performance.now() - started) / 1000;
 }
 
-/** The listing variants asked, each with the same filter on the raw driver. */
 /** The facts case analysis reads of each case (the service's projection of them). */
 export const FACTS = {
   _id: 0,
@@ -131,16 +152,38 @@ export const FACTS = {
   satisfaction: 1,
 };
 
+/**
+ * A listing page on the raw driver: the service's walk (`listing-page.ts`) over the same markers
+ * and buckets, with the same filter in each bucket read.
+ */
+export function driverPage(db, { store, filter }, limit = 20) {
+  const markers = db.collection('complaint_list_buckets');
+  const cases = db.collection('complaints');
+  return pages.readListingPage(
+    {
+      children: async (parent) =>
+        (await markers.find({ parent }, { projection: { _id: 1 } }).toArray()).map((m) => m._id),
+      inBucket: (field, bucket) => cases.find({ [field]: bucket, ...filter }).toArray(),
+    },
+    buckets.scopeOf(store),
+    null,
+    limit,
+  );
+}
+
+/** The listing variants asked, each with the same filter on the raw driver. */
 export const LISTINGS = [
-  (i) => ({ query: `store=${storeOf(i)}`, filter: { storeId: storeOf(i) } }),
+  (i) => ({ query: `store=${storeOf(i)}`, store: storeOf(i), filter: { storeId: storeOf(i) } }),
   (i) => ({
     query: `status=investigating&store=${storeOf(i)}`,
+    store: storeOf(i),
     filter: { status: 'investigating', storeId: storeOf(i) },
   }),
   () => ({ query: 'status=accepted', filter: { status: 'accepted' } }),
   () => ({ query: '', filter: {} }),
   (i) => ({
     query: `breached=true&store=${storeOf(i)}`,
+    store: storeOf(i),
     filter: { storeId: storeOf(i), 'breached.0': { $exists: true } },
   }),
 ];

@@ -2,14 +2,15 @@
 // service, no rate), over the same seeded cases, so a gateway figure can be read against the
 // least the store takes for the same query.
 //   node bench/complaints/floor.mjs [cases=200000]
-// Prints, per listing filter, the median of 5 runs of the listing's query, how many cases the
-// filter matches, and what FerretDB's explain says it pushed down to PostgreSQL; then the
+// Prints, per listing filter, the median of 5 runs of the listing's first page (the service's
+// bucket walk, `driverPage`), how many cases the page holds, how many cases the filter matches,
+// and what FerretDB's explain says it pushed down to PostgreSQL for one bucket's read; then the
 // analysis' read of all cases' facts.
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { median } from '../lib/open-loop.mjs';
-import { FACTS, LISTINGS, seed } from './cases.mjs';
+import { driverPage, FACTS, LISTINGS, seed } from './cases.mjs';
 
 const [caseCount = 200_000] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...testing.localEndpoints(), ...process.env });
@@ -33,23 +34,28 @@ try {
   await cases.createIndex({ receivedAt: -1 }, { name: 'newest' });
   await cases.createIndex({ storeId: 1, receivedAt: -1 }, { name: 'store_newest' });
   await cases.createIndex({ status: 1 }, { name: 'status' });
+  await cases.createIndex({ storeBucket: 1 }, { name: 'store_bucket' });
+  await cases.createIndex({ chainBucket: 1 }, { name: 'chain_bucket' });
+  await db.collection('complaint_list_buckets').createIndex({ parent: 1 }, { name: 'parent' });
   const seededIn = await seed(db, caseCount, log);
   log(`seeded ${caseCount} cases in ${seededIn.toFixed(0)} s`);
   for (const [n, variant] of LISTINGS.entries()) {
-    const { query, filter } = variant(7);
-    const find = () => cases.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(21);
-    const plan = await find().explain();
-    const matching = await cases.countDocuments(filter);
-    const ms = await timed(5, () => find().toArray());
+    const listing = variant(7);
+    const newest = await cases.find(listing.filter).limit(1).next();
+    const field = listing.store ? 'storeBucket' : 'chainBucket';
+    const plan = await cases.find({ [field]: newest?.[field], ...listing.filter }).explain();
+    const matching = await cases.countDocuments(listing.filter);
+    const page = await driverPage(db, listing);
+    const ms = await timed(5, () => driverPage(db, listing));
     console.log(
       JSON.stringify({
         listing: n,
-        query: query || '(none)',
+        query: listing.query || '(none)',
         matching,
+        pageItems: page.items.length,
+        nextCursor: page.next !== null,
         medianMs: ms,
-        filterPushdown: plan.filterPushdown,
-        sortPushdown: plan.sortPushdown,
-        limitPushdown: plan.limitPushdown,
+        bucketFilterPushdown: plan.filterPushdown,
       }),
     );
   }

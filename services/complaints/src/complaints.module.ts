@@ -5,6 +5,8 @@ import { ComplaintsClock } from './clock/complaints-clock';
 import { CaseEffects } from './cases/case-effects';
 import { CaseVersionsRepository } from './cases/case-versions.repository';
 import { CasesRepository } from './cases/cases.repository';
+import { ListBucketsRepository } from './listing/list-buckets.repository';
+import { ListingBackfill } from './listing/listing-backfill';
 import { ComplaintsRecovery } from './cases/complaints-recovery';
 import { ComplaintsConfig } from './complaints.config';
 import { GrantCompensation } from './compensation/grant-compensation';
@@ -67,6 +69,7 @@ export class ComplaintsModule {
         ComplaintsClock,
         CaseVersionsRepository,
         CasesRepository,
+        ListBucketsRepository,
         BatchAlertsRepository,
         SlaBreachesRepository,
         SlaSettingsRepository,
@@ -82,6 +85,7 @@ export class ComplaintsModule {
         MemberTimeline,
         ExportComplaints,
         ComplaintsRecovery,
+        ListingBackfill,
         SlaBreachScan,
         FeedbackRequestsRepository,
         FeedbackSendClaimsRepository,

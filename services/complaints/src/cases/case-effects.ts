@@ -12,6 +12,8 @@ import { SlaSettingsRepository } from '../sla/sla-settings.repository';
 import { type CaseState, foldVersions } from './case-state';
 import type { CaseVersion } from './case-version';
 import { CasesRepository } from './cases.repository';
+import { bucketsOf, markersOf } from '../listing/list-buckets';
+import { ListBucketsRepository } from '../listing/list-buckets.repository';
 import { CaseVersionsRepository } from './case-versions.repository';
 
 const DAY = 86_400_000;
@@ -28,6 +30,7 @@ export class CaseEffects {
   constructor(
     private readonly versions: CaseVersionsRepository,
     private readonly cases: CasesRepository,
+    private readonly listBuckets: ListBucketsRepository,
     private readonly alerts: BatchAlertsRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
@@ -42,6 +45,12 @@ export class CaseEffects {
   /** Applies what the case's pending steps left to do; returns the case as projected. */
   async apply(caseId: string, now = this.clock.now()): Promise<CaseState> {
     let steps = await this.versions.ofCase(caseId);
+    const intakePending = steps.some((step) => step.version === 1 && step.effectsPending);
+    if (intakePending) {
+      // Before the case is projected, so a listing walk reaches it as soon as it is there.
+      const received = foldVersions(steps.filter((step) => step.version === 1));
+      await this.listBuckets.mark(markersOf(received.storeId, received.receivedAt));
+    }
     let state = await this.project(steps, now);
     for (let round = 1; round < MAX_PROJECTIONS; round++) {
       // FerretDB: a concurrent projection of an older version may have landed after ours, or
@@ -79,6 +88,7 @@ export class CaseEffects {
       },
       breached: missedTargets(state, sla, now),
       projectedAt: now,
+      ...bucketsOf(state.storeId, state.receivedAt),
     });
     return state;
   }

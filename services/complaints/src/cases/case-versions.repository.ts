@@ -22,6 +22,10 @@ export class CaseVersionsRepository implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.collection as never, [
       { key: { caseId: 1, version: 1 }, name: 'case_versions' },
+      // FerretDB pushes `{ caseId }` down as a jsonb `@>`, which only the GIN index it builds
+      // for a single-field index serves; without it every read of a case's steps (each
+      // transition) scanned the whole table in PostgreSQL.
+      { key: { caseId: 1 }, name: 'case' },
       { key: { memberId: 1, at: -1 }, name: 'member_timeline' },
       { key: { effectsPending: 1 }, name: 'effects_pending', sparse: true },
       { key: { compensationPending: 1 }, name: 'compensation_pending', sparse: true },

@@ -4,6 +4,7 @@ import { insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CaseFacts } from '../analytics/complaint-figures';
+import type { BucketField } from '../listing/list-buckets';
 import type { CaseState } from './case-state';
 
 const COLLECTION = 'complaints';
@@ -21,6 +22,9 @@ export interface CaseDocument extends Omit<CaseState, 'id'> {
   /** Targets missed so far (added to, never taken from: a breach stays on the record). */
   breached: string[];
   projectedAt: Date;
+  /** The listing's buckets (`listing/list-buckets.ts`): fixed by the store and receipt time. */
+  storeBucket: string;
+  chainBucket: string;
 }
 
 export interface CaseFilters {
@@ -52,6 +56,8 @@ export class CasesRepository implements OnModuleInit {
       { key: { storeId: 1, receivedAt: -1 }, name: 'store_newest' },
       { key: { sku: 1, batch: 1, receivedAt: -1 }, name: 'sku_batch' },
       { key: { status: 1 }, name: 'status' },
+      { key: { storeBucket: 1 }, name: 'store_bucket' },
+      { key: { chainBucket: 1 }, name: 'chain_bucket' },
     ]);
   }
 
@@ -88,13 +94,14 @@ export class CasesRepository implements OnModuleInit {
     );
   }
 
-  /** A page, newest first, after the cursor's (receivedAt, id). */
-  list(
-    filters: CaseFilters,
-    after: { at: Date; id: string } | null,
-    limit: number,
-  ): Promise<CaseDocument[]> {
+  /**
+   * One listing bucket's cases that pass the filters, unsorted (the listing sorts them). The
+   * bucket key and the other equalities go down to PostgreSQL; `breached` is applied by FerretDB
+   * to the bucket's rows only.
+   */
+  inBucket(field: BucketField, bucket: string, filters: CaseFilters): Promise<CaseDocument[]> {
     const filter: mongo.Filter<CaseDocument> = {
+      [field]: bucket,
       ...(filters.status ? { status: filters.status as CaseDocument['status'] } : {}),
       ...(filters.storeId ? { storeId: filters.storeId } : {}),
       ...(filters.category ? { category: filters.category as CaseDocument['category'] } : {}),
@@ -102,17 +109,22 @@ export class CasesRepository implements OnModuleInit {
       ...(filters.assignee ? { assignee: filters.assignee } : {}),
       ...(filters.breached === true ? { 'breached.0': { $exists: true } } : {}),
       ...(filters.breached === false ? { breached: { $size: 0 } } : {}),
-      ...(after
-        ? {
-            $or: [
-              { receivedAt: { $lt: after.at } },
-              { receivedAt: after.at, _id: { $lt: after.id } },
-            ],
-          }
-        : {}),
     };
+    return dbSpan(COLLECTION, 'find', () => this.collection.find(filter).toArray());
+  }
+
+  /**
+   * Cases projected before the listing's buckets existed: a scan of every case (FerretDB cannot
+   * push `$exists` down), run once by the listing's backfill.
+   */
+  withoutBuckets(): Promise<{ _id: string; storeId: string; receivedAt: Date }[]> {
     return dbSpan(COLLECTION, 'find', () =>
-      this.collection.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(limit).toArray(),
+      this.collection
+        .find(
+          { storeBucket: { $exists: false } },
+          { projection: { _id: 1, storeId: 1, receivedAt: 1 } },
+        )
+        .toArray(),
     );
   }
 

@@ -148,7 +148,7 @@ export function listedView(
   now: Date,
   workflow: WorkflowSettings,
 ): ComplaintView {
-  const { _id, sla, breached, projectedAt: _p, ...rest } = doc;
+  const { _id, sla, breached, projectedAt: _p, storeBucket: _s, chainBucket: _c, ...rest } = doc;
   const state: CaseState = { ...rest, id: _id };
   return complaintView(
     state,

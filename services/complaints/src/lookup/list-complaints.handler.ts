@@ -11,7 +11,10 @@ import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { isChainWide } from '../access/case-access';
 import { ComplaintsClock } from '../clock/complaints-clock';
-import { CasesRepository } from '../cases/cases.repository';
+import { type CaseFilters, CasesRepository } from '../cases/cases.repository';
+import { ListBucketsRepository } from '../listing/list-buckets.repository';
+import { scopeOf } from '../listing/list-buckets';
+import { readListingPage } from '../listing/listing-page';
 import { ComplaintsConfig } from '../complaints.config';
 import { workflowSettings } from './case-reader';
 import { listedView } from './complaint-view.mapper';
@@ -19,13 +22,18 @@ import { listedView } from './complaint-view.mapper';
 const DEFAULT_LIMIT = 20;
 
 /**
- * Cases newest first, a page at a time, from the projection. Store staff see their own store's
+ * Cases newest first, a page at a time, from the projection, read bucket by bucket
+ * (`listing/listing-page.ts`): one store's days when a store is named, else the chain's hours.
+ * Status and the other filters are applied within each bucket rather than keyed into it: a
+ * case's status changes while its store and receipt time never do, so its buckets never move
+ * and their markers are never stale. Store staff see their own store's
  * cases (a filter on another store is refused); the desk and admins every store's.
  */
 @Injectable()
 export class ListComplaints {
   constructor(
     private readonly cases: CasesRepository,
+    private readonly buckets: ListBucketsRepository,
     private readonly config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
   ) {}
@@ -48,27 +56,30 @@ export class ListComplaints {
         storeId = actor.storeId;
       }
       const limit = request.limit ?? DEFAULT_LIMIT;
-      const docs = await this.cases.list(
+      const filters: CaseFilters = {
+        ...(request.status ? { status: request.status } : {}),
+        ...(storeId ? { storeId } : {}),
+        ...(request.category ? { category: request.category } : {}),
+        ...(request.batch ? { batch: request.batch } : {}),
+        ...(request.assignee ? { assignee: request.assignee } : {}),
+        ...(request.breached ? { breached: request.breached === 'true' } : {}),
+      };
+      const page = await readListingPage(
         {
-          ...(request.status ? { status: request.status } : {}),
-          ...(storeId ? { storeId } : {}),
-          ...(request.category ? { category: request.category } : {}),
-          ...(request.batch ? { batch: request.batch } : {}),
-          ...(request.assignee ? { assignee: request.assignee } : {}),
-          ...(request.breached ? { breached: request.breached === 'true' } : {}),
+          children: (parent) => this.buckets.children(parent),
+          inBucket: (field, bucket) => this.cases.inBucket(field, bucket, filters),
         },
+        scopeOf(storeId),
         parseTimelineCursor(request.cursor),
-        limit + 1,
+        limit,
       );
       const now = this.clock.now();
-      const page = docs.slice(0, limit);
-      const last = page.at(-1);
       return {
-        items: page.map((doc) => listedView(doc, now, workflowSettings(this.config))),
-        nextCursor:
-          docs.length > limit && last
-            ? timelineCursor({ at: last.receivedAt.toISOString(), id: last._id })
-            : null,
+        items: page.items.map((doc) => listedView(doc, now, workflowSettings(this.config))),
+        // The same opaque form as before; an empty id marks a stop between buckets.
+        nextCursor: page.next
+          ? timelineCursor({ at: page.next.at.toISOString(), id: page.next.id })
+          : null,
       };
     });
   }

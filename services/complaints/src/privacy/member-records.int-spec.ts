@@ -12,6 +12,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { ComplaintTransitionCommand, ReceiveComplaintCommand } from '@crm/contracts';
 import { CaseEffects } from '../cases/case-effects';
 import { CaseVersionsRepository } from '../cases/case-versions.repository';
+import { ListBucketsRepository } from '../listing/list-buckets.repository';
 import { CasesRepository } from '../cases/cases.repository';
 import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
@@ -62,6 +63,7 @@ describe('a transition racing member erasure and merge', () => {
     const effects = new CaseEffects(
       versions,
       cases,
+      new ListBucketsRepository(connection),
       new BatchAlertsRepository(connection),
       slaSettings,
       outbox,
