@@ -4,75 +4,31 @@
  * the pass records itself so later start-ups skip the scan.
  */
 import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
-import { PinoLogger } from 'nestjs-pino';
 import type { ReceiveComplaintCommand } from '@crm/contracts';
-import { CaseEffects } from '../cases/case-effects';
-import { CaseVersionsRepository } from '../cases/case-versions.repository';
-import { CasesRepository } from '../cases/cases.repository';
-import { ComplaintsClock } from '../clock/complaints-clock';
-import { ComplaintsConfig } from '../complaints.config';
-import type { ComplaintsOutbox } from '../events/complaints-outbox';
-import { AskForFeedback } from '../feedback/ask-for-feedback';
-import { FeedbackRequestsRepository } from '../feedback/feedback-requests.repository';
-import { ReceiveComplaint } from '../intake/receive-complaint.handler';
-import { CaseReader } from '../lookup/case-reader';
-import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
-import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
-import { SlaSettingsRepository } from '../sla/sla-settings.repository';
+import { type CasePipeline, openCasePipeline } from '../cases/case-pipeline.int-support';
+import type { CasesRepository } from '../cases/cases.repository';
+import type { ReceiveComplaint } from '../intake/receive-complaint.handler';
 import { scopeOf } from './list-buckets';
-import { ListBucketsRepository } from './list-buckets.repository';
+import type { ListBucketsRepository } from './list-buckets.repository';
 import { ListingBackfill } from './listing-backfill';
 import { readListingPage } from './listing-page';
 
-const logger = new PinoLogger({ pinoHttp: { level: 'silent' } });
 const clerk = { sub: 'E-clerk', roles: ['store_clerk'], storeId: 'S001' };
 
 describe('the listing backfill', () => {
-  let connection: mongoose.Connection;
+  let pipeline: CasePipeline;
   let cases: CasesRepository;
   let buckets: ListBucketsRepository;
   let receive: ReceiveComplaint;
   let backfill: ListingBackfill;
 
   beforeAll(async () => {
-    connection = await mongoose
-      .createConnection(process.env.MONGO_URL!, {
-        dbName: `test_complaint_backfill_${randomUUID().slice(0, 8)}`,
-      })
-      .asPromise();
-    const config = new ComplaintsConfig();
-    const clock = new ComplaintsClock(config);
-    const versions = new CaseVersionsRepository(connection);
-    cases = new CasesRepository(connection);
-    buckets = new ListBucketsRepository(connection);
-    const slaSettings = new SlaSettingsRepository(connection);
-    const feedback = new FeedbackRequestsRepository(connection);
-    const breaches = new SlaBreachesRepository(connection);
-    for (const repository of [versions, cases, buckets, slaSettings, feedback, breaches])
-      await repository.onModuleInit();
-    const outbox = { nudge: () => undefined } as unknown as ComplaintsOutbox;
-    const effects = new CaseEffects(
-      versions,
-      cases,
-      buckets,
-      new BatchAlertsRepository(connection),
-      slaSettings,
-      outbox,
-      new AskForFeedback(feedback, config),
-      config,
-      clock,
-      logger,
-    );
-    const reader = new CaseReader(versions, cases, breaches, slaSettings, config, clock, feedback);
-    receive = new ReceiveComplaint(versions, effects, reader, clock, logger);
-    backfill = new ListingBackfill(cases, buckets, effects, logger);
+    pipeline = await openCasePipeline('test_complaint_backfill');
+    ({ cases, buckets, receive } = pipeline);
+    backfill = new ListingBackfill(cases, buckets, pipeline.effects, pipeline.logger);
   });
 
-  afterAll(async () => {
-    await connection.dropDatabase();
-    await connection.close();
-  });
+  afterAll(() => pipeline.close());
 
   const listed = async (storeId?: string) =>
     (

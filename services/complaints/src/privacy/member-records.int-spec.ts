@@ -7,34 +7,22 @@
  * from the new step too.
  */
 import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
-import { PinoLogger } from 'nestjs-pino';
 import type { ComplaintTransitionCommand, ReceiveComplaintCommand } from '@crm/contracts';
-import { CaseEffects } from '../cases/case-effects';
-import { CaseVersionsRepository } from '../cases/case-versions.repository';
-import { ListBucketsRepository } from '../listing/list-buckets.repository';
-import { CasesRepository } from '../cases/cases.repository';
-import { ComplaintsClock } from '../clock/complaints-clock';
-import { ComplaintsConfig } from '../complaints.config';
+import { type CasePipeline, openCasePipeline } from '../cases/case-pipeline.int-support';
+import type { CaseVersionsRepository } from '../cases/case-versions.repository';
+import type { CasesRepository } from '../cases/cases.repository';
 import type { GrantCompensation } from '../compensation/grant-compensation';
-import type { ComplaintsOutbox } from '../events/complaints-outbox';
-import { AskForFeedback } from '../feedback/ask-for-feedback';
-import { FeedbackRequestsRepository } from '../feedback/feedback-requests.repository';
-import { ReceiveComplaint } from '../intake/receive-complaint.handler';
-import { CaseReader } from '../lookup/case-reader';
-import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
-import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
-import { SlaSettingsRepository } from '../sla/sla-settings.repository';
+import type { ReceiveComplaint } from '../intake/receive-complaint.handler';
+import type { CaseReader } from '../lookup/case-reader';
 import { MemberTimeline } from '../timeline/member-timeline.handler';
 import { TransitionComplaint } from '../workflow/transition-complaint.handler';
 import { MemberRecords } from './member-records';
 
-const logger = new PinoLogger({ pinoHttp: { level: 'silent' } });
 const desk = { sub: 'E-desk', roles: ['desk_agent'] };
 const PHONE = '13800138000';
 
 describe('a transition racing member erasure and merge', () => {
-  let connection: mongoose.Connection;
+  let pipeline: CasePipeline;
   let versions: CaseVersionsRepository;
   let cases: CasesRepository;
   let records: MemberRecords;
@@ -44,37 +32,10 @@ describe('a transition racing member erasure and merge', () => {
   let reader: CaseReader;
 
   beforeAll(async () => {
-    connection = await mongoose
-      .createConnection(process.env.MONGO_URL!, {
-        dbName: `test_complaint_members_${randomUUID().slice(0, 8)}`,
-      })
-      .asPromise();
-    const config = new ComplaintsConfig();
-    const clock = new ComplaintsClock(config);
-    versions = new CaseVersionsRepository(connection);
-    cases = new CasesRepository(connection);
-    const slaSettings = new SlaSettingsRepository(connection);
-    const feedback = new FeedbackRequestsRepository(connection);
-    const breaches = new SlaBreachesRepository(connection);
-    for (const repository of [versions, cases, slaSettings, feedback, breaches])
-      await repository.onModuleInit();
-    // The Kafka relay is not part of this race: its nudge after a step does nothing here.
-    const outbox = { nudge: () => undefined } as unknown as ComplaintsOutbox;
-    const effects = new CaseEffects(
-      versions,
-      cases,
-      new ListBucketsRepository(connection),
-      new BatchAlertsRepository(connection),
-      slaSettings,
-      outbox,
-      new AskForFeedback(feedback, config),
-      config,
-      clock,
-      logger,
-    );
-    reader = new CaseReader(versions, cases, breaches, slaSettings, config, clock, feedback);
+    pipeline = await openCasePipeline('test_complaint_members');
+    ({ versions, cases, receive, reader } = pipeline);
+    const { effects, feedback, config, clock, logger } = pipeline;
     records = new MemberRecords(versions, effects, feedback, logger);
-    receive = new ReceiveComplaint(versions, effects, reader, clock, logger);
     // No compensation is given in these cases: loyalty is never asked.
     const grant = {} as GrantCompensation;
     transition = new TransitionComplaint(
@@ -90,10 +51,7 @@ describe('a transition racing member erasure and merge', () => {
     timeline = new MemberTimeline(versions);
   });
 
-  afterAll(async () => {
-    await connection.dropDatabase();
-    await connection.close();
-  });
+  afterAll(() => pipeline.close());
 
   afterEach(() => jest.restoreAllMocks());
 
