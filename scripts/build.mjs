@@ -11,7 +11,10 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
-    else if (/\.ts$/.test(entry.name) && !/\.(spec|int-spec|e2e-spec|int-support)\.ts$/.test(entry.name))
+    else if (
+      /\.ts$/.test(entry.name) &&
+      !/\.(spec|int-spec|e2e-spec|int-support)\.ts$/.test(entry.name)
+    )
       yield path;
   }
 }
