@@ -132,6 +132,17 @@ describe('walkWorklist', () => {
     expect(pages.flat().map((t) => t._id)).toEqual(expected);
   });
 
+  it('takes a due time past year 9999 as no bound, and a cursor there as the end', async () => {
+    const store = new MemoryWorklist();
+    chain(30).forEach((t) => store.add(t));
+    const far = new Date('+010000-01-01T00:00:00Z');
+    expect((await store.walk({ need: 51, dueBy: far })).tasks).toHaveLength(30);
+    expect((await store.walk({ need: 51, after: { dueAt: far, id: 'x' } })).tasks).toHaveLength(0);
+    expect(
+      (await store.walk({ need: 51, dueBy: new Date('0001-01-01T00:00:00Z') })).tasks,
+    ).toHaveLength(0);
+  });
+
   it('reads a busy day whole once, then a few of its slots a page', async () => {
     const store = new MemoryWorklist();
     // 100 tasks an hour for 10 days from midnight: 50 a slot, 2,400 a day.

@@ -87,7 +87,8 @@ export async function walkWorklist(
 ): Promise<WalkResult> {
   const { list, assignee, after, dueBy, need, now } = request;
   const from = after ? slotKey(list, after.dueAt) : undefined;
-  const until = dueBy ? slotKey(list, dueBy) : undefined;
+  // Keys compare as times for years 0-9999 (four digits); a bound past them bounds nothing.
+  const until = dueBy && dueBy.getUTCFullYear() <= 9999 ? slotKey(list, dueBy) : undefined;
   const found: CareTaskDocument[] = [];
   const keep = (tasks: CareTaskDocument[]) =>
     found.push(...tasks.filter((t) => isAfter(t, after) && isDueBy(t, dueBy)).sort(byDueThenId));
