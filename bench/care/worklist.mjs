@@ -20,7 +20,10 @@ const {
   markersFor,
   worklistKeys,
 } = require('../../services/care-plans/dist/tasks/worklist-buckets.js');
-const { DaySizes, walkWorklist } = require('../../services/care-plans/dist/tasks/worklist-walk.js');
+const {
+  BucketSizes,
+  walkWorklist,
+} = require('../../services/care-plans/dist/tasks/worklist-walk.js');
 const { ServiceProcess, localEndpoints, staffToken } = testing;
 const [taskCount = 100000, rate = 50, seconds = 30, reps = 3] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
@@ -91,7 +94,7 @@ function driverWorklist(db) {
       await markers.deleteOne({ _id: marker._id });
     },
   };
-  const sizes = new DaySizes();
+  const sizes = new BucketSizes();
   let rowsRead = 0;
   return async () => {
     rowsRead = 0;

@@ -19,10 +19,10 @@ export interface CareTaskDocument {
   /** A projection of the task's closure (task_closures): open until one is inserted. */
   status: CareTaskStatus;
   /**
-   * While the task is live (open or escalated): its day and slot in the store's worklist for that
-   * status (worklist-buckets.ts), written with the status; a closure takes them out.
+   * While the task is live (open or escalated): its day, block and slot in the store's worklist
+   * for that status (worklist-buckets.ts), written with the status; a closure takes them out.
    */
-  worklist?: [day: string, slot: string];
+  worklist?: [day: string, block: string, slot: string];
   cause: {
     type: 'followup' | 'plan' | 'indicator' | 'adherence' | 'cadence' | 'stopped';
     transactionId?: string;

@@ -39,7 +39,7 @@ export class CareTasksRepository implements OnModuleInit {
       { key: { storeId: 1 }, name: 'store' },
       { key: { status: 1, dueAt: 1 }, name: 'status_due' },
       { key: { planId: 1 }, name: 'plan', sparse: true },
-      // The stores' worklists, a day or a slot at a time (worklist-walk.ts); one person's tasks.
+      // The stores' worklists, a bucket at a time (worklist-walk.ts); one person's tasks.
       { key: { worklist: 1 }, name: 'worklist', sparse: true },
       { key: { assignee: 1 }, name: 'assignee', sparse: true },
       { key: { dueAt: 1 }, name: 'due' },
@@ -150,7 +150,7 @@ export class CareTasksRepository implements OnModuleInit {
     );
   }
 
-  /** The live tasks of one worklist day or slot (worklist-buckets.ts), of one assignee if given. */
+  /** The live tasks of one worklist bucket (worklist-buckets.ts), of one assignee if given. */
   inBucket(key: string, assignee?: string): Promise<CareTaskDocument[]> {
     return dbSpan(TASKS, 'find', () =>
       this.tasks.find({ worklist: key, ...(assignee ? { assignee } : {}) }).toArray(),
@@ -193,7 +193,7 @@ export class CareTasksRepository implements OnModuleInit {
   }
 }
 
-/** Writes the task's worklist day and slot while it is live, and takes them out otherwise. */
+/** Writes the task's worklist keys while it is live, and takes them out otherwise. */
 function withWorklistSlot(doc: CareTaskDocument): CareTaskDocument {
   if (isLive(doc.status)) doc.worklist = worklistKeys(listOf(doc.storeId, doc.status), doc.dueAt);
   else delete doc.worklist;

@@ -6,12 +6,12 @@ import { toCareTaskView } from './care-task.mapper';
 import { CareTasksRepository } from './care-tasks.repository';
 import { isLive, listOf } from './worklist-buckets';
 import { WorklistMarkers } from './worklist-markers.repository';
-import { DaySizes, walkWorklist, type WorklistStore } from './worklist-walk';
+import { BucketSizes, walkWorklist, type WorklistStore } from './worklist-walk';
 
 /**
  * The worklist (`GET /care-tasks`), by due time then id, a page at a time. A store's open or
- * escalated tasks are walked a day or a slot at a time (worklist-walk.ts): a page reads the rows
- * of the buckets it needs, however many tasks the store has. Everything else is one query of
+ * escalated tasks are walked a day, block or slot at a time (worklist-walk.ts): a page reads the
+ * rows of the buckets it needs, however many tasks the store has. Everything else is one query of
  * the tasks by its equalities, sorted by the store, so it reads every task that matches: a
  * member's (a few hundred at the most), one person's (their live tasks, as many as they hold:
  * walking the store's buckets for a few of them would read far more), and listings that are not
@@ -20,7 +20,7 @@ import { DaySizes, walkWorklist, type WorklistStore } from './worklist-walk';
 @Injectable()
 export class ListCareTasks {
   readonly store: WorklistStore;
-  private readonly sizes = new DaySizes();
+  private readonly sizes = new BucketSizes();
 
   constructor(
     private readonly tasks: CareTasksRepository,

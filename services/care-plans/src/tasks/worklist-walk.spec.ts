@@ -1,8 +1,8 @@
 import type { CareTaskDocument } from './care-task.document';
 import { type BucketMarker, listOf, markersFor, worklistKeys } from './worklist-buckets';
 import {
+  BucketSizes,
   byDueThenId,
-  DaySizes,
   RETIRE_AFTER_MS,
   type WalkRequest,
   walkWorklist,
@@ -14,22 +14,24 @@ const DAY = 24 * HOUR;
 const list = listOf('S001', 'open');
 const now = new Date('2026-12-05T12:00:00Z');
 
-/** The store in memory: tasks by day and slot key, markers by parent, and what was asked. */
+/** The store in memory: tasks by bucket key, markers by parent, and what was asked. */
 class MemoryWorklist implements WorklistStore {
   readonly buckets = new Map<string, CareTaskDocument[]>();
   readonly markers = new Map<string, BucketMarker>();
   readonly retired: string[] = [];
-  readonly sizes = new DaySizes();
+  readonly sizes = new BucketSizes();
   dayReads = 0;
+  blockReads = 0;
   slotReads = 0;
 
   add(task: CareTaskDocument): void {
-    for (const key of worklistKeys(list, task.dueAt))
+    task.worklist = worklistKeys(list, task.dueAt);
+    for (const key of task.worklist)
       this.buckets.set(key, [...(this.buckets.get(key) ?? []), task]);
     for (const marker of markersFor(list, task.dueAt)) this.markers.set(marker._id, marker);
   }
 
-  /** A task that closed: it leaves its day and slot, its day's marker stays (as on the store). */
+  /** A task that closed: it leaves its buckets, its day's marker stays (as on the store). */
   close(id: string): void {
     for (const [key, tasks] of this.buckets)
       this.buckets.set(
@@ -51,8 +53,10 @@ class MemoryWorklist implements WorklistStore {
   }
 
   async bucket(key: string, assignee?: string): Promise<CareTaskDocument[]> {
-    if (key.includes('T')) this.slotReads++;
-    else this.dayReads++;
+    const time = key.slice(key.lastIndexOf('|') + 1);
+    if (time.length === 10) this.dayReads++;
+    else if (time.length === 13) this.blockReads++;
+    else this.slotReads++;
     return (this.buckets.get(key) ?? []).filter((t) => !assignee || t.assignee === assignee);
   }
 
@@ -145,21 +149,41 @@ describe('walkWorklist', () => {
 
   it('reads a busy day whole once, then a few of its slots a page', async () => {
     const store = new MemoryWorklist();
-    // 100 tasks an hour for 10 days from midnight: 50 a slot, 2,400 a day.
+    // 100 tasks an hour for 10 days from midnight: 50 a slot, 200 a block, 2,400 a day.
     const midnight = Date.parse('2026-12-05T00:00:00Z');
     for (let i = 0; i < 24_000; i++) store.add(task(i, new Date(midnight + i * 36_000)));
     const first = await store.walk({ need: 51 });
     expect(first.tasks).toHaveLength(51);
-    expect([store.dayReads, store.slotReads]).toEqual([1, 0]);
+    expect([store.dayReads, store.blockReads, store.slotReads]).toEqual([1, 0, 0]);
     const again = await store.walk({ need: 51 });
     expect(again.tasks.map((t) => t._id)).toEqual(first.tasks.map((t) => t._id));
-    expect([store.dayReads, store.slotReads]).toEqual([1, 2]);
+    expect([store.dayReads, store.blockReads, store.slotReads]).toEqual([1, 0, 2]);
     expect(again.reads).toBe(4); // months, days, two slots
     // The next page from the cursor starts at its slot.
     const after = { dueAt: first.tasks[49]!.dueAt, id: first.tasks[49]!._id };
     const next = await store.walk({ after, need: 51 });
     expect(next.tasks[0]!._id).toBe(first.tasks[50]!._id);
     expect(store.slotReads).toBe(5);
+  });
+
+  it('reads the quiet hours of a busy day together, then its busy hours slot by slot', async () => {
+    const store = new MemoryWorklist();
+    // Busy from 15:00 to midnight only, 100 tasks an hour.
+    const start = Date.parse('2026-12-05T15:00:00Z');
+    for (let i = 0; i < 900; i++) store.add(task(i, new Date(start + i * 36_000)));
+    await store.walk({ need: 51 }); // learns the day
+    const before = [store.dayReads, store.blockReads, store.slotReads];
+    const { tasks, reads } = await store.walk({ need: 51 });
+    expect(tasks.map((t) => t._id)).toEqual(
+      Array.from({ length: 51 }, (_, i) => task(i, new Date(start))._id),
+    );
+    // 00:00-14:00 (seven empty blocks) in one go; 14:00-16:00 (100 tasks, quiet) whole.
+    expect([store.dayReads, store.blockReads, store.slotReads]).toEqual([
+      before[0],
+      before[1]! + 8,
+      before[2],
+    ]);
+    expect(reads).toBe(10);
   });
 
   it('reads a quiet day whole, in one read', async () => {
