@@ -1,6 +1,7 @@
 // One store's worklist with 100,000 open care tasks in the database (issue 14, Performance):
 // `GET /api/v1/care-tasks?store=&status=open&limit=50` through the gateway at a fixed rate
-// (open loop), beside the raw driver running the same reads at the same rate in the same run:
+// (open loop), beside the care-plans service alone over NATS (the request the gateway sends)
+// and the raw driver running the same reads at the same rate in the same run:
 // the service's own walk (services/care-plans/dist/tasks/worklist-walk.js) over driver
 // collections, so the same equalities (the list's months, the month's days, the slots in due
 // order) in the same order. Other stores' tasks (a tenth as many again) and other statuses sit
@@ -10,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { httpRequest, median, paced, printLatencies } from '../lib/open-loop.mjs';
@@ -129,6 +131,30 @@ async function once(rep, care, gateway, db) {
     rate,
     seconds,
   );
+  // The care-plans service alone: the request the gateway sends, without HTTP in front of it.
+  log(`rep ${rep + 1}: care-plans over NATS at ${rate} req/s for ${seconds} s`);
+  const nc = await connect({ servers: process.env.NATS_URL });
+  const actor = natsHeaders();
+  actor.set('x-actor', JSON.stringify({ sub: 'bench', roles: ['store_manager'], storeId: 'S001' }));
+  const subject = `${env.BUS_NAMESPACE}.care-plans.v1.tasks.list`;
+  const carePlansRun = await paced(
+    async (i) => {
+      const body = {
+        pattern: subject,
+        data: { store: 'S001', status: 'open', limit: 50 },
+        id: `${i}`,
+      };
+      const reply = await nc.request(subject, JSON.stringify(body), {
+        timeout: 60_000,
+        headers: actor,
+      });
+      const items = reply.json().response?.items;
+      if (items?.length !== 50) throw new Error(`a page of ${items?.length}`);
+    },
+    rate,
+    seconds,
+  );
+  await nc.close();
   log(`rep ${rep + 1}: raw driver at ${rate} req/s for ${seconds} s`);
   const driverRun = await paced(
     async () => {
@@ -137,7 +163,7 @@ async function once(rep, care, gateway, db) {
     rate,
     seconds,
   );
-  const result = { gateway: gatewayRun, driver: driverRun };
+  const result = { gateway: gatewayRun, carePlans: carePlansRun, driver: driverRun };
   console.log(JSON.stringify({ rep: rep + 1, readsPerPage: reads, rowsPerPage: rows, ...result }));
   return result;
 }
