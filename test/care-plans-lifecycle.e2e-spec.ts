@@ -111,10 +111,11 @@ describe('health-data consent withdrawn', () => {
     await until('their tasks cancelled', async () =>
       (await tasksOf(member.id)).every((t) => t.status === 'cancelled'),
     );
-    const messages = await care()
-      .collection('plan_messages')
-      .countDocuments({ memberId: member.id, status: 'open' });
-    expect(messages).toBe(0);
+    // A stop cancels the plan's tasks, then its messages: the second plan's may come a moment later.
+    const openMessages = () =>
+      care().collection('plan_messages').countDocuments({ memberId: member.id, status: 'open' });
+    await until('their messages cancelled', async () => (await openMessages()) === 0);
+    expect(await openMessages()).toBe(0);
 
     const mine = (e: CareEvent) => e.payload.memberId === member.id;
     const events = await careEvents(
@@ -418,6 +419,19 @@ describe('worklists', () => {
     ]);
     const open = await system.api('GET', `/api/v1/care-tasks?memberId=${member.id}&status=open`);
     expect(open.body.items).toHaveLength(3);
+    // The store's worklists, read slot by slot: the two are on its escalated list, not its open one.
+    const storeList = async (status: string) => {
+      const page = await system.api(
+        'GET',
+        `/api/v1/care-tasks?store=S001&status=${status}&limit=200`,
+      );
+      expect(page.status).toBe(200);
+      return (page.body.items as { id: string }[])
+        .map((t) => t.id)
+        .filter((id) => id.startsWith(`followup:${tx}:`));
+    };
+    expect(await storeList('escalated')).toEqual([`followup:${tx}:d3`, `followup:${tx}:d7`]);
+    expect(await storeList('open')).toEqual([14, 21, 28].map((d) => `followup:${tx}:d${d}`));
 
     const d3 = encodeURIComponent(`followup:${tx}:d3`);
     const otherStore = await system.api(
@@ -447,6 +461,7 @@ describe('worklists', () => {
       { token: await staffToken(['pharmacist'], { storeId: 'S001', sub: 'E042' }) },
     );
     expect(done.body).toMatchObject({ status: 'done' });
+    expect(await storeList('escalated')).toEqual([`followup:${tx}:d7`]);
     expect(
       (await system.api('POST', `/api/v1/care-tasks/${d3}/reassign`, { assignee: 'E043' }, manager))
         .status,

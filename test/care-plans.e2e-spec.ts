@@ -178,6 +178,105 @@ describe('post-purchase follow-ups', () => {
   });
 });
 
+describe('the store worklist', () => {
+  it('pages a store’s open tasks by due time then id across slots, days and months, each once', async () => {
+    // A store and a member of this run alone; every task due in the future (none escalates).
+    const digits = system.runId.replace(/[^0-9a-f]/g, '0').slice(0, 6);
+    const storeId = `W${digits.toUpperCase()}`;
+    const memberId = `${digits}${'0'.repeat(18)}`;
+    const start = Date.now() + DAY;
+    const sales = Array.from({ length: 12 }, (_, i) => ({
+      tx: `CW-${system.runId}-${String(i).padStart(2, '0')}`,
+      at: new Date(start + i * 5 * DAY + (i % 4) * 37 * 60_000),
+    }));
+    // A second sale at the same instant as another: their tasks are due together, by id.
+    sales.push({ tx: `CW-${system.runId}-03b`, at: sales[3]!.at });
+    for (const { tx, at } of sales)
+      await publishPurchaseRecorded({
+        transactionId: tx,
+        type: 'sale',
+        originalTransactionId: null,
+        memberId,
+        storeId,
+        occurredAt: at.toISOString(),
+        totalCents: 5800,
+        items: [
+          { sku: 'ALN70', category: 'osteoporosis', rx: true, quantity: 1, unitPriceCents: 5800 },
+        ],
+      });
+    const all = sales.flatMap(({ tx, at }) =>
+      [3, 7, 14, 21, 28].map((day) => ({
+        id: `followup:${tx}:d${day}`,
+        dueAt: at.getTime() + day * DAY,
+      })),
+    );
+    await until('every follow-up', async () => (await tasksOf(memberId)).length === all.length);
+    const months = new Set(all.map((t) => new Date(t.dueAt).toISOString().slice(0, 7)));
+    expect(months.size).toBeGreaterThanOrEqual(3);
+
+    // Some are done: they leave the worklist.
+    const done = all.filter((_, i) => i % 7 === 2).map((t) => t.id);
+    for (const id of done) {
+      const path = `/api/v1/care-tasks/${encodeURIComponent(id)}/complete`;
+      const answer = await system.api('POST', path, { outcome: 'reached' }, ['store_clerk']);
+      expect(answer.status).toBe(200);
+    }
+    const expected = all
+      .filter((t) => !done.includes(t.id))
+      .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1))
+      .map((t) => t.id);
+
+    const walk = async (query: string) => {
+      const seen: string[] = [];
+      let next: string | null = null;
+      let pages = 0;
+      do {
+        const after: string = next ? `&after=${encodeURIComponent(next)}` : '';
+        const page = await system.api(
+          'GET',
+          `/api/v1/care-tasks?store=${storeId}&status=open&limit=4${query}${after}`,
+        );
+        expect(page.status).toBe(200);
+        const items = page.body.items as { id: string; dueAt: string; status: string }[];
+        expect(items.every((t) => t.status === 'open')).toBe(true);
+        seen.push(...items.map((t) => t.id));
+        next = page.body.next;
+        pages++;
+      } while (next && pages < 100);
+      return seen;
+    };
+    const seen = await walk('');
+    expect(seen).toEqual(expected);
+    expect(new Set(seen).size).toBe(seen.length);
+
+    // Due by a time: the same order, cut there.
+    const dueBy = new Date(start + 30 * DAY);
+    const dueSoon = await walk(`&due=${encodeURIComponent(dueBy.toISOString())}`);
+    const dueAt = new Map(all.map((t) => [t.id, t.dueAt]));
+    expect(dueSoon).toEqual(expected.filter((id) => dueAt.get(id)! <= dueBy.getTime()));
+    expect(dueSoon.length).toBeGreaterThan(4);
+
+    // One person's: a task reassigned to E077 is the only one on their list.
+    const theirs = expected[expected.length - 3]!;
+    const reassigned = await system.api(
+      'POST',
+      `/api/v1/care-tasks/${encodeURIComponent(theirs)}/reassign`,
+      { assignee: 'E077' },
+      ['desk_agent'],
+    );
+    expect(reassigned.status).toBe(200);
+    expect(await walk('&assignee=E077')).toEqual([theirs]);
+
+    // The listing of every status (one query of the store's tasks) agrees.
+    const everything = await system.api('GET', `/api/v1/care-tasks?store=${storeId}&limit=200`);
+    expect(
+      (everything.body.items as { id: string; status: string }[])
+        .filter((t) => t.status === 'open')
+        .map((t) => t.id),
+    ).toEqual(expected);
+  });
+});
+
 describe('a refund that arrives before its sale', () => {
   it('the sale coming later makes no open follow-up and no reminder; redelivered, still none', async () => {
     const buyer = await member();

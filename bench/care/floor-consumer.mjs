@@ -2,9 +2,16 @@
 // purchase.recorded once (JSON, no validation) and insert the same documents care-plans makes
 // for it (five follow-up tasks, one refill-reminder version), keyed by their cause, a fetched
 // batch at a time with one unordered insertMany (duplicates refused by _id). No refunds, no
-// carried-forward supply (it cannot read the reminder before), no projection, no events.
+// carried-forward supply (it cannot read the reminder before), no projection, no events, no
+// worklist markers (care-plans inserts a day's and a month's once per process and ten minutes).
+import { createRequire } from 'node:module';
 import testing from '@crm/testing';
 
+const require = createRequire(import.meta.url);
+const {
+  listOf,
+  worklistKeys,
+} = require('../../services/care-plans/dist/tasks/worklist-buckets.js');
 const { testKafka } = testing;
 const DAY = 86_400_000;
 const DAYS = [3, 7, 14, 21, 28];
@@ -21,8 +28,8 @@ export async function createServiceIndexes(db) {
     { key: { storeId: 1 }, name: 'store' },
     { key: { status: 1, dueAt: 1 }, name: 'status_due' },
     { key: { planId: 1 }, name: 'plan', sparse: true },
-    { key: { storeId: 1, status: 1, dueAt: 1, _id: 1 }, name: 'store_status_due' },
-    { key: { assignee: 1, status: 1, dueAt: 1 }, name: 'assignee_status_due', sparse: true },
+    { key: { worklist: 1 }, name: 'worklist', sparse: true },
+    { key: { assignee: 1 }, name: 'assignee', sparse: true },
     { key: { dueAt: 1 }, name: 'due' },
   ]);
   await db.collection('refill_reminders').createIndexes([
@@ -43,6 +50,7 @@ export function documentsOf(purchase) {
     priority: 'normal',
     dueAt: new Date(at + day * DAY),
     status: 'open',
+    worklist: worklistKeys(listOf(purchase.storeId, 'open'), new Date(at + day * DAY)),
     cause: { type: 'followup', transactionId: purchase.transactionId, day },
     assigneeRole: 'store',
     storeId: purchase.storeId,

@@ -1,31 +1,49 @@
 // One store's worklist with 100,000 open care tasks in the database (issue 14, Performance):
 // `GET /api/v1/care-tasks?store=&status=open&limit=50` through the gateway at a fixed rate
-// (open loop), beside the raw driver running the same query (the same filter, sort and limit,
-// on the same collection and indexes) at the same rate in the same run. Other stores' tasks
-// (a tenth as many again) and other statuses sit beside them, as in a chain.
+// (open loop), beside the care-plans service alone over NATS (the request the gateway sends)
+// and the raw driver running the same reads at the same rate in the same run:
+// the service's own walk (services/care-plans/dist/tasks/worklist-walk.js) over driver
+// collections, so the same equalities (the list's months, the month's days, the slots in due
+// order) in the same order. Other stores' tasks (a tenth as many again) and other statuses sit
+// beside them, as in a chain. The service's former query (every open task of the store, sorted
+// by the store) is timed once at the end, for the record.
 //   npm run build && node bench/care/worklist.mjs [tasks=100000] [rate=50] [seconds=30] [reps=3]
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { createRequire } from 'node:module';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { httpRequest, median, paced, printLatencies } from '../lib/open-loop.mjs';
 
+const require = createRequire(import.meta.url);
+const {
+  listOf,
+  markersFor,
+  worklistKeys,
+} = require('../../services/care-plans/dist/tasks/worklist-buckets.js');
+const {
+  BucketSizes,
+  walkWorklist,
+} = require('../../services/care-plans/dist/tasks/worklist-walk.js');
 const { ServiceProcess, localEndpoints, staffToken } = testing;
 const [taskCount = 100000, rate = 50, seconds = 30, reps = 3] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 const DAY = 86_400_000;
 const log = (msg) => console.log(`[bench] ${msg}`);
 
+/** A follow-up as care-plans inserts it: live ones carry their worklist day and slot. */
 function task(i, storeId, status) {
-  const due = new Date(Date.now() - 20 * DAY + (i % 40) * DAY + (i % 86_400) * 1000);
+  const dueAt = new Date(Date.now() - 20 * DAY + (i % 40) * DAY + (i % 86_400) * 1000);
   const tx = `WB-${storeId}-${i}`;
   return {
     _id: `followup:${tx}:d${[3, 7, 14, 21, 28][i % 5]}`,
     memberId: (i % 5000).toString(16).padStart(24, '0'),
     kind: i % 5 === 2 ? 'visit' : 'call',
     priority: 'normal',
-    dueAt: due,
+    dueAt,
     status,
+    ...(status === 'open' ? { worklist: worklistKeys(listOf(storeId, status), dueAt) } : {}),
     cause: { type: 'followup', transactionId: tx, day: [3, 7, 14, 21, 28][i % 5] },
     assigneeRole: 'store',
     ...(i % 3 === 0 ? { assignee: `E${i % 20}` } : {}),
@@ -35,33 +53,75 @@ function task(i, storeId, status) {
   };
 }
 
+/** The tasks, then the worklists' day and month markers (care-plans inserts them after too). */
 async function seed(db) {
   const tasks = db.collection('care_tasks');
   const batches = [];
   for (let i = 0; i < taskCount; i++) batches.push(task(i, 'S001', 'open'));
   for (let i = 0; i < taskCount / 10; i++)
     batches.push(task(i, `S${String(2 + (i % 9)).padStart(3, '0')}`, i % 2 ? 'open' : 'done'));
+  const started = Date.now();
   for (let i = 0; i < batches.length; i += 5000) {
     await tasks.insertMany(batches.slice(i, i + 5000), { ordered: false });
     if ((i / 5000) % 5 === 0) log(`seeded ${i + 5000}/${batches.length} tasks`);
   }
+  const markers = new Map();
+  for (const t of batches)
+    if (t.worklist)
+      for (const m of markersFor(listOf(t.storeId, t.status), t.dueAt)) markers.set(m._id, m);
+  await db.collection('worklist_buckets').insertMany([...markers.values()], { ordered: false });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  log(`seeded ${batches.length} tasks and ${markers.size} worklist markers in ${seconds} s`);
+  return seconds;
+}
+
+/**
+ * The worklist's reads on the raw driver: the walk care-plans runs, over driver collections,
+ * with its own memory of busy days (as each care-plans process has).
+ */
+function driverWorklist(db) {
+  const tasks = db.collection('care_tasks');
+  const markers = db.collection('worklist_buckets');
+  const retirements = db.collection('worklist_retirements');
+  const store = {
+    children: async (parent) =>
+      (await markers.find({ parent }, { projection: { _id: 1 } }).toArray()).map((m) => m._id),
+    bucket: async (key, assignee) => {
+      const rows = await tasks.find({ worklist: key, ...(assignee ? { assignee } : {}) }).toArray();
+      rowsRead += rows.length;
+      return rows;
+    },
+    retire: async (marker) => {
+      await retirements.insertOne({ ...marker, at: new Date() });
+      await markers.deleteOne({ _id: marker._id });
+    },
+  };
+  const sizes = new BucketSizes();
+  let rowsRead = 0;
+  return async () => {
+    rowsRead = 0;
+    const walk = await walkWorklist(store, sizes, { list: 'S001|open', need: 51, now: new Date() });
+    return { ...walk, rows: rowsRead };
+  };
 }
 
 async function once(rep, care, gateway, db) {
   const token = await staffToken(['store_manager'], { storeId: 'S001' });
   const url = `${gateway.url}/api/v1/care-tasks?store=S001&status=open&limit=50`;
   const headers = { authorization: `Bearer ${token}` };
-  const tasks = db.collection('care_tasks');
-  const driverQuery = () =>
-    tasks
-      .find({ storeId: 'S001', status: 'open' }, { sort: { dueAt: 1, _id: 1 }, limit: 51 })
-      .toArray();
-  // Warm both paths (connections, plans, the store's cache) before the clock, one at a time:
-  // on a store that answers the query in seconds, warming in parallel only queues.
+  const driverQuery = driverWorklist(db);
+  // Warm both paths (connections, the store's cache) before the clock, one at a time; and check
+  // that the driver's walk answers the gateway's page.
+  let reads;
+  let rows;
   for (let i = 0; i < 3; i++) {
-    await httpRequest('GET', url, headers);
-    await driverQuery();
+    const page = JSON.parse(await httpRequest('GET', url, headers)).items.map((t) => t.id);
+    const walk = await driverQuery();
+    ({ reads, rows } = walk);
+    const same = walk.tasks.slice(0, 50).map((t) => t._id);
+    if (page.join() !== same.join()) throw new Error('the gateway and the driver disagree');
   }
+  log(`rep ${rep + 1}: a page reads ${reads} times (marker lists, days, slots), ${rows} tasks`);
   log(`rep ${rep + 1}: gateway at ${rate} req/s for ${seconds} s`);
   const gatewayRun = await paced(
     async () => {
@@ -71,17 +131,51 @@ async function once(rep, care, gateway, db) {
     rate,
     seconds,
   );
-  log(`rep ${rep + 1}: raw driver at ${rate} req/s for ${seconds} s`);
-  const driverRun = await paced(
-    async () => {
-      if ((await driverQuery()).length !== 51) throw new Error('a short page');
+  // The care-plans service alone: the request the gateway sends, without HTTP in front of it.
+  log(`rep ${rep + 1}: care-plans over NATS at ${rate} req/s for ${seconds} s`);
+  const nc = await connect({ servers: process.env.NATS_URL });
+  const actor = natsHeaders();
+  actor.set('x-actor', JSON.stringify({ sub: 'bench', roles: ['store_manager'], storeId: 'S001' }));
+  const subject = `${env.BUS_NAMESPACE}.care-plans.v1.tasks.list`;
+  const carePlansRun = await paced(
+    async (i) => {
+      const body = {
+        pattern: subject,
+        data: { store: 'S001', status: 'open', limit: 50 },
+        id: `${i}`,
+      };
+      const reply = await nc.request(subject, JSON.stringify(body), {
+        timeout: 60_000,
+        headers: actor,
+      });
+      const items = reply.json().response?.items;
+      if (items?.length !== 50) throw new Error(`a page of ${items?.length}`);
     },
     rate,
     seconds,
   );
-  const result = { gateway: gatewayRun, driver: driverRun };
-  console.log(JSON.stringify({ rep: rep + 1, ...result }));
+  await nc.close();
+  log(`rep ${rep + 1}: raw driver at ${rate} req/s for ${seconds} s`);
+  const driverRun = await paced(
+    async () => {
+      if ((await driverQuery()).tasks.length !== 51) throw new Error('a short page');
+    },
+    rate,
+    seconds,
+  );
+  const result = { gateway: gatewayRun, carePlans: carePlansRun, driver: driverRun };
+  console.log(JSON.stringify({ rep: rep + 1, readsPerPage: reads, rowsPerPage: rows, ...result }));
   return result;
+}
+
+/** The query the worklist sent before: every open task of the store, sorted by the store. */
+async function formerQuery(db) {
+  const started = performance.now();
+  await db
+    .collection('care_tasks')
+    .find({ storeId: 'S001', status: 'open' }, { sort: { dueAt: 1, _id: 1 }, limit: 51 })
+    .toArray();
+  return Math.round(performance.now() - started);
 }
 
 console.log(
@@ -96,6 +190,7 @@ const env = {
   CONSUMER_GROUP_SUFFIX: `.bench-${runId}`,
   CARE_SEND_EVERY_MS: '3600000',
   CARE_ESCALATE_EVERY_MS: '3600000',
+  CARE_WORKLIST_RECHECK_EVERY_MS: '3600000',
 };
 const care = await ServiceProcess.create('care-plans', env);
 const gateway = await ServiceProcess.create('gateway', {
@@ -109,10 +204,12 @@ const mongo = await MongoClient.connect(process.env.MONGO_URL);
 const db = mongo.db(dbName);
 await care.start(); // creates the collection's indexes
 await gateway.start();
-await seed(db);
+const seedSeconds = await seed(db);
 const runs = [];
+let formerMs;
 try {
   for (let rep = 0; rep < reps; rep++) runs.push(await once(rep, care, gateway, db));
+  formerMs = await formerQuery(db);
 } finally {
   await Promise.all([care.stop(), gateway.stop()]);
   await db.dropDatabase();
@@ -122,4 +219,7 @@ printLatencies(runs);
 const p99 = (name) => median(runs.map((r) => r[name].p99));
 console.log(
   `\nratio gateway / driver p99 ${(p99('gateway') / p99('driver')).toFixed(2)}; target gateway p99 < 100 ms: ${p99('gateway') < 100 ? 'met' : 'not met'}`,
+);
+console.log(
+  `seeding ${seedSeconds} s; the former query (all ${taskCount} open tasks of the store, sorted by the store) once, raw driver: ${formerMs} ms`,
 );

@@ -42,6 +42,11 @@ export class CarePlansConfig extends ServiceConfig {
   @IsInt() @Min(500) @Max(3_600_000) CARE_CADENCE_EVERY_MS: number = 600_000;
   /** A period's run not finished in this time is taken as crashed: another replica redoes it. */
   @IsInt() @Min(1000) @Max(86_400_000) CARE_CADENCE_LEASE_MS: number = 30 * 60_000;
+  /**
+   * How often every replica looks again at the worklist days taken out of their lists for having
+   * no live task (WorklistRechecks), to put back those that got one meanwhile.
+   */
+  @IsInt() @Min(500) @Max(3_600_000) CARE_WORKLIST_RECHECK_EVERY_MS: number = 300_000;
   /** Timeout of the care service's own requests to members and notifications. */
   @IsInt() @Min(500) @Max(60_000) CARE_REQUEST_TIMEOUT_MS: number = 5_000;
 }

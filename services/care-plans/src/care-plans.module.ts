@@ -39,6 +39,9 @@ import { CareTasksNatsController } from './tasks/care-tasks.nats.controller';
 import { CareTasksRepository } from './tasks/care-tasks.repository';
 import { CompleteCareTask } from './tasks/complete-care-task.handler';
 import { EscalateOverdueTasks } from './tasks/escalate-overdue-tasks';
+import { ListCareTasks } from './tasks/list-care-tasks.handler';
+import { WorklistMarkers } from './tasks/worklist-markers.repository';
+import { WorklistRechecks } from './tasks/worklist-rechecks.job';
 import { ReassignCareTask } from './tasks/reassign-care-task.handler';
 import { TemplatesNatsController } from './templates/templates.nats.controller';
 import { TemplatesRepository } from './templates/templates.repository';
@@ -81,6 +84,8 @@ export class CarePlansModule {
         { provide: REFILL_LEAD_DAYS, useValue: config.REFILL_REMINDER_LEAD_DAYS },
         CareBus,
         CareTasksRepository,
+        WorklistMarkers,
+        ListCareTasks,
         FollowUpRefundsRepository,
         RecordFollowUps,
         RefillRemindersRepository,
@@ -108,6 +113,7 @@ export class CarePlansModule {
         MemberAdherence,
         ReassignCareTask,
         EscalateOverdueTasks,
+        WorklistRechecks,
         CheckProductSafety,
         MemberCadence,
         CadenceJob,

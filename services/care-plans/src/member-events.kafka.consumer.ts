@@ -29,7 +29,8 @@ const RUN_SIZE = 1000;
 /**
  * members.events.v1 → care-plans (its own group): `purchase.recorded` becomes follow-up tasks
  * and refill reminders. A run's follow-ups go in one insert, its refunds one by one (rare), and
- * its refill versions in one insert (one member's events are in one partition, in order). Every effect is an
+ * its refill versions in one insert (one member's events are in one partition, in order); the
+ * refill chains the run needs are read during the follow-ups' insert. Every effect is an
  * insert keyed by its cause, so a redelivered run (a crash before the commit) adds nothing.
  * `member.merged`, `member.erased` and a consent change (`member.updated`) are applied one by
  * one in their place, so a member's purchases before a merge are the merged record's.
@@ -46,11 +47,13 @@ export class MemberEventsConsumer extends ConsumerHost {
   ) {
     super();
     const run = async (purchases: PurchaseRecordedPayload[]) => {
+      // The refill chains this process does not hold are read while the follow-ups go in.
+      const refillRun = refills.prepare(purchases);
       await followUps.forSales(purchases);
       failpoint('care-plans.followups.inserted');
       for (const purchase of purchases)
         if (purchase.type === 'refund') await followUps.forRefund(purchase);
-      await refills.forRun(purchases);
+      await refillRun.apply();
     };
     const router = new EnvelopeRouter()
       .on(PURCHASE_RECORDED, PurchaseRecordedPayload, (payload) => run([payload]))

@@ -18,6 +18,8 @@ import {
 } from './follow-up-refunds.repository';
 
 export const FOLLOW_UP_SETTINGS = Symbol('FOLLOW_UP_SETTINGS');
+/** Sales of a run whose first follow-up was on file already, looked at together. */
+const READS_IN_FLIGHT = 8;
 export interface FollowUpSettings {
   followedCategories: ReadonlySet<string>;
   firstContacts: FirstContacts;
@@ -71,10 +73,20 @@ export class RecordFollowUps {
           });
       }
       const taken = await this.tasks.insertNewAnswering(docs);
+      // A sale twice in the run (a redelivery) took its own ids: only ids taken before the
+      // insert may hold a refund's placeholder.
+      const insertedNow = new Set(docs.filter((_, i) => !taken.has(i)).map((d) => d._id));
+      const takenBefore = new Map<string, CareTaskDocument>();
       for (const index of taken) {
         const first = docs[index]!;
-        if (first.cause.day === FOLLOW_UP_DAYS[0]) await this.afterEarlyRefund(first);
+        if (first.cause.day === FOLLOW_UP_DAYS[0] && !insertedNow.has(first._id))
+          takenBefore.set(first._id, first);
       }
+      const firsts = [...takenBefore.values()];
+      for (let i = 0; i < firsts.length; i += READS_IN_FLIGHT)
+        await Promise.all(
+          firsts.slice(i, i + READS_IN_FLIGHT).map((first) => this.afterEarlyRefund(first)),
+        );
       return docs.length - taken.size;
     });
   }

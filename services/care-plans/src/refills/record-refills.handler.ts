@@ -53,43 +53,61 @@ export class RecordRefills {
   }
 
   forRun(purchases: readonly PurchaseRecordedPayload[]): Promise<void> {
-    return inSpan('care.refills.record', async () => {
-      const steps = new Map<string, Step[]>();
-      for (const purchase of purchases)
-        for (const [therapy, days] of daysByTherapy(purchase.items as SupplyLine[])) {
-          const key = RefillChainCache.key(purchase.memberId, therapy);
-          steps.set(key, [...(steps.get(key) ?? []), { purchase, days }]);
-        }
-      if (steps.size === 0) return;
-      const chains = await this.chainsOf([...steps.keys()], purchases);
-      const docs: RefillReminderDocument[] = [];
-      const written = new Set<RefillReminderDocument>();
-      const after = new Map<string, RefillChain>();
-      for (const [key, keySteps] of steps) {
-        const [memberId, therapy] = RefillChainCache.split(key);
-        let chain = chains.get(key)!;
-        for (const step of keySteps) {
-          const next = this.nextVersion(chain, memberId, therapy, step);
-          if (!next) continue;
-          // A head made earlier in this run is superseded before it is ever written.
-          if (chain.head && written.has(chain.head) && chain.head.status === 'open')
-            chain.head.status = 'superseded';
-          docs.push(next);
-          written.add(next);
-          chain = extended(chain, next);
-        }
-        after.set(key, chain);
+    return this.prepare(purchases).apply();
+  }
+
+  /**
+   * Starts reading the chains a run needs that this process does not hold, and answers the
+   * run, to `apply()` once the caller's other work for the same purchases is done: the reads
+   * then overlap that work (the follow-ups' insert) instead of adding to it. The reads change
+   * nothing, so a run that is never applied (the other work failed) leaves nothing behind.
+   */
+  prepare(purchases: readonly PurchaseRecordedPayload[]): { apply(): Promise<void> } {
+    const steps = new Map<string, Step[]>();
+    for (const purchase of purchases)
+      for (const [therapy, days] of daysByTherapy(purchase.items as SupplyLine[])) {
+        const key = RefillChainCache.key(purchase.memberId, therapy);
+        steps.set(key, [...(steps.get(key) ?? []), { purchase, days }]);
       }
-      const taken = await this.reminders.insertNew(docs);
-      if (taken.size > 0) {
-        for (const index of taken)
-          this.chains.invalidate(RefillChainCache.key(docs[index]!.memberId, docs[index]!.therapy));
-        throw new Error(
-          `${taken.size} refill reminder version(s) were written by another consumer; the run is read again`,
-        );
+    if (steps.size === 0) return { apply: () => Promise.resolve() };
+    const chains = this.chainsOf([...steps.keys()], purchases);
+    chains.catch(() => undefined); // seen by apply(); unseen when the run is dropped
+    return {
+      apply: () => inSpan('care.refills.record', async () => this.applyRun(steps, await chains)),
+    };
+  }
+
+  private async applyRun(
+    steps: ReadonlyMap<string, Step[]>,
+    chains: ReadonlyMap<string, RefillChain>,
+  ): Promise<void> {
+    const docs: RefillReminderDocument[] = [];
+    const written = new Set<RefillReminderDocument>();
+    const after = new Map<string, RefillChain>();
+    for (const [key, keySteps] of steps) {
+      const [memberId, therapy] = RefillChainCache.split(key);
+      let chain = chains.get(key)!;
+      for (const step of keySteps) {
+        const next = this.nextVersion(chain, memberId, therapy, step);
+        if (!next) continue;
+        // A head made earlier in this run is superseded before it is ever written.
+        if (chain.head && written.has(chain.head) && chain.head.status === 'open')
+          chain.head.status = 'superseded';
+        docs.push(next);
+        written.add(next);
+        chain = extended(chain, next);
       }
-      for (const [key, chain] of after) this.chains.put(key, chain);
-    });
+      after.set(key, chain);
+    }
+    const taken = await this.reminders.insertNew(docs);
+    if (taken.size > 0) {
+      for (const index of taken)
+        this.chains.invalidate(RefillChainCache.key(docs[index]!.memberId, docs[index]!.therapy));
+      throw new Error(
+        `${taken.size} refill reminder version(s) were written by another consumer; the run is read again`,
+      );
+    }
+    for (const [key, chain] of after) this.chains.put(key, chain);
   }
 
   /** A merge or an erasure rewrites a member's versions: read them afresh next time. */

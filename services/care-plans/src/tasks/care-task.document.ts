@@ -18,6 +18,11 @@ export interface CareTaskDocument {
   dueAt: Date;
   /** A projection of the task's closure (task_closures): open until one is inserted. */
   status: CareTaskStatus;
+  /**
+   * While the task is live (open or escalated): its day, block and slot in the store's worklist
+   * for that status (worklist-buckets.ts), written with the status; a closure takes them out.
+   */
+  worklist?: [day: string, block: string, slot: string];
   cause: {
     type: 'followup' | 'plan' | 'indicator' | 'adherence' | 'cadence' | 'stopped';
     transactionId?: string;

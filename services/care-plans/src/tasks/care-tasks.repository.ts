@@ -4,6 +4,8 @@ import { insertManyOnce, insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CareTaskDocument, TaskClosureDocument } from './care-task.document';
+import { isLive, listOf, worklistKeys } from './worklist-buckets';
+import { WorklistMarkers } from './worklist-markers.repository';
 
 const TASKS = 'care_tasks';
 const CLOSURES = 'task_closures';
@@ -23,7 +25,10 @@ export class CareTasksRepository implements OnModuleInit {
   readonly tasks: mongo.Collection<CareTaskDocument>;
   readonly closures: mongo.Collection<TaskClosureDocument>;
 
-  constructor(@InjectMongo() connection: Connection) {
+  constructor(
+    @InjectMongo() connection: Connection,
+    private readonly worklists: WorklistMarkers,
+  ) {
     this.tasks = connection.db!.collection<CareTaskDocument>(TASKS);
     this.closures = connection.db!.collection<TaskClosureDocument>(CLOSURES);
   }
@@ -34,9 +39,9 @@ export class CareTasksRepository implements OnModuleInit {
       { key: { storeId: 1 }, name: 'store' },
       { key: { status: 1, dueAt: 1 }, name: 'status_due' },
       { key: { planId: 1 }, name: 'plan', sparse: true },
-      // The worklists: one store's (or one person's) tasks of a status, by due time.
-      { key: { storeId: 1, status: 1, dueAt: 1, _id: 1 }, name: 'store_status_due' },
-      { key: { assignee: 1, status: 1, dueAt: 1 }, name: 'assignee_status_due', sparse: true },
+      // The stores' worklists, a bucket at a time (worklist-walk.ts); one person's tasks.
+      { key: { worklist: 1 }, name: 'worklist', sparse: true },
+      { key: { assignee: 1 }, name: 'assignee', sparse: true },
       { key: { dueAt: 1 }, name: 'due' },
     ]);
     await ensureIndexes(this.closures as never, [{ key: { projected: 1 }, name: 'projected' }]);
@@ -44,26 +49,53 @@ export class CareTasksRepository implements OnModuleInit {
 
   /** Inserts the tasks whose ids are new; a redelivered cause collides and changes nothing. */
   async insertNew(docs: CareTaskDocument[]): Promise<number> {
-    if (docs.length === 0) return 0;
+    return docs.length - (await this.insertNewAnswering(docs)).size;
+  }
+
+  /**
+   * Like insertNew; answers the indexes of the docs whose ids were taken already. Each live task
+   * gets its worklist slot, and its worklist's markers go in after it (for the taken ones too: a
+   * crash may have come between their insert and their markers').
+   */
+  async insertNewAnswering(docs: CareTaskDocument[]): Promise<Set<number>> {
+    if (docs.length === 0) return new Set();
+    for (const doc of docs) withWorklistSlot(doc);
     const taken = await insertManyOnce(() =>
       dbSpan(TASKS, 'insertMany', () => this.tasks.insertMany(docs, { ordered: false })),
     );
-    return docs.length - taken.size;
-  }
-
-  /** Like insertNew; answers the indexes of the docs whose ids were taken already. */
-  insertNewAnswering(docs: CareTaskDocument[]): Promise<Set<number>> {
-    if (docs.length === 0) return Promise.resolve(new Set());
-    return insertManyOnce(() =>
-      dbSpan(TASKS, 'insertMany', () => this.tasks.insertMany(docs, { ordered: false })),
-    );
+    await this.worklists.ensureFor(docs);
+    return taken;
   }
 
   /** A refund's placeholder becomes the sale's task (once: only while it is a placeholder). */
   async replacePlaceholder(doc: CareTaskDocument): Promise<void> {
+    withWorklistSlot(doc);
     await dbSpan(TASKS, 'replace', () =>
       this.tasks.replaceOne({ _id: doc._id, awaitingSale: true }, doc),
     );
+    await this.worklists.ensureFor([doc]);
+  }
+
+  /**
+   * An open task goes to the store manager (only while open: a closure that got there first
+   * stays), and so to the store's list of escalated tasks.
+   */
+  async escalate(task: CareTaskDocument, at: Date): Promise<void> {
+    const escalated: CareTaskDocument = { ...task, status: 'escalated' };
+    await dbSpan(TASKS, 'update', () =>
+      this.tasks.updateOne(
+        { _id: task._id, status: 'open' },
+        {
+          $set: {
+            status: 'escalated',
+            escalatedTo: 'store_manager',
+            escalatedAt: at,
+            worklist: withWorklistSlot(escalated).worklist!,
+          },
+        },
+      ),
+    );
+    await this.worklists.ensureFor([escalated]);
   }
 
   find(id: string): Promise<CareTaskDocument | null> {
@@ -101,6 +133,7 @@ export class CareTasksRepository implements OnModuleInit {
             ...(closure.by ? { closedBy: closure.by } : {}),
             ...(closure.reason ? { cancelReason: closure.reason } : {}),
           },
+          $unset: { worklist: '' },
         },
       ),
     );
@@ -117,6 +150,17 @@ export class CareTasksRepository implements OnModuleInit {
     );
   }
 
+  /** The live tasks of one worklist bucket (worklist-buckets.ts), of one assignee if given. */
+  inBucket(key: string, assignee?: string): Promise<CareTaskDocument[]> {
+    return dbSpan(TASKS, 'find', () =>
+      this.tasks.find({ worklist: key, ...(assignee ? { assignee } : {}) }).toArray(),
+    );
+  }
+
+  /**
+   * Any filter, by due time: the store sorts every match (on FerretDB, in its own process). For
+   * a member's tasks, and listings that are not a store's live tasks (ListCareTasks).
+   */
   list(filter: TaskFilter, limit: number): Promise<CareTaskDocument[]> {
     const query: mongo.Filter<CareTaskDocument> = {};
     if (filter.memberId) query.memberId = filter.memberId;
@@ -147,4 +191,11 @@ export class CareTasksRepository implements OnModuleInit {
   ofPlan(planId: string): Promise<CareTaskDocument[]> {
     return dbSpan(TASKS, 'find', () => this.tasks.find({ planId }).toArray());
   }
+}
+
+/** Writes the task's worklist keys while it is live, and takes them out otherwise. */
+function withWorklistSlot(doc: CareTaskDocument): CareTaskDocument {
+  if (isLive(doc.status)) doc.worklist = worklistKeys(listOf(doc.storeId, doc.status), doc.dueAt);
+  else delete doc.worklist;
+  return doc;
 }

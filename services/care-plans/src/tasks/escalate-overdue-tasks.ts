@@ -67,12 +67,7 @@ export class EscalateOverdueTasks extends PeriodicJob {
       ? { at: now }
       : ((await this.escalations.findOne({ _id: `escalation:${task._id}` })) ?? { at: now });
     // Only an open task: a completion or cancellation that got there first stays.
-    await dbSpan('care_tasks', 'update', () =>
-      this.tasks.tasks.updateOne(
-        { _id: task._id, status: 'open' },
-        { $set: { status: 'escalated', escalatedTo: 'store_manager', escalatedAt: claim.at } },
-      ),
-    );
+    await this.tasks.escalate(task, claim.at);
     const payload: TaskEscalatedPayload = {
       taskId: task._id,
       memberId: task.memberId,

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import type { CareTaskPage, ListCareTasksRequest } from '@crm/contracts';
+import { inSpan } from '@crm/observability';
+import type { CareTaskDocument } from './care-task.document';
+import { toCareTaskView } from './care-task.mapper';
+import { CareTasksRepository } from './care-tasks.repository';
+import { isLive, listOf } from './worklist-buckets';
+import { WorklistMarkers } from './worklist-markers.repository';
+import { BucketSizes, walkWorklist, type WorklistStore } from './worklist-walk';
+
+/**
+ * The worklist (`GET /care-tasks`), by due time then id, a page at a time. A store's open or
+ * escalated tasks are walked a day, block or slot at a time (worklist-walk.ts): a page reads the
+ * rows of the buckets it needs, however many tasks the store has. Everything else is one query of
+ * the tasks by its equalities, sorted by the store, so it reads every task that matches: a
+ * member's (a few hundred at the most), one person's (their live tasks, as many as they hold:
+ * walking the store's buckets for a few of them would read far more), and listings that are not
+ * live tasks (done or cancelled, every status, the whole chain's).
+ */
+@Injectable()
+export class ListCareTasks {
+  readonly store: WorklistStore;
+  private readonly sizes = new BucketSizes();
+
+  constructor(
+    private readonly tasks: CareTasksRepository,
+    private readonly markers: WorklistMarkers,
+  ) {
+    this.store = {
+      children: (parent) => this.markers.children(parent),
+      bucket: (key, assignee) => this.tasks.inBucket(key, assignee),
+      retire: async (marker) => {
+        await this.markers.retire(marker);
+      },
+    };
+  }
+
+  execute(request: ListCareTasksRequest, now = new Date()): Promise<CareTaskPage> {
+    return inSpan('care.tasks.list', async () => {
+      const limit = request.limit ?? 50;
+      const [afterMs, afterId] = request.after?.split('~') ?? [];
+      const after = afterId ? { dueAt: new Date(Number(afterMs)), id: afterId } : undefined;
+      const dueBy = request.due ? new Date(request.due) : undefined;
+      let found: CareTaskDocument[];
+      if (request.store && isLive(request.status) && !request.memberId && !request.assignee)
+        found = (
+          await walkWorklist(this.store, this.sizes, {
+            list: listOf(request.store, request.status),
+            after,
+            dueBy,
+            need: limit + 1,
+            now,
+          })
+        ).tasks;
+      else
+        found = await this.tasks.list(
+          {
+            memberId: request.memberId,
+            storeId: request.store,
+            assignee: request.assignee,
+            status: request.status,
+            dueBy,
+            after,
+          },
+          limit + 1,
+        );
+      const page = found.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toCareTaskView),
+        next: found.length > limit && last ? `${last.dueAt.getTime()}~${last._id}` : null,
+      };
+    });
+  }
+}
