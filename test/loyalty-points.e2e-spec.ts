@@ -138,11 +138,19 @@ it('earns points on a sale once, takes back a refunded unit’s share, and annou
     entryId: `earn:${saleId}`,
   });
   expect(seen.get('points.reversed')).toMatchObject({ memberId: id, points: -29 });
-  // The ledger's invariant.
+  // The ledger's invariant, once the account's balance (written by loyalty in rounds) is stored.
   const ledger = system.mongo.db(system.dbOf('loyalty'));
-  const entries = await ledger.collection('points_entries').find({ memberId: id }).toArray();
-  const account = await ledger.collection('points_accounts').findOne({ _id: id as never });
-  expect(account?.balance).toBe(entries.reduce((sum, e) => sum + (e.points as number), 0));
+  const stored = async () => {
+    const entries = await ledger.collection('points_entries').find({ memberId: id }).toArray();
+    const account = await ledger.collection('points_accounts').findOne({ _id: id as never });
+    return {
+      balance: account?.balance,
+      sum: entries.reduce((sum, e) => sum + (e.points as number), 0),
+    };
+  };
+  await until('the stored balance', async () => (await stored()).balance === 30);
+  const { balance, sum } = await stored();
+  expect(balance).toBe(sum);
 });
 
 it('answers only staff who work with members, and checks the id', async () => {
