@@ -1,12 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import {
-  findByIds,
-  forEachConcurrently,
-  insertManyOnce,
-  insertOnce,
-  OUTBOX_INDEX,
-} from '@crm/messaging';
+import { forEachConcurrently, insertManyOnce, insertOnce, OUTBOX_INDEX } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type {
@@ -74,10 +68,6 @@ export class MessagesRepository implements OnModuleInit {
     return insertManyOnce(() =>
       dbSpan('messages', 'insert', () => this.messages.insertMany(docs, { ordered: false })),
     );
-  }
-
-  findMany(ids: string[]): Promise<Map<string, MessageDocument>> {
-    return dbSpan('messages', 'find', () => findByIds(this.messages, ids));
   }
 
   /**
@@ -226,7 +216,7 @@ export function attemptId(messageId: string, n: number): string {
   return `attempt:${messageId}:${n}`;
 }
 
-/** `$set` without the fields left undefined (the driver would store them as null). */
-function definedOnly<T extends object>(set: T): Partial<T> {
+/** The fields that are set: the driver would store the undefined ones as null. */
+export function definedOnly<T extends object>(set: T): Partial<T> {
   return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

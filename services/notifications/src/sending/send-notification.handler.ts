@@ -14,7 +14,7 @@ import { SlotPools } from '../do-not-disturb/slot-pools';
 import { DeliveryScheduler } from '../delivery/delivery-scheduler';
 import { MembersClient } from '../members/members-client';
 import type { MessageDocument } from '../messages/message.document';
-import { MessagesRepository } from '../messages/messages.repository';
+import { definedOnly, MessagesRepository } from '../messages/messages.repository';
 import { ContactPreferences } from '../preferences/contact-preferences.handler';
 import { parseTemplateRef } from '../templates/template-rules';
 import { TemplatesRepository } from '../templates/templates.repository';
@@ -305,13 +305,6 @@ function newMessage(command: SendNotificationCommand, campaign?: CampaignSend): 
 
 /** A message in these states holds no cap or budget slot (never had one, or gave it back). */
 const NOT_HOLDING = new Set<MessageDocument['status']>(['skipped', 'failed']);
-
-/** The decision's fields that are set (the driver would store the others as null). */
-function definedOnly<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
