@@ -13,6 +13,7 @@ import {
   Topics,
 } from '@crm/contracts';
 import { forEachConcurrently, newEnvelope, type RpcActor, withOutbox } from '@crm/messaging';
+import { DeliveryScheduler } from '../delivery/delivery-scheduler';
 import { SlotPools } from '../do-not-disturb/slot-pools';
 import { NotificationsConfig } from '../notifications.config';
 import { type CampaignSend, SendNotification } from '../sending/send-notification.handler';
@@ -31,6 +32,8 @@ import { SegmentDirectory } from './segment-directory';
 
 /** Campaigns one replica runs at once; more wait for the next pass (or another replica). */
 const MAX_RUNNING = 4;
+/** The longest a campaign waits for delivery to make room before deciding its next batch. */
+const ROOM_WAIT_MS = 5000;
 /** How often a running campaign looks for a cancellation between sends. */
 const CANCEL_CHECK_MS = 500;
 /** Refusals of the segment that no retry changes: the campaign stops with the reason. */
@@ -56,8 +59,9 @@ const CANCELLED = 'campaign-cancelled';
  * `SendNotification.execute` per member with the cause `campaign:<campaign>:<member>` (the
  * message id derives from it and is inserted once, so however often a page is run again — a
  * crash, a takeover — a member gets at most one message), CAMPAIGN_SEND_BATCH at a time and at
- * most `perSecond`. A page is marked dispatched once all its members are decided; a restart
- * resumes at the first page not marked. Once all are, and no message of the campaign is still
+ * most `perSecond`, each batch once delivery has room for it (its queued messages are handed
+ * to this replica's delivery: DeliveryScheduler.handOver). A page is marked dispatched once all
+ * its members are decided; a restart resumes at the first page not marked. Once all are, and no message of the campaign is still
  * pending or queued for delivery, the campaign is done: its `finished` mark is inserted once,
  * with `campaign.finished` in its outbox. A cancellation stops new sends at once, skips the
  * campaign's messages still waiting for quiet hours to end (delivery skips the queued ones),
@@ -79,6 +83,7 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly send: SendNotification,
     private readonly outbox: CampaignOutbox,
     private readonly slots: SlotPools,
+    private readonly delivery: DeliveryScheduler,
     private readonly config: NotificationsConfig,
     private readonly logger: PinoLogger,
   ) {
@@ -293,6 +298,7 @@ export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
         if (halted) return halted;
         const batch = todo.slice(from, from + batchSize);
         await throttle.take(batch.length);
+        await this.delivery.room(ROOM_WAIT_MS);
         const answers = await this.send
           .executeMany(
             batch.map((memberId) => commandFor(campaign, memberId)),

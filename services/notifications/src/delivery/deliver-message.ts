@@ -85,14 +85,18 @@ export class DeliverMessage {
 
   /**
    * Attempts for a batch of due messages, one promise each (in the order given). Plain first
-   * attempts (no attempt yet, no provider pinned) are claimed in one insert, marked in one write
-   * and their contacts asked in one request; each then goes to its provider on its own, and is
-   * recorded with the others accepted meanwhile. Any other message, or one whose claim another
-   * replica holds, takes the one-at-a-time path (`attempt`).
+   * attempts (no attempt yet, no provider pinned) are claimed in one insert and their contacts
+   * asked in one request, save those `known` (read by the decision that queued them a moment
+   * ago); each then goes to its provider on its own, and is recorded with the others accepted
+   * meanwhile. Any other message, or one whose claim another replica holds, takes the
+   * one-at-a-time path (`attempt`).
    */
-  attemptMany(docs: readonly MessageDocument[]): Promise<void>[] {
+  attemptMany(
+    docs: readonly MessageDocument[],
+    known: ReadonlyMap<string, MemberContactView> = new Map(),
+  ): Promise<void>[] {
     const firsts = docs.filter(isPlainFirstAttempt);
-    const prepared = firsts.length > 0 ? this.prepareFirsts(firsts) : null;
+    const prepared = firsts.length > 0 ? this.prepareFirsts(firsts, known) : null;
     return docs.map((doc) => {
       if (!prepared || !isPlainFirstAttempt(doc)) return this.attempt(doc);
       return prepared.then((ready) => {
@@ -107,7 +111,10 @@ export class DeliverMessage {
     });
   }
 
-  private async prepareFirsts(docs: MessageDocument[]): Promise<Map<string, Prepared>> {
+  private async prepareFirsts(
+    docs: MessageDocument[],
+    known: ReadonlyMap<string, MemberContactView>,
+  ): Promise<Map<string, Prepared>> {
     const now = new Date();
     const provider = providerForAttempt(this.policy, 1, null);
     const lost = await this.store.claimAttempts(
@@ -131,13 +138,14 @@ export class DeliverMessage {
       if (doc.campaignId && (await this.cancellations.cancelled(doc.campaignId)))
         prepared.set(doc._id, { kind: 'cancelled' });
       else toSend.push(doc);
-    const channels = new Set(toSend.map((doc) => doc.channel as NotificationChannel));
+    const toAsk = toSend.filter((doc) => !known.has(doc._id));
+    const channels = new Set(toAsk.map((doc) => doc.channel as NotificationChannel));
     const contacts = new Map<NotificationChannel, Map<string, MemberContactView | null>>();
     for (const channel of channels)
       contacts.set(
         channel,
         await this.members.contacts(
-          toSend.filter((doc) => doc.channel === channel).map((doc) => doc.memberId),
+          toAsk.filter((doc) => doc.channel === channel).map((doc) => doc.memberId),
           channel,
         ),
       );
@@ -145,7 +153,10 @@ export class DeliverMessage {
       prepared.set(doc._id, {
         kind: 'ready',
         provider,
-        contact: contacts.get(doc.channel as NotificationChannel)!.get(doc.memberId) ?? null,
+        contact:
+          known.get(doc._id) ??
+          contacts.get(doc.channel as NotificationChannel)!.get(doc.memberId) ??
+          null,
       });
     return prepared;
   }

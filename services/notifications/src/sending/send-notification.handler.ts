@@ -121,8 +121,11 @@ export class SendNotification {
           await this.slots.release(doc._id);
       }),
     );
-    if (decided.some(({ doc }, k) => !taken.has(k) && doc.status === 'queued'))
-      this.scheduler.nudge();
+    // Queued by this decision: delivery starts them from here, with the contact just read.
+    const contactOf = new Map(cleared.map(({ doc, contact }) => [doc._id, contact]));
+    const queued = decided.filter(({ doc }, k) => !taken.has(k) && doc.status === 'queued');
+    if (queued.length > 0)
+      this.scheduler.handOver(queued.map(({ doc }) => ({ doc, contact: contactOf.get(doc._id)! })));
     return answers;
   }
 
