@@ -43,19 +43,15 @@ export class CadenceJob extends PeriodicJob {
     private readonly reminders: RefillRemindersRepository,
     private readonly tasks: CareTasksRepository,
     private readonly config: CarePlansConfig,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.CARE_CADENCE_EVERY_MS);
+    super(config.CARE_CADENCE_EVERY_MS, 'cadence run');
     logger.setContext(CadenceJob.name);
     this.runs = connection.db!.collection<CadenceRunDocument>(RUNS);
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.runFor(new Date());
-    } catch (error) {
-      this.logger.warn({ err: error }, 'cadence run failed; the next check retries');
-    }
+  protected async runRound(): Promise<void> {
+    await this.runFor(new Date());
   }
 
   /** One check at `now`: runs the current period if this replica gets it; answers new tasks. */

@@ -32,21 +32,17 @@ export class SendDueMessages extends PeriodicJob {
     private readonly claims: SendClaimsRepository,
     private readonly bus: CareBus,
     private readonly materialize: MaterializePlan,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.CARE_SEND_EVERY_MS);
+    super(config.CARE_SEND_EVERY_MS, 'sending due care messages');
     this.roundMs = config.CARE_SEND_EVERY_MS;
     logger.setContext('SendDueMessages');
   }
 
   private readonly roundMs: number;
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.sendDue(new Date());
-    } catch (error) {
-      this.logger.warn({ err: error }, 'sending due care messages failed; next round retries');
-    }
+  protected async runRound(): Promise<void> {
+    await this.sendDue(new Date());
   }
 
   async sendDue(now: Date): Promise<void> {

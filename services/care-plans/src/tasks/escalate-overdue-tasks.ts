@@ -29,19 +29,15 @@ export class EscalateOverdueTasks extends PeriodicJob {
     private readonly tasks: CareTasksRepository,
     private readonly events: CareEventsRepository,
     @InjectMongo() connection: Connection,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.CARE_ESCALATE_EVERY_MS);
+    super(config.CARE_ESCALATE_EVERY_MS, 'escalating overdue care tasks');
     this.escalations = connection.db!.collection(ESCALATIONS);
     logger.setContext(EscalateOverdueTasks.name);
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.runOnce(new Date());
-    } catch (error) {
-      this.logger.warn({ err: error }, 'escalating overdue care tasks failed; next round retries');
-    }
+  protected async runRound(): Promise<void> {
+    await this.runOnce(new Date());
   }
 
   /** One round; returns the escalations this replica claimed. */

@@ -18,18 +18,14 @@ export class WorklistRechecks extends PeriodicJob {
     config: CarePlansConfig,
     private readonly tasks: CareTasksRepository,
     private readonly markers: WorklistMarkers,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.CARE_WORKLIST_RECHECK_EVERY_MS);
+    super(config.CARE_WORKLIST_RECHECK_EVERY_MS, 'looking again at retired worklist days');
     logger.setContext(WorklistRechecks.name);
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.runOnce(new Date());
-    } catch (error) {
-      this.logger.warn({ err: error }, 'looking again at retired worklist days failed; next round');
-    }
+  protected async runRound(): Promise<void> {
+    await this.runOnce(new Date());
   }
 
   /** One round; answers the markers put back. */

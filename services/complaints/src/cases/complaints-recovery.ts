@@ -25,18 +25,14 @@ export class ComplaintsRecovery extends PeriodicJob {
     private readonly grant: GrantCompensation,
     config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.COMPLAINTS_RECOVERY_EVERY_MS);
+    super(config.COMPLAINTS_RECOVERY_EVERY_MS, 'complaints recovery pass');
     logger.setContext(ComplaintsRecovery.name);
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.runOnce();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'recovery pass failed; the next one retries');
-    }
+  protected async runRound(): Promise<void> {
+    await this.runOnce();
   }
 
   async runOnce(now = this.clock.now()): Promise<void> {

@@ -42,22 +42,15 @@ export class SendFeedbackRequests extends PeriodicJob {
     private readonly versions: CaseVersionsRepository,
     private readonly notifications: NotificationsClient,
     private readonly clock: ComplaintsClock,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.COMPLAINT_FEEDBACK_SEND_EVERY_MS);
+    super(config.COMPLAINT_FEEDBACK_SEND_EVERY_MS, 'sending complaint feedback requests');
     this.roundMs = config.COMPLAINT_FEEDBACK_SEND_EVERY_MS;
     logger.setContext(SendFeedbackRequests.name);
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.sendDue();
-    } catch (error) {
-      this.logger.warn(
-        { err: error },
-        'sending complaint feedback requests failed; next round retries',
-      );
-    }
+  protected async runRound(): Promise<void> {
+    await this.sendDue();
   }
 
   /** One round; returns how many requests this replica handed to notifications. */

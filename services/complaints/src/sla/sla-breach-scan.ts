@@ -28,18 +28,14 @@ export class SlaBreachScan extends PeriodicJob {
     private readonly outbox: ComplaintsOutbox,
     config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.SLA_SCAN_EVERY_MS);
+    super(config.SLA_SCAN_EVERY_MS, 'SLA scan');
     logger.setContext(SlaBreachScan.name);
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.runOnce();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'SLA scan failed; the next one retries');
-    }
+  protected async runRound(): Promise<void> {
+    await this.runOnce();
   }
 
   /** One scan; returns the escalations this replica claimed. */

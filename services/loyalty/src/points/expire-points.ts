@@ -36,9 +36,9 @@ export class ExpirePoints extends PeriodicJob {
     private readonly ledger: PointsLedger,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     @InjectMongo() connection: Connection,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(CHECK_EVERY_MS);
+    super(CHECK_EVERY_MS, 'points expiry pass');
     logger.setContext(ExpirePoints.name);
     this.notices = connection.db!.collection<ExpiryNotice>(EXPIRY_NOTICES);
   }
@@ -77,13 +77,9 @@ export class ExpirePoints extends PeriodicJob {
     return insertOnce(() => this.notices.insertOne(notice));
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      const { expired, noticed } = await this.run();
-      if (expired > 0 || noticed > 0) this.logger.info({ expired, noticed }, 'points expiry pass');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'points expiry pass failed; will retry');
-    }
+  protected async runRound(): Promise<void> {
+    const { expired, noticed } = await this.run();
+    if (expired > 0 || noticed > 0) this.logger.info({ expired, noticed }, 'points expiry pass');
   }
 }
 

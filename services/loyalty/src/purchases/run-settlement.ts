@@ -70,9 +70,9 @@ export class RunSettlement extends PeriodicJob {
     @InjectProducer() private readonly producer: Producer,
     @Inject(EARNING_SETTINGS) private readonly settings: EarningSettings,
     private readonly config: LoyaltyConfig,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(STALE_AFTER_MS);
+    super(STALE_AFTER_MS, 'writing counted purchases');
     logger.setContext(RunSettlement.name);
     this.recovered = new Promise((resolve) => (this.markRecovered = resolve));
     ledger.writeAfter(this.recovered);
@@ -122,23 +122,19 @@ export class RunSettlement extends PeriodicJob {
     return round;
   }
 
-  protected async runSafely(): Promise<void> {
+  protected async runRound(): Promise<void> {
     // At start every open run is a dead process's; later, only those open for a while.
     const startedBefore = this.started ? new Date(Date.now() - STALE_AFTER_MS) : new Date();
     this.started = true;
-    try {
-      const finished = await this.finishOpenRuns(startedBefore);
-      this.markRecovered();
-      if (finished > 0) this.logger.warn({ runs: finished }, 'finished runs of entries left open');
-      // Single entries (redemptions, bonuses, …) wait for a flush at most this long, as does
-      // what a failed flush left once purchases stopped coming. While they come, their runs
-      // start the flushes (every POINTS_SETTLE_EVERY_MS).
-      const purchasesStopped = Date.now() - this.lastTracked > SETTLE_WHEN_IDLE_MS;
-      if (this.ledger.hasOpenRun() || (this.runsOf.size > 0 && purchasesStopped))
-        await this.settle(QUIET_WRITES_IN_FLIGHT);
-    } catch (error) {
-      this.logFailure(error);
-    }
+    const finished = await this.finishOpenRuns(startedBefore);
+    this.markRecovered();
+    if (finished > 0) this.logger.warn({ runs: finished }, 'finished runs of entries left open');
+    // Single entries (redemptions, bonuses, …) wait for a flush at most this long, as does
+    // what a failed flush left once purchases stopped coming. While they come, their runs
+    // start the flushes (every POINTS_SETTLE_EVERY_MS).
+    const purchasesStopped = Date.now() - this.lastTracked > SETTLE_WHEN_IDLE_MS;
+    if (this.ledger.hasOpenRun() || (this.runsOf.size > 0 && purchasesStopped))
+      await this.settle(QUIET_WRITES_IN_FLIGHT);
   }
 
   override async onModuleDestroy(): Promise<void> {

@@ -28,9 +28,9 @@ export class YearlyTierReview extends PeriodicJob {
     private readonly tiers: MemberTierRepository,
     private readonly outbox: LoyaltyOutbox,
     @Inject(TIER_REVIEW_SETTINGS) private readonly settings: TierReviewSettings,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(CHECK_EVERY_MS);
+    super(CHECK_EVERY_MS, 'yearly tier review pass');
     logger.setContext(YearlyTierReview.name);
   }
 
@@ -50,12 +50,8 @@ export class YearlyTierReview extends PeriodicJob {
     return pass;
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      const pass = await this.run();
-      if (pass.reviewed > 0) this.logger.info(pass, 'yearly tier review pass');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'yearly tier review pass failed; will retry');
-    }
+  protected async runRound(): Promise<void> {
+    const pass = await this.run();
+    if (pass.reviewed > 0) this.logger.info(pass, 'yearly tier review pass');
   }
 }

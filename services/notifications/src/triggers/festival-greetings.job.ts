@@ -40,20 +40,16 @@ export class FestivalGreetingsJob extends PeriodicJob {
     private readonly members: MembersClient,
     private readonly send: SendNotification,
     private readonly config: NotificationsConfig,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
     private readonly clock: NotificationsClock,
   ) {
-    super(config.FESTIVAL_CHECK_EVERY_MS);
+    super(config.FESTIVAL_CHECK_EVERY_MS, 'festival greetings pass');
     logger.setContext('FestivalGreetingsJob');
     this.runs = connection.db!.collection<FestivalRunDocument>('festival_runs');
   }
 
-  protected async runSafely(): Promise<void> {
-    try {
-      await this.runFor(this.clock.now());
-    } catch (error) {
-      this.logger.error({ err: error }, 'festival greetings pass failed; the next pass retries');
-    }
+  protected async runRound(): Promise<void> {
+    await this.runFor(this.clock.now());
   }
 
   /** One pass at `now`: greets for each festival that is today, if this replica owns the run. */
