@@ -2,7 +2,8 @@
 // measured in the same run. Each rep, on fresh databases:
 //   1. `members` members are imported into one store (a fraction `consent` of them with SMS
 //      marketing consent); the notifications service starts after the import, so the welcome
-//      notes of the import are not part of the measure (its consumer group starts after them);
+//      notes of the import are not part of the measure (its consumer group starts after them),
+//      and only once members has applied the import's own events, so the campaign runs alone;
 //   2. an admin's marketing SMS campaign to the store's saved segment: consent, preferences,
 //      the yearly caps and quiet hours are checked for each member by the real send path, and
 //      delivery sends each message to the stub (a real HTTP process) with our message id as the
@@ -27,6 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { Pool } from 'undici';
 import testing from '@crm/testing';
+import { waitGroupsCaughtUp } from '../lib/consumer-lag.mjs';
 import { cpuPerUnit, cpuSnapshot } from '../pos-ingestion/cpu-meter.mjs';
 
 const { ServiceProcess, localEndpoints, freePort, devEnv, staffToken, REPO_ROOT } = testing;
@@ -172,6 +174,11 @@ async function campaignRep(rep, stub, mongo) {
     const n = Number(/B-(\d+)/.exec(JSON.stringify(doc.legacyIds))?.[1]);
     if (consenting.has(n)) expectedIds.add(String(doc._id));
   }
+
+  // The campaign is measured alone, as its floors are: members first applies the import's own
+  // events (linking earlier purchases to the new members).
+  const settled = await waitGroupsCaughtUp(common.CONSUMER_GROUP_SUFFIX);
+  log(`rep ${rep + 1}: members applied the import's events (waited ${settled.toFixed(1)} s)`);
 
   // Notifications starts now: the welcome notes of the import are behind its new group.
   const notifications = await ServiceProcess.create('notifications', {

@@ -55,6 +55,8 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
   /** Senders waiting for room ahead (`room`), woken whenever attempts start. */
   private roomWaiters: (() => void)[] = [];
   private lookedAt = 0;
+  /** The last look found something not in hand or waiting: there may be more behind it. */
+  private lastLookFound = true;
 
   constructor(
     private readonly store: MessagesRepository,
@@ -121,14 +123,16 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
    * messages are looked up DELIVERY_BATCH at a time and kept until started: on the local store a
    * look sorts every queued message (it is not handed to PostgreSQL), so looking once per batch
    * rather than once per freed place is most of what a message costs the store while a campaign
-   * fills the queue. A message taken from a look a few seconds old may have been attempted by
-   * another replica meanwhile: its attempt claim (an insert) tells, as always.
+   * fills the queue. A look whose messages were all in hand or waiting already (a campaign's,
+   * handed over) is not repeated before DISPATCH_POLL_MS. A message taken from a look a few
+   * seconds old may have been attempted by another replica meanwhile: its attempt claim (an
+   * insert) tells, as always.
    */
   async dispatchDue(): Promise<number> {
     const free = this.config.DELIVERY_CONCURRENCY - this.inHand.size;
     if (free <= 0) return 0;
-    if (this.ahead.length === 0 || Date.now() - this.lookedAt >= this.config.DISPATCH_POLL_MS)
-      await this.look();
+    const stale = Date.now() - this.lookedAt >= this.config.DISPATCH_POLL_MS;
+    if (stale || (this.ahead.length === 0 && this.lastLookFound)) await this.look();
     const starting = this.ahead.splice(0, free);
     this.wakeRoomWaiters();
     const fresh = Date.now() - HANDED_CONTACT_MAX_AGE_MS;
@@ -170,6 +174,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
       .filter((doc) => !this.inHand.has(doc._id) && !waiting.has(doc._id))
       .map((doc) => ({ doc }));
     this.ahead = [...looked, ...this.ahead];
+    this.lastLookFound = looked.length > 0;
   }
 
   private wakeRoomWaiters(): void {

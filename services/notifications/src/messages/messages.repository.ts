@@ -49,7 +49,9 @@ export class MessagesRepository implements OnModuleInit {
     ]);
     await ensureIndexes(this.outcomes as never, [OUTBOX_INDEX]);
     await ensureIndexes(this.capSlots as never, [
-      { key: { memberId: 1, channel: 1 }, name: 'member_channel' },
+      // A member's uses, all pools or one: a single-field index, which serves both on MongoDB
+      // and is the only kind FerretDB 1.24 looks an equality up in (a compound one is scanned).
+      { key: { memberId: 1 }, name: 'member' },
       { key: { messageId: 1 }, name: 'message' },
     ]);
   }
