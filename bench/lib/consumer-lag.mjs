@@ -1,4 +1,4 @@
-// Waits for Kafka consumer groups to catch up: a phase measured alone must not share the
+// Waits for a Kafka consumer group to catch up: a phase measured alone must not share the
 // machine with the tail of the phase before it (events still being applied).
 import { setTimeout as sleep } from 'node:timers/promises';
 import testing from '@crm/testing';
@@ -6,33 +6,25 @@ import testing from '@crm/testing';
 const { testKafka } = testing;
 
 /**
- * Waits until every group whose id ends with `suffix` has committed the end of each topic it
- * reads (ends read once, at the call). Returns the seconds waited; throws after `timeoutMs`.
+ * Waits until `groupId` has committed, on every partition of `topic`, the end the topic had
+ * at the call (a group that has committed nothing yet is waited for too). Returns the seconds
+ * waited; throws after `timeoutMs`.
  */
-export async function waitGroupsCaughtUp(suffix, timeoutMs = 120_000) {
+export async function waitGroupCaughtUp(groupId, topic, timeoutMs = 300_000) {
   const admin = testKafka().admin();
   await admin.connect();
   const started = Date.now();
   try {
-    const { groups } = await admin.listGroups();
-    const ids = groups.map((g) => g.groupId).filter((id) => id.endsWith(suffix));
-    const ends = new Map();
-    const targets = [];
-    for (const groupId of ids)
-      for (const { topic } of await admin.fetchOffsets({ groupId })) {
-        if (!ends.has(topic)) ends.set(topic, await admin.fetchTopicOffsets(topic));
-        targets.push({ groupId, topic });
-      }
-    for (const { groupId, topic } of targets)
-      for (;;) {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        const at = new Map(committed.partitions.map((p) => [p.partition, BigInt(p.offset)]));
-        if (ends.get(topic).every((p) => (at.get(p.partition) ?? -1n) >= BigInt(p.offset))) break;
-        if (Date.now() - started > timeoutMs)
-          throw new Error(`consumer group ${groupId} did not catch up on ${topic} in time`);
-        await sleep(200);
-      }
-    return (Date.now() - started) / 1000;
+    const ends = (await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.offset) > 0n);
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const at = new Map(committed.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+      if (ends.every((p) => (at.get(p.partition) ?? -1n) >= BigInt(p.offset)))
+        return (Date.now() - started) / 1000;
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`consumer group ${groupId} did not catch up on ${topic} in time`);
+      await sleep(250);
+    }
   } finally {
     await admin.disconnect();
   }

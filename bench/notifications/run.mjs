@@ -28,7 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { Pool } from 'undici';
 import testing from '@crm/testing';
-import { waitGroupsCaughtUp } from '../lib/consumer-lag.mjs';
+import { waitGroupCaughtUp } from '../lib/consumer-lag.mjs';
 import { cpuPerUnit, cpuSnapshot } from '../pos-ingestion/cpu-meter.mjs';
 
 const { ServiceProcess, localEndpoints, freePort, devEnv, staffToken, REPO_ROOT } = testing;
@@ -177,7 +177,10 @@ async function campaignRep(rep, stub, mongo) {
 
   // The campaign is measured alone, as its floors are: members first applies the import's own
   // events (linking earlier purchases to the new members).
-  const settled = await waitGroupsCaughtUp(common.CONSUMER_GROUP_SUFFIX);
+  const settled = await waitGroupCaughtUp(
+    `members.link-purchases${common.CONSUMER_GROUP_SUFFIX}`,
+    'members.events.v1',
+  );
   log(`rep ${rep + 1}: members applied the import's events (waited ${settled.toFixed(1)} s)`);
 
   // Notifications starts now: the welcome notes of the import are behind its new group.
