@@ -1,0 +1,77 @@
+import type { CaseFacts } from './complaint-figures';
+
+/**
+ * Case analysis reads roll-ups, not cases: one document per store and UTC month holding, for
+ * each UTC day, the facts of that store-day's cases (what `complaint-figures.ts` needs of each,
+ * exact timestamps included), so every figure, medians too, is the one the cases themselves give.
+ * A day's facts are recounted whole from its cases (never added to), so folding a day again,
+ * after a redelivery, a retry or a crash, writes the same thing.
+ */
+
+/** One case's facts, positionally: kept short, 200,000 of them are read per question. */
+export type FactRow = [
+  receivedAt: number,
+  category: string,
+  cause: string | null,
+  assignee: string | null,
+  firstRespondedAt: number | null,
+  resolvedAt: number | null,
+  breached: 0 | 1,
+  satisfaction: number | null,
+];
+
+export function rowOf(c: CaseFacts): FactRow {
+  return [
+    c.receivedAt.getTime(),
+    c.category,
+    c.cause ?? null,
+    c.assignee ?? null,
+    c.firstRespondedAt ? c.firstRespondedAt.getTime() : null,
+    c.resolvedAt ? c.resolvedAt.getTime() : null,
+    c.breached && c.breached.length > 0 ? 1 : 0,
+    c.satisfaction ?? null,
+  ];
+}
+
+export function factsOfRow(storeId: string, row: FactRow): CaseFacts {
+  const [received, category, cause, assignee, responded, resolved, breached, satisfaction] = row;
+  return {
+    storeId,
+    category,
+    ...(cause !== null ? { cause } : {}),
+    assignee,
+    receivedAt: new Date(received),
+    firstRespondedAt: responded !== null ? new Date(responded) : null,
+    resolvedAt: resolved !== null ? new Date(resolved) : null,
+    breached: breached ? ['breached'] : [],
+    ...(satisfaction !== null ? { satisfaction } : {}),
+  };
+}
+
+/** A store-day (`S008|2026-11-30`, the listing's store bucket) split into its roll-up's parts. */
+export interface StoreDay {
+  storeId: string;
+  /** UTC month `YYYY-MM`: the roll-up document. */
+  month: string;
+  /** Field of the day inside it (`d30`): a name, not a number, so paths stay plain. */
+  dayField: string;
+}
+
+export function storeDayOf(storeBucket: string): StoreDay {
+  const [storeId, day] = storeBucket.split('|') as [string, string];
+  return { storeId, month: day.slice(0, 7), dayField: `d${day.slice(8, 10)}` };
+}
+
+/** The roll-up document of a store and month. */
+export const rollupId = (storeId: string, month: string) => `${storeId}|${month}`;
+
+/** The UTC months `[start, end)` touches, oldest first. */
+export function monthsBetween(start: Date, end: Date): string[] {
+  const months: string[] = [];
+  const at = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
+  while (at < end) {
+    months.push(at.toISOString().slice(0, 7));
+    at.setUTCMonth(at.getUTCMonth() + 1);
+  }
+  return months;
+}
