@@ -8,7 +8,7 @@ import {
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { SlaSettingsRepository } from '../sla/sla-settings.repository';
-import { analyse } from './complaint-figures';
+import { analyseRows } from './case-rollup';
 import { addDays, daysBetween, isCalendarDay, startOfLocalDay } from './local-days';
 import { RolledUpFacts } from './rolled-up-facts';
 
@@ -90,11 +90,11 @@ export class AnalyseComplaints {
       const storeId = analysedStore(actor, request.store);
       const offset = (await this.slaSettings.current()).utcOffsetMinutes;
       const { start, end } = rangeOf(request.from, request.to, offset);
-      const [facts, sales] = await Promise.all([
-        this.facts.casesBetween(start, end, storeId),
+      const [days, sales] = await Promise.all([
+        this.facts.caseDays(start, end, storeId),
         this.facts.salesBetween(request.from, request.to, storeId),
       ]);
-      const { totals, groups } = analyse(request.by, facts, sales, offset);
+      const { totals, groups } = analyseRows(request.by, days, start, end, sales, offset);
       return {
         by: request.by,
         from: request.from,

@@ -9,6 +9,7 @@ import type { PurchaseRecordedPayload, ReceiveComplaintCommand } from '@crm/cont
 import { type CasePipeline, openCasePipeline } from '../cases/case-pipeline.int-support';
 import { bucketsOf } from '../listing/list-buckets';
 import { FoldSuperseded } from './analytics-rollups.repository';
+import { analyseRows } from './case-rollup';
 import { analyse } from './complaint-figures';
 import { FoldClaimsRepository } from './fold-claims.repository';
 import { RecordSales } from './record-sales';
@@ -58,17 +59,17 @@ describe('analysis roll-ups', () => {
 
   /** Every dimension's figures, from the roll-ups and from the cases and sales themselves. */
   async function bothWays(storeId?: string) {
-    const rolled = {
-      cases: await facts.casesBetween(start, end, storeId),
-      sales: await facts.salesBetween(from, to, storeId),
-    };
+    const days = await facts.caseDays(start, end, storeId);
+    const rolledSales = await facts.salesBetween(from, to, storeId);
     const counted = {
       cases: await pipeline.cases.factsBetween(start, end, storeId),
       sales: await sales.counts(from, to, storeId),
     };
-    const figures = (of: typeof rolled) =>
-      DIMENSIONS.map((by) => analyse(by, of.cases, of.sales, OFFSET));
-    return { rolled: figures(rolled), counted: figures(counted), cases: counted.cases.length };
+    return {
+      rolled: DIMENSIONS.map((by) => analyseRows(by, days, start, end, rolledSales, OFFSET)),
+      counted: DIMENSIONS.map((by) => analyse(by, counted.cases, counted.sales, OFFSET)),
+      cases: counted.cases.length,
+    };
   }
 
   it('gives the figures of an independent count, marked or folded, whatever is repeated', async () => {

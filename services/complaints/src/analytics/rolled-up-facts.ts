@@ -5,8 +5,8 @@ import {
   decodeRows,
   type RollupMark,
 } from './analytics-rollups.repository';
-import { type FactRow, factsOfRow, monthsBetween, rowOf, storeDayOf } from './case-rollup';
-import type { CaseFacts, SalesCounts } from './complaint-figures';
+import { monthsBetween, type RolledUpDay, rowOf, storeDayOf } from './case-rollup';
+import type { SalesCounts } from './complaint-figures';
 import { SalesRepository } from './sales.repository';
 
 /** Marks read beside the roll-ups; more than this means the fold is far behind (logged by it). */
@@ -25,14 +25,14 @@ export class RolledUpFacts {
     private readonly sales: SalesRepository,
   ) {}
 
-  /** The facts of the cases received in [start, end), of one store or all. */
-  async casesBetween(start: Date, end: Date, storeId?: string): Promise<CaseFacts[]> {
+  /** The rows of every store-day that may hold cases received in [start, end), of one store or all. */
+  async caseDays(start: Date, end: Date, storeId?: string): Promise<RolledUpDay[]> {
     const months = monthsBetween(start, end);
     // Marks before roll-ups: a fold writes a day before it deletes the day's marks, so a day is
     // either marked here or already folded in what is read next.
     const pending = await this.pendingOf('cases', months, storeId);
     const docs = await this.rollups.ofMonths('cases', months, storeId);
-    const days = new Map<string, { storeId: string; rows: FactRow[] }>();
+    const days = new Map<string, RolledUpDay>();
     for (const doc of docs)
       for (const [field, value] of Object.entries(doc.days))
         days.set(`${doc.storeId}|${doc.month}|${field}`, {
@@ -46,13 +46,7 @@ export class RolledUpFacts {
         days.set(`${store}|${month}|${dayField}`, { storeId: store, rows });
       }),
     );
-    const from = start.getTime();
-    const to = end.getTime();
-    const facts: CaseFacts[] = [];
-    for (const day of days.values())
-      for (const row of day.rows)
-        if (row[0] >= from && row[0] < to) facts.push(factsOfRow(day.storeId, row));
-    return facts;
+    return [...days.values()];
   }
 
   /** Sales between two local days (inclusive), in all, per store and per month. */
