@@ -10,41 +10,46 @@ import { localDayOf } from './local-days';
  * after a redelivery, a retry or a crash, writes the same thing.
  */
 
-/** One case's facts, positionally: kept short, 200,000 of them are read per question. */
+/**
+ * One case's facts, positionally: kept short, 200,000 of them are read per question. The
+ * response and resolution are kept as milliseconds after receipt (exact, and about half the
+ * digits of an instant).
+ */
 export type FactRow = [
   receivedAt: number,
   category: string,
   cause: string | null,
   assignee: string | null,
-  firstRespondedAt: number | null,
-  resolvedAt: number | null,
+  firstResponseMs: number | null,
+  resolutionMs: number | null,
   breached: 0 | 1,
   satisfaction: number | null,
 ];
 
 export function rowOf(c: CaseFacts): FactRow {
+  const received = c.receivedAt.getTime();
   return [
-    c.receivedAt.getTime(),
+    received,
     c.category,
     c.cause ?? null,
     c.assignee ?? null,
-    c.firstRespondedAt ? c.firstRespondedAt.getTime() : null,
-    c.resolvedAt ? c.resolvedAt.getTime() : null,
+    c.firstRespondedAt ? c.firstRespondedAt.getTime() - received : null,
+    c.resolvedAt ? c.resolvedAt.getTime() - received : null,
     c.breached && c.breached.length > 0 ? 1 : 0,
     c.satisfaction ?? null,
   ];
 }
 
 export function factsOfRow(storeId: string, row: FactRow): CaseFacts {
-  const [received, category, cause, assignee, responded, resolved, breached, satisfaction] = row;
+  const [received, category, cause, assignee, response, resolution, breached, satisfaction] = row;
   return {
     storeId,
     category,
     ...(cause !== null ? { cause } : {}),
     assignee,
     receivedAt: new Date(received),
-    firstRespondedAt: responded !== null ? new Date(responded) : null,
-    resolvedAt: resolved !== null ? new Date(resolved) : null,
+    firstRespondedAt: response !== null ? new Date(received + response) : null,
+    resolvedAt: resolution !== null ? new Date(received + resolution) : null,
     breached: breached ? ['breached'] : [],
     ...(satisfaction !== null ? { satisfaction } : {}),
   };
@@ -115,12 +120,14 @@ export function analyseRows(
       category,
       cause,
       assignee,
-      responded,
-      resolved,
+      response,
+      resolution,
       breached,
       satisfaction,
     ] of rows) {
       if (received < from || received >= to) continue;
+      const responded = response === null ? null : received + response;
+      const resolved = resolution === null ? null : received + resolution;
       const key =
         by === 'category'
           ? category
