@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const buckets = require('../../services/complaints/dist/listing/list-buckets.js');
 const pages = require('../../services/complaints/dist/listing/listing-page.js');
+const rollup = require('../../services/complaints/dist/analytics/case-rollup.js');
 
 export const STORES = 50;
 export const DAY = 86_400_000;
@@ -119,6 +120,19 @@ export async function seed(db, caseCount, log) {
       .collection('complaint_list_buckets')
       .insertMany(list.slice(start, start + 5000), { ordered: false });
   log(`marked ${list.length} listing buckets`);
+  // The analysis roll-ups, as the service's fold would have left them: each store-day's rows.
+  const days = new Map();
+  for (let i = 0; i < caseCount; i++) {
+    const { projection } = caseDocs(i, caseCount);
+    const rows = days.get(projection.storeBucket) ?? [];
+    rows.push(rollup.rowOf(projection));
+    days.set(projection.storeBucket, rows);
+  }
+  await insertRollups(
+    db.collection('complaint_case_rollups'),
+    [...days].map(([storeDay, rows]) => [storeDay, JSON.stringify(rows)]),
+  );
+  log(`rolled up ${days.size} store-days of cases`);
   // Sales (the analysis' denominator): 2 per case, per store and day.
   const sales = db.collection('complaint_sales');
   for (let start = 0; start < caseCount * 2; start += 5000) {
@@ -130,12 +144,43 @@ export async function seed(db, caseCount, log) {
         )
           .toISOString()
           .slice(0, 10);
-        return { _id: `bench-sale-${n}`, storeId: storeOf(n), day, month: day.slice(0, 7) };
+        const storeId = storeOf(n);
+        return {
+          _id: `bench-sale-${n}`,
+          storeId,
+          day,
+          month: day.slice(0, 7),
+          storeDay: `${storeId}|${day}`,
+        };
       }),
       { ordered: false },
     );
   }
+  const salesPerDay = new Map();
+  for (let n = 0; n < caseCount * 2; n++) {
+    const day = new Date(END - Math.floor((n / (caseCount * 2)) * SPAN_DAYS * DAY) + 8 * 3_600_000)
+      .toISOString()
+      .slice(0, 10);
+    const storeDay = `${storeOf(n)}|${day}`;
+    salesPerDay.set(storeDay, (salesPerDay.get(storeDay) ?? 0) + 1);
+  }
+  await insertRollups(db.collection('complaint_sales_rollups'), [...salesPerDay]);
   return (performance.now() - started) / 1000;
+}
+
+/** Roll-up documents (one per store and month) from `[storeDay, value]` pairs. */
+async function insertRollups(collection, values) {
+  const docs = new Map();
+  for (const [storeDay, value] of values) {
+    const { storeId, month, dayField } = rollup.storeDayOf(storeDay);
+    const id = rollup.rollupId(storeId, month);
+    const doc = docs.get(id) ?? { _id: id, storeId, month, fence: 0, days: {} };
+    doc.days[dayField] = value;
+    docs.set(id, doc);
+  }
+  const list = [...docs.values()];
+  for (let start = 0; start < list.length; start += 200)
+    await collection.insertMany(list.slice(start, start + 200), { ordered: false });
 }
 
 /** The facts case analysis reads of each case (the service's projection of them). */

@@ -20,6 +20,12 @@ export class ComplaintsConfig extends ServiceConfig {
   /** How often every replica looks for SLA targets missed (each breach claimed once). */
   @IsInt() @Min(200) @Max(3_600_000) SLA_SCAN_EVERY_MS: number = 60_000;
 
+  /**
+   * How often every replica offers to fold changed store-days into the analysis roll-ups (one
+   * replica folds each round); an answer reads the store-days not folded yet from their cases.
+   */
+  @IsInt() @Min(100) @Max(600_000) ANALYTICS_FOLD_EVERY_MS: number = 1000;
+
   /** A resolved case's member is asked for satisfaction (1–5); closed cases get a follow-up this many days after closing. */
   @IsInt() @Min(0) @Max(365) COMPLAINT_FOLLOW_UP_DAYS: number = 14;
 

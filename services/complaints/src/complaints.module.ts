@@ -25,6 +25,11 @@ import { AnalyseComplaints } from './analytics/analyse-complaints.handler';
 import { AnalyticsNatsController } from './analytics/analytics.nats.controller';
 import { RecordSales } from './analytics/record-sales';
 import { SalesRepository } from './analytics/sales.repository';
+import { AnalyticsRollupsRepository } from './analytics/analytics-rollups.repository';
+import { FoldClaimsRepository } from './analytics/fold-claims.repository';
+import { RolledUpFacts } from './analytics/rolled-up-facts';
+import { RollupFold } from './analytics/rollup-fold';
+import { RollupBackfill } from './analytics/rollup-backfill';
 import { ImprovementActions } from './improvement/improvement-actions.handler';
 import { ImprovementActionsRepository } from './improvement/improvement-actions.repository';
 import { MemberEventsConsumer } from './member-events.kafka.consumer';
@@ -96,6 +101,11 @@ export class ComplaintsModule {
         SlaPolicies,
         SalesRepository,
         RecordSales,
+        AnalyticsRollupsRepository,
+        FoldClaimsRepository,
+        RolledUpFacts,
+        RollupFold,
+        RollupBackfill,
         AnalyseComplaints,
         ImprovementActionsRepository,
         ImprovementActions,

@@ -7,15 +7,14 @@ import {
 } from '@crm/contracts';
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
-import { CasesRepository } from '../cases/cases.repository';
 import { SlaSettingsRepository } from '../sla/sla-settings.repository';
-import { analyse } from './complaint-figures';
+import { analyseRows } from './case-rollup';
 import { addDays, daysBetween, isCalendarDay, startOfLocalDay } from './local-days';
-import { SalesRepository } from './sales.repository';
+import { RolledUpFacts } from './rolled-up-facts';
 
 /** Who reads case analysis: HQ and admins chain-wide, a store manager their own store. */
 const CHAIN_WIDE = ['hq_analyst', 'admin'];
-/** The longest range one question covers (the figures are computed per request). */
+/** The longest range one question covers (the figures are computed per request, from roll-ups). */
 const MAX_RANGE_DAYS = 731;
 
 /**
@@ -79,8 +78,7 @@ export function rangeOf(
 @Injectable()
 export class AnalyseComplaints {
   constructor(
-    private readonly cases: CasesRepository,
-    private readonly sales: SalesRepository,
+    private readonly facts: RolledUpFacts,
     private readonly slaSettings: SlaSettingsRepository,
   ) {}
 
@@ -92,11 +90,11 @@ export class AnalyseComplaints {
       const storeId = analysedStore(actor, request.store);
       const offset = (await this.slaSettings.current()).utcOffsetMinutes;
       const { start, end } = rangeOf(request.from, request.to, offset);
-      const [facts, sales] = await Promise.all([
-        this.cases.factsBetween(start, end, storeId),
-        this.sales.counts(request.from, request.to, storeId),
+      const [days, sales] = await Promise.all([
+        this.facts.caseDays(start, end, storeId),
+        this.facts.salesBetween(request.from, request.to, storeId),
       ]);
-      const { totals, groups } = analyse(request.by, facts, sales, offset);
+      const { totals, groups } = analyseRows(request.by, days, start, end, sales, offset);
       return {
         by: request.by,
         from: request.from,

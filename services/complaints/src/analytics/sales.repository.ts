@@ -17,6 +17,8 @@ export interface SaleDocument {
   /** Local day `YYYY-MM-DD` and month `YYYY-MM` (the chain's time). */
   day: string;
   month: string;
+  /** `S008|2026-11-30`: what a roll-up recounts by (one equality, pushed down to the store). */
+  storeDay: string;
 }
 
 const COLLECTION = 'complaint_sales';
@@ -33,17 +35,19 @@ export class SalesRepository implements OnModuleInit {
     await ensureIndexes(this.collection as never, [
       { key: { day: 1, storeId: 1 }, name: 'day_store' },
       { key: { storeId: 1, day: 1 }, name: 'store_day' },
+      { key: { storeDay: 1 }, name: 'store_day_key' },
     ]);
   }
 
   /**
    * Counts a run of `purchase.recorded` (sales only; a refund is no new sale). Keyed by the
-   * transaction, so a redelivered run or the same sale announced twice counts once.
+   * transaction, so a redelivered run or the same sale announced twice counts once. Returns the
+   * store-days the run fell on (each with the run's sales on it), new sales or not.
    */
   async record(
     purchases: readonly PurchaseRecordedPayload[],
     utcOffsetMinutes: number,
-  ): Promise<void> {
+  ): Promise<Map<string, string[]>> {
     const docs = new Map<string, SaleDocument>();
     for (const p of purchases) {
       if (p.type !== 'sale') continue;
@@ -53,14 +57,52 @@ export class SalesRepository implements OnModuleInit {
         storeId: p.storeId,
         day,
         month: day.slice(0, 7),
+        storeDay: `${p.storeId}|${day}`,
       });
     }
-    if (docs.size === 0) return;
+    const storeDays = new Map<string, string[]>();
+    for (const doc of docs.values()) {
+      const ids = storeDays.get(doc.storeDay) ?? [];
+      storeDays.set(doc.storeDay, [...ids, doc._id]);
+    }
+    if (docs.size === 0) return storeDays;
     await insertManyOnce(() =>
       dbSpan(COLLECTION, 'insert', () =>
         this.collection.insertMany([...docs.values()], { ordered: false }),
       ),
     );
+    return storeDays;
+  }
+
+  /**
+   * Gives sales counted before roll-ups existed their `storeDay` and returns every store-day with
+   * sales: a scan, run once by the analysis backfill. Each store-day is set by equality.
+   */
+  async keyEveryStoreDay(): Promise<string[]> {
+    const old = await dbSpan(COLLECTION, 'aggregate', () =>
+      this.collection
+        .aggregate<{ _id: { storeId: string; day: string } }>([
+          { $match: { storeDay: { $exists: false } } },
+          { $group: { _id: { storeId: '$storeId', day: '$day' } } },
+        ])
+        .toArray(),
+    );
+    for (const { _id } of old)
+      await dbSpan(COLLECTION, 'update', () =>
+        this.collection.updateMany(
+          { storeId: _id.storeId, day: _id.day },
+          { $set: { storeDay: `${_id.storeId}|${_id.day}` } },
+        ),
+      );
+    const all = await dbSpan(COLLECTION, 'aggregate', () =>
+      this.collection.aggregate<{ _id: string }>([{ $group: { _id: '$storeDay' } }]).toArray(),
+    );
+    return all.map((row) => row._id);
+  }
+
+  /** The sales of one store on one local day (`S008|2026-11-30`): what its roll-up holds. */
+  countOfStoreDay(storeDay: string): Promise<number> {
+    return dbSpan(COLLECTION, 'count', () => this.collection.countDocuments({ storeDay }));
   }
 
   /** Sales between two local days (inclusive), in all, per store and per month. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { AnalyticsRollupsRepository } from '../analytics/analytics-rollups.repository';
 import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
 import { batchAlertEvent } from '../events/complaint-events';
@@ -22,7 +23,8 @@ const MAX_PROJECTIONS = 3;
 
 /**
  * What follows a step once it is inserted: the case's projection, for a quality intake the
- * batch check, and the member's feedback questions after a resolution or closing. Run by the replica that inserted the step, and again by any replica's recovery
+ * batch check, the mark that folds the case into analysis again, and the member's feedback
+ * questions after a resolution or closing. Run by the replica that inserted the step, and again by any replica's recovery
  * pass if a crash came between (every part is idempotent), then the step's flag is cleared.
  */
 @Injectable()
@@ -31,6 +33,7 @@ export class CaseEffects {
     private readonly versions: CaseVersionsRepository,
     private readonly cases: CasesRepository,
     private readonly listBuckets: ListBucketsRepository,
+    private readonly rollups: AnalyticsRollupsRepository,
     private readonly alerts: BatchAlertsRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
@@ -63,6 +66,14 @@ export class CaseEffects {
       steps = await this.versions.ofCase(caseId);
       state = await this.project(steps, now);
     }
+    // After the projection landed, before the step's flag is cleared: a crash between redoes it.
+    await this.rollups.mark([
+      {
+        _id: `cases:${caseId}:v${state.version}`,
+        kind: 'cases',
+        storeDay: bucketsOf(state.storeId, state.receivedAt).storeBucket,
+      },
+    ]);
     const pending = steps.filter((step) => step.effectsPending);
     const intake = pending.find((step) => step.version === 1);
     if (intake) await this.checkBatch(state, now);

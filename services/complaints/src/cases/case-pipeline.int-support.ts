@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { ComplaintsClock } from '../clock/complaints-clock';
+import { AnalyticsRollupsRepository } from '../analytics/analytics-rollups.repository';
 import { ComplaintsConfig } from '../complaints.config';
 import type { ComplaintsOutbox } from '../events/complaints-outbox';
 import { AskForFeedback } from '../feedback/ask-for-feedback';
@@ -29,6 +30,8 @@ export interface CasePipeline {
   versions: CaseVersionsRepository;
   cases: CasesRepository;
   buckets: ListBucketsRepository;
+  rollups: AnalyticsRollupsRepository;
+  slaSettings: SlaSettingsRepository;
   feedback: FeedbackRequestsRepository;
   effects: CaseEffects;
   reader: CaseReader;
@@ -52,13 +55,15 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
   const slaSettings = new SlaSettingsRepository(connection);
   const feedback = new FeedbackRequestsRepository(connection);
   const breaches = new SlaBreachesRepository(connection);
-  for (const repository of [versions, cases, buckets, slaSettings, feedback, breaches])
+  const rollups = new AnalyticsRollupsRepository(connection);
+  for (const repository of [versions, cases, buckets, slaSettings, feedback, breaches, rollups])
     await repository.onModuleInit();
   const outbox = { nudge: () => undefined } as unknown as ComplaintsOutbox;
   const effects = new CaseEffects(
     versions,
     cases,
     buckets,
+    rollups,
     new BatchAlertsRepository(connection),
     slaSettings,
     outbox,
@@ -77,6 +82,8 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
     versions,
     cases,
     buckets,
+    rollups,
+    slaSettings,
     feedback,
     effects,
     reader,

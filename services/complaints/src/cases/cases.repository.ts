@@ -8,6 +8,19 @@ import type { BucketField } from '../listing/list-buckets';
 import type { CaseState } from './case-state';
 
 const COLLECTION = 'complaints';
+/** The fields analysis reads of a case. */
+const FACTS = {
+  _id: 0,
+  storeId: 1,
+  category: 1,
+  cause: 1,
+  assignee: 1,
+  receivedAt: 1,
+  firstRespondedAt: 1,
+  resolvedAt: 1,
+  breached: 1,
+  satisfaction: 1,
+} as const;
 
 /** The projection of a case for lists and filters: its state, due times and targets missed. */
 export interface CaseDocument extends Omit<CaseState, 'id'> {
@@ -128,6 +141,13 @@ export class CasesRepository implements OnModuleInit {
     );
   }
 
+  /** The store and receipt time of every case: a scan, run once by the analysis backfill. */
+  everyReceipt(): Promise<{ storeId: string; receivedAt: Date }[]> {
+    return dbSpan(COLLECTION, 'find', () =>
+      this.collection.find({}, { projection: { _id: 0, storeId: 1, receivedAt: 1 } }).toArray(),
+    );
+  }
+
   /** Cases on one SKU and batch, newest first. */
   onBatch(sku: string, batch: string, limit: number): Promise<{ _id: string }[]> {
     return dbSpan(COLLECTION, 'find', () =>
@@ -156,7 +176,10 @@ export class CasesRepository implements OnModuleInit {
     );
   }
 
-  /** What analysis reads of the cases received in [start, end), of one store or all. */
+  /**
+   * What analysis reads of the cases received in [start, end), of one store or all: a read of
+   * every case in range, kept as the independent count the roll-ups are checked against.
+   */
   factsBetween(start: Date, end: Date, storeId?: string): Promise<CaseFacts[]> {
     return dbSpan(
       COLLECTION,
@@ -165,22 +188,21 @@ export class CasesRepository implements OnModuleInit {
         this.collection
           .find(
             { ...(storeId ? { storeId } : {}), receivedAt: { $gte: start, $lt: end } },
-            {
-              projection: {
-                _id: 0,
-                storeId: 1,
-                category: 1,
-                cause: 1,
-                assignee: 1,
-                receivedAt: 1,
-                firstRespondedAt: 1,
-                resolvedAt: 1,
-                breached: 1,
-                satisfaction: 1,
-              },
-            },
+            { projection: FACTS },
           )
           .toArray() as Promise<CaseFacts[]>,
+    );
+  }
+
+  /** What analysis reads of one store-day's cases (its listing bucket: one equality). */
+  factsOfStoreDay(storeBucket: string): Promise<CaseFacts[]> {
+    return dbSpan(
+      COLLECTION,
+      'find',
+      () =>
+        this.collection.find({ storeBucket }, { projection: FACTS }).toArray() as Promise<
+          CaseFacts[]
+        >,
     );
   }
 

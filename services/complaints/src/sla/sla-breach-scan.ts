@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { PeriodicJob } from '@crm/service-kit';
+import { AnalyticsRollupsRepository } from '../analytics/analytics-rollups.repository';
 import { CasesRepository, type CaseDocument } from '../cases/cases.repository';
 import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
@@ -23,6 +24,7 @@ import { SlaSettingsRepository } from './sla-settings.repository';
 export class SlaBreachScan extends PeriodicJob {
   constructor(
     private readonly cases: CasesRepository,
+    private readonly rollups: AnalyticsRollupsRepository,
     private readonly breaches: SlaBreachesRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
@@ -141,7 +143,21 @@ export class SlaBreachScan extends PeriodicJob {
         this.logger.warn({ caseId: doc._id, target, escalatedTo }, 'SLA target missed: escalated');
       }
     }
+    if (doc.breached.includes(target)) return claimed;
+    // A new breach changes the case's analysis: its store-day is marked before the write (so a
+    // crash right after the write still has it folded) and after it (so a fold that ran between
+    // the two still sees it).
+    const mark = (when: string) =>
+      this.rollups.mark([
+        {
+          _id: `cases:${doc._id}:breach:${target}:${when}`,
+          kind: 'cases',
+          storeDay: doc.storeBucket,
+        },
+      ]);
+    await mark('before');
     await this.cases.markBreached(doc._id, target);
+    await mark('after');
     return claimed;
   }
 }
