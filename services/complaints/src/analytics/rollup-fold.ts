@@ -34,18 +34,19 @@ export class RollupFold extends PeriodicJob {
     private readonly cases: CasesRepository,
     private readonly sales: SalesRepository,
     private readonly config: ComplaintsConfig,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.ANALYTICS_FOLD_EVERY_MS);
+    super(config.ANALYTICS_FOLD_EVERY_MS, 'analysis fold');
     logger.setContext(RollupFold.name);
   }
 
-  protected async runSafely(): Promise<void> {
+  /** A round refused because a later one wrote first is not a failure: its marks stay. */
+  protected async runRound(): Promise<void> {
     try {
       await this.runOnce();
     } catch (error) {
-      if (error instanceof FoldSuperseded) this.logger.info(error.message);
-      else this.logger.warn({ err: error }, 'analysis fold failed; its marks stay for the next');
+      if (!(error instanceof FoldSuperseded)) throw error;
+      this.logger.info(error.message);
     }
   }
 
