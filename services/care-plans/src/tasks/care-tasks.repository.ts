@@ -19,6 +19,12 @@ export interface TaskFilter {
   after?: { dueAt: Date; id: string };
 }
 
+/** What the worklist backfill reads of a task. */
+export type WorklistPlace = Pick<
+  CareTaskDocument,
+  '_id' | 'storeId' | 'status' | 'dueAt' | 'worklist'
+>;
+
 /** Care tasks (inserted once per cause) and their closures (inserted once per task). */
 @Injectable()
 export class CareTasksRepository implements OnModuleInit {
@@ -150,6 +156,73 @@ export class CareTasksRepository implements OnModuleInit {
     );
   }
 
+  /**
+   * Every task's id, store, status, due time and worklist keys, `batch` at a time (a cursor over
+   * the collection: the worklist backfill's scan).
+   */
+  async *worklistPlaces(batch: number): AsyncGenerator<WorklistPlace[]> {
+    const cursor = this.tasks.find(
+      {},
+      { projection: { _id: 1, storeId: 1, status: 1, dueAt: 1, worklist: 1 }, batchSize: batch },
+    );
+    let found: WorklistPlace[] = [];
+    try {
+      for await (const task of cursor) {
+        found.push(task as WorklistPlace);
+        if (found.length < batch) continue;
+        yield found;
+        found = [];
+      }
+      if (found.length > 0) yield found;
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /**
+   * Gives each task the worklist keys its status and due time call for (none once closed),
+   * unless it changed since it was read (another status, other keys): that writer wrote the
+   * keys itself. Answers how many changed.
+   *
+   * The local store's conditional update is a read and a whole write-back, so a closure
+   * projected between the two would be written over: a live task's closure, if one was filed
+   * meanwhile, is projected again afterwards (the closure is inserted before its projection,
+   * so it is there to be found). An escalation written over is redone by the next escalation
+   * round (the task is open and overdue again, its claim already taken).
+   */
+  async rekey(places: readonly WorklistPlace[]): Promise<number> {
+    if (places.length === 0) return 0;
+    const result = await dbSpan(TASKS, 'bulkWrite', () =>
+      this.tasks.bulkWrite(
+        places.map((place) => {
+          const keys = withWorklistSlot({ ...place } as CareTaskDocument).worklist;
+          return {
+            updateOne: {
+              filter: {
+                _id: place._id,
+                status: place.status,
+                worklist: place.worklist ?? { $exists: false },
+              },
+              update: keys ? { $set: { worklist: keys } } : { $unset: { worklist: '' } },
+            },
+          };
+        }),
+        { ordered: false },
+      ),
+    );
+    await Promise.all(
+      places
+        .filter((place) => isLive(place.status))
+        .map(async (place) => {
+          const closure = await dbSpan(CLOSURES, 'find', () =>
+            this.closures.findOne({ _id: place._id }),
+          );
+          if (closure) await this.project(closure);
+        }),
+    );
+    return result.modifiedCount;
+  }
+
   /** The live tasks of one worklist bucket (worklist-buckets.ts), of one assignee if given. */
   inBucket(key: string, assignee?: string): Promise<CareTaskDocument[]> {
     return dbSpan(TASKS, 'find', () =>
@@ -191,6 +264,12 @@ export class CareTasksRepository implements OnModuleInit {
   ofPlan(planId: string): Promise<CareTaskDocument[]> {
     return dbSpan(TASKS, 'find', () => this.tasks.find({ planId }).toArray());
   }
+}
+
+/** Whether a task carries the worklist keys its status and due time call for. */
+export function hasItsWorklistKeys(task: WorklistPlace): boolean {
+  const wanted = withWorklistSlot({ ...task } as CareTaskDocument).worklist;
+  return wanted?.join() === task.worklist?.join();
 }
 
 /** Writes the task's worklist keys while it is live, and takes them out otherwise. */
