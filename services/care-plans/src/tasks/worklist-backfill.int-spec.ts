@@ -1,7 +1,8 @@
 /**
  * The worklist backfill against the real MongoDB-wire server, with two replicas (each its own
  * repositories and memory) on one database: tasks written before the worklist's keys existed
- * are listed after the backfill, each once, however many scans run and however many at once.
+ * are listed after the backfill, each once, however many scans run and however many at once;
+ * and a task escalated into a day another replica's page just retired is listed at once.
  */
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -144,5 +145,23 @@ describe('the worklist backfill', () => {
     expect(await a.tasks.tasks.countDocuments({ worklist: { $exists: false } })).toBe(
       oldClosed.length + closedByOlderCode.length + 1,
     );
+  });
+
+  it('lists a task escalated into a day another replica just retired at once', async () => {
+    const store = 'S777';
+    const first = { ...task('LATE-1', -3, 'open'), storeId: store };
+    const second = { ...task('LATE-2', -3, 'open'), storeId: store };
+    await a.tasks.insertNew([first, second]);
+    // A escalates the first (and remembers the escalated day's marker); it is then closed.
+    await a.tasks.escalate(first, new Date());
+    await a.tasks.close({ _id: first._id, status: 'done', at: new Date(), by: 'E1' });
+    // B's page finds the escalated day empty, long over, and retires it.
+    const day = `${store}|escalated|${first.dueAt.toISOString().slice(0, 10)}`;
+    expect(await a.markers.markers.countDocuments({ _id: day })).toBe(1);
+    expect(await listed(b, 'escalated', store)).toEqual([]);
+    expect(await a.markers.markers.countDocuments({ _id: day })).toBe(0);
+    // A escalates the second into that day within the ten minutes it remembers the marker for.
+    await a.tasks.escalate(second, new Date());
+    expect(await listed(b, 'escalated', store)).toEqual([second._id]);
   });
 });

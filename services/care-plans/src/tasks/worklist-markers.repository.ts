@@ -4,7 +4,8 @@ import { insertManyOnce, insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CareTaskDocument } from './care-task.document';
-import { type BucketMarker, isLive, listOf, markersFor } from './worklist-buckets';
+import { type BucketMarker, endOf, isLive, listOf, markersFor } from './worklist-buckets';
+import { RETIRE_AFTER_MS } from './worklist-walk';
 
 const MARKERS = 'worklist_buckets';
 const RETIREMENTS = 'worklist_retirements';
@@ -21,6 +22,8 @@ export const KNOWN_FOR_MS = 10 * 60_000;
  * still take the marker to be there (KNOWN_FOR_MS), with room for clocks apart.
  */
 export const RECHECK_AFTER_MS = 2 * KNOWN_FOR_MS + 5 * 60_000;
+/** How far apart two processes' clocks may be. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 const REMEMBERED = 100_000;
 
 /** The tasks' fields a marker is made from. */
@@ -35,6 +38,15 @@ export function markersOf(tasks: readonly Placed[]): BucketMarker[] {
       wanted.set(marker._id, marker);
   }
   return [...wanted.values()];
+}
+
+/**
+ * Whether a page may have retired this marker already (a page retires a day or month
+ * RETIRE_AFTER_MS after its end; another process's clock may be ahead): what this process
+ * remembers of it may be out of date.
+ */
+function mayBeRetired(markerId: string, now: number): boolean {
+  return endOf(markerId).getTime() <= now - RETIRE_AFTER_MS + CLOCK_SKEW_MS;
 }
 
 /** A one-off pass over the tasks (the worklist backfill), recorded once it found nothing to do. */
@@ -77,9 +89,16 @@ export class WorklistMarkers implements OnModuleInit {
     await ensureIndexes(this.markers as never, [{ key: { parent: 1 }, name: 'parent' }]);
   }
 
-  /** Inserts the markers the live tasks among `docs` need, unless inserted lately. */
+  /**
+   * Inserts the markers the live tasks among `docs` need, unless inserted lately. A day or month
+   * a page may have retired already (a task escalated a day late falls in one) gets its marker
+   * whatever this process remembers: the task is then listed at once, not when WorklistRechecks
+   * comes round.
+   */
   async ensureFor(docs: readonly CareTaskDocument[], now = Date.now()): Promise<void> {
-    const wanted = markersOf(docs).filter((marker) => (this.known.get(marker._id) ?? 0) <= now);
+    const wanted = markersOf(docs).filter(
+      (marker) => mayBeRetired(marker._id, now) || (this.known.get(marker._id) ?? 0) <= now,
+    );
     if (wanted.length === 0) return;
     await this.insert(wanted);
     for (const marker of wanted) this.remember(marker._id, now);
