@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { insertManyOnce, insertOnce } from '@crm/messaging';
+import { forEachConcurrently, insertManyOnce, insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CareTaskDocument, TaskClosureDocument } from './care-task.document';
@@ -9,6 +9,8 @@ import { WorklistMarkers } from './worklist-markers.repository';
 
 const TASKS = 'care_tasks';
 const CLOSURES = 'task_closures';
+/** Writes (and closure reads) the backfill's rekey keeps in flight. */
+const WRITES_IN_FLIGHT = 8;
 
 export interface TaskFilter {
   memberId?: string;
@@ -181,8 +183,8 @@ export class CareTasksRepository implements OnModuleInit {
 
   /**
    * Gives each task the worklist keys its status and due time call for (none once closed),
-   * unless it changed since it was read (another status, other keys): that writer wrote the
-   * keys itself. Answers how many changed.
+   * unless its status changed since it was read: that writer wrote the keys itself. Answers how
+   * many changed.
    *
    * The local store's conditional update is a read and a whole write-back, so a closure
    * projected between the two would be written over: a live task's closure, if one was filed
@@ -191,36 +193,27 @@ export class CareTasksRepository implements OnModuleInit {
    * round (the task is open and overdue again, its claim already taken).
    */
   async rekey(places: readonly WorklistPlace[]): Promise<number> {
-    if (places.length === 0) return 0;
-    const result = await dbSpan(TASKS, 'bulkWrite', () =>
-      this.tasks.bulkWrite(
-        places.map((place) => {
-          const keys = withWorklistSlot({ ...place } as CareTaskDocument).worklist;
-          return {
-            updateOne: {
-              filter: {
-                _id: place._id,
-                status: place.status,
-                worklist: place.worklist ?? { $exists: false },
-              },
-              update: keys ? { $set: { worklist: keys } } : { $unset: { worklist: '' } },
-            },
-          };
-        }),
-        { ordered: false },
-      ),
-    );
-    await Promise.all(
-      places
-        .filter((place) => isLive(place.status))
-        .map(async (place) => {
-          const closure = await dbSpan(CLOSURES, 'find', () =>
-            this.closures.findOne({ _id: place._id }),
-          );
-          if (closure) await this.project(closure);
-        }),
-    );
-    return result.modifiedCount;
+    let changed = 0;
+    // One update at a time per lane, a few lanes: the local store hangs on one bulk write of
+    // hundreds of updates (all 50 of its PostgreSQL connections taken, none given back).
+    await forEachConcurrently(places, WRITES_IN_FLIGHT, async (place) => {
+      const keys = withWorklistSlot({ ...place } as CareTaskDocument).worklist;
+      // The keys follow from the store, status and due time, and only the status changes: a
+      // task escalated or closed meanwhile is left to that writer's keys.
+      const result = await dbSpan(TASKS, 'update', () =>
+        this.tasks.updateOne(
+          { _id: place._id, status: place.status },
+          keys ? { $set: { worklist: keys } } : { $unset: { worklist: '' } },
+        ),
+      );
+      changed += result.modifiedCount;
+      if (!isLive(place.status)) return;
+      const closure = await dbSpan(CLOSURES, 'find', () =>
+        this.closures.findOne({ _id: place._id }),
+      );
+      if (closure) await this.project(closure);
+    });
+    return changed;
   }
 
   /** The live tasks of one worklist bucket (worklist-buckets.ts), of one assignee if given. */
