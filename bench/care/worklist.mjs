@@ -302,6 +302,7 @@ const relayProcess = spawn(
   [new URL('./relay.mjs', import.meta.url).pathname, String(relayPort), env.BUS_NAMESPACE],
   { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
 );
+process.once('exit', () => relayProcess.kill()); // a failed run takes it with it
 await new Promise((resolve) => relayProcess.stdout.once('data', resolve));
 const relay = { pid: relayProcess.pid, url: `http://127.0.0.1:${relayPort}` };
 const mongo = await MongoClient.connect(process.env.MONGO_URL);
