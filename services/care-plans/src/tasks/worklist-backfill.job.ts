@@ -31,7 +31,7 @@ export interface BackfillResult {
  * Every replica runs it at start-up and every CARE_WORKLIST_BACKFILL_EVERY_MS until one scan
  * finds nothing to fix, which it records (one look at a record from then on): a scan that fixed
  * something is followed by another, which catches what older replicas still wrote meanwhile.
- * No owner is needed: each write is conditional on the task being as it was read (a closure or
+ * No owner is needed: each write is conditional on the task's status as read (a closure or
  * an escalation meanwhile wrote its own keys and wins), and markers are insert-once, so two
  * replicas scanning together, or a scan after a crash, only redo what is already so. It resumes
  * by itself: what a stopped scan fixed stays fixed, and the next finds only the rest.
