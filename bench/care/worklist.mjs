@@ -1,20 +1,30 @@
 // One store's worklist with 100,000 open care tasks in the database (issue 14, Performance):
 // `GET /api/v1/care-tasks?store=&status=open&limit=50` through the gateway at a fixed rate
-// (open loop), beside the care-plans service alone over NATS (the request the gateway sends)
-// and the raw driver running the same reads at the same rate in the same run:
+// (open loop), beside a bare HTTP relay to care-plans (relay.mjs: a Fastify route that sends the
+// gateway's NATS request, with nothing else, in its own process, as the gateway is), the
+// care-plans service alone over NATS (the request the gateway sends) and the raw driver running the same reads at the same rate in the same run:
 // the service's own walk (services/care-plans/dist/tasks/worklist-walk.js) over driver
 // collections, so the same equalities (the list's months, the month's days, the slots in due
 // order) in the same order. Other stores' tasks (a tenth as many again) and other statuses sit
 // beside them, as in a chain. The service's former query (every open task of the store, sorted
 // by the store) is timed once at the end, for the record.
+// The paths take turns at going first (rep 1: gateway, relay, NATS, driver; rep 2: relay, NATS,
+// driver, gateway; …), after a warm-up at the rate through the gateway, so that what the seeding leaves
+// the store to do (vacuum, the GIN pending list) does not fall on one path. Each phase prints the
+// CPU per request of each process (gateway, care-plans, this load generator, the store, others)
+// and the event-loop delay p99 of the gateway, care-plans and this generator, to tell where the
+// gateway's time goes. BENCH_GATEWAY_ENV='A=1,B=2' starts the gateway with extra settings.
 //   npm run build && node bench/care/worklist.mjs [tasks=100000] [rate=50] [seconds=30] [reps=3]
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { httpRequest, median, paced, printLatencies } from '../lib/open-loop.mjs';
+import { cpuPerUnit, cpuSnapshot } from '../pos-ingestion/cpu-meter.mjs';
 
 const require = createRequire(import.meta.url);
 const {
@@ -26,7 +36,7 @@ const {
   BucketSizes,
   walkWorklist,
 } = require('../../services/care-plans/dist/tasks/worklist-walk.js');
-const { ServiceProcess, localEndpoints, staffToken } = testing;
+const { ServiceProcess, freePort, localEndpoints, staffToken } = testing;
 const [taskCount = 100000, rate = 50, seconds = 30, reps = 3] = process.argv.slice(2).map(Number);
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 const DAY = 86_400_000;
@@ -105,7 +115,57 @@ function driverWorklist(db) {
   };
 }
 
-async function once(rep, care, gateway, db) {
+/** What a service's /metrics says since its last scrape: event-loop delay p99, GC time (s). */
+async function serviceMetrics(service) {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const value = (name) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(name))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return {
+    loopP99: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 10_000) / 10,
+    gcSeconds: value('nodejs_gc_duration_seconds_sum'),
+  };
+}
+
+/**
+ * Runs one timed phase; answers its latencies with the CPU per request of each part (µs), the
+ * event-loop delay p99 (ms) of the gateway, care-plans and this generator, and the GC time per
+ * request (µs) of both services over the phase.
+ */
+async function measured(phase, services) {
+  const named = {
+    [services.relay.pid]: 'relay',
+    [services.gateway.pid]: 'gateway',
+    [services.care.pid]: 'care-plans',
+    [process.pid]: 'bench',
+  };
+  const before = await Promise.all([services.gateway, services.care].map(serviceMetrics));
+  const cpuBefore = cpuSnapshot(named);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const run = await phase();
+  loop.disable();
+  const cpu = cpuPerUnit(cpuBefore, cpuSnapshot(named), rate * seconds);
+  const [gw, cp] = await Promise.all([services.gateway, services.care].map(serviceMetrics));
+  const perRequest = (s) => Math.round((s * 1e6) / (rate * seconds));
+  return {
+    ...run,
+    cpu,
+    loopP99: { gateway: gw.loopP99, carePlans: cp.loopP99, bench: loop.percentile(99) / 1e6 },
+    gc: {
+      gateway: perRequest(gw.gcSeconds - before[0].gcSeconds),
+      carePlans: perRequest(cp.gcSeconds - before[1].gcSeconds),
+    },
+  };
+}
+
+/** The paths in turn, a different one first in each rep. */
+const PATHS = ['gateway', 'relay', 'carePlans', 'driver'];
+
+async function once(rep, services, db) {
+  const { gateway } = services;
   const token = await staffToken(['store_manager'], { storeId: 'S001' });
   const url = `${gateway.url}/api/v1/care-tasks?store=S001&status=open&limit=50`;
   const headers = { authorization: `Bearer ${token}` };
@@ -122,50 +182,80 @@ async function once(rep, care, gateway, db) {
     if (page.join() !== same.join()) throw new Error('the gateway and the driver disagree');
   }
   log(`rep ${rep + 1}: a page reads ${reads} times (marker lists, days, slots), ${rows} tasks`);
-  log(`rep ${rep + 1}: gateway at ${rate} req/s for ${seconds} s`);
-  const gatewayRun = await paced(
-    async () => {
-      const body = JSON.parse(await httpRequest('GET', url, headers));
-      if (body.items.length !== 50) throw new Error(`a page of ${body.items.length}`);
+  const throughGateway = async () => {
+    const body = JSON.parse(await httpRequest('GET', url, headers));
+    if (body.items.length !== 50) throw new Error(`a page of ${body.items.length}`);
+  };
+  if (rep === 0) {
+    log(`warm-up: gateway at ${rate} req/s for ${seconds} s (not counted)`);
+    await paced(throughGateway, rate, seconds);
+  }
+  const relayUrl = `${services.relay.url}/care-tasks?store=S001&status=open&limit=50`;
+  const relayPage = JSON.parse(await httpRequest('GET', relayUrl)).items.map((t) => t.id);
+  const gatewayPage = JSON.parse(await httpRequest('GET', url, headers)).items.map((t) => t.id);
+  if (relayPage.join() !== gatewayPage.join())
+    throw new Error('the relay and the gateway disagree');
+  const phases = {
+    gateway: () => paced(throughGateway, rate, seconds),
+    relay: () =>
+      paced(
+        async () => {
+          const body = JSON.parse(await httpRequest('GET', relayUrl));
+          if (body.items.length !== 50) throw new Error(`a page of ${body.items.length}`);
+        },
+        rate,
+        seconds,
+      ),
+    // The care-plans service alone: the request the gateway sends, without HTTP in front of it.
+    carePlans: async () => {
+      const nc = await connect({ servers: process.env.NATS_URL });
+      const actor = natsHeaders();
+      actor.set(
+        'x-actor',
+        JSON.stringify({ sub: 'bench', roles: ['store_manager'], storeId: 'S001' }),
+      );
+      const subject = `${env.BUS_NAMESPACE}.care-plans.v1.tasks.list`;
+      try {
+        return await paced(
+          async (i) => {
+            const body = {
+              pattern: subject,
+              data: { store: 'S001', status: 'open', limit: 50 },
+              id: `${i}`,
+            };
+            const reply = await nc.request(subject, JSON.stringify(body), {
+              timeout: 60_000,
+              headers: actor,
+            });
+            const items = reply.json().response?.items;
+            if (items?.length !== 50) throw new Error(`a page of ${items?.length}`);
+          },
+          rate,
+          seconds,
+        );
+      } finally {
+        await nc.close();
+      }
     },
-    rate,
-    seconds,
-  );
-  // The care-plans service alone: the request the gateway sends, without HTTP in front of it.
-  log(`rep ${rep + 1}: care-plans over NATS at ${rate} req/s for ${seconds} s`);
-  const nc = await connect({ servers: process.env.NATS_URL });
-  const actor = natsHeaders();
-  actor.set('x-actor', JSON.stringify({ sub: 'bench', roles: ['store_manager'], storeId: 'S001' }));
-  const subject = `${env.BUS_NAMESPACE}.care-plans.v1.tasks.list`;
-  const carePlansRun = await paced(
-    async (i) => {
-      const body = {
-        pattern: subject,
-        data: { store: 'S001', status: 'open', limit: 50 },
-        id: `${i}`,
-      };
-      const reply = await nc.request(subject, JSON.stringify(body), {
-        timeout: 60_000,
-        headers: actor,
-      });
-      const items = reply.json().response?.items;
-      if (items?.length !== 50) throw new Error(`a page of ${items?.length}`);
-    },
-    rate,
-    seconds,
-  );
-  await nc.close();
-  log(`rep ${rep + 1}: raw driver at ${rate} req/s for ${seconds} s`);
-  const driverRun = await paced(
-    async () => {
-      if ((await driverQuery()).tasks.length !== 51) throw new Error('a short page');
-    },
-    rate,
-    seconds,
-  );
-  const result = { gateway: gatewayRun, carePlans: carePlansRun, driver: driverRun };
-  console.log(JSON.stringify({ rep: rep + 1, readsPerPage: reads, rowsPerPage: rows, ...result }));
-  return result;
+    driver: () =>
+      paced(
+        async () => {
+          if ((await driverQuery()).tasks.length !== 51) throw new Error('a short page');
+        },
+        rate,
+        seconds,
+      ),
+  };
+  const result = {};
+  for (let k = 0; k < PATHS.length; k++) {
+    const path = PATHS[(rep + k) % PATHS.length];
+    log(`rep ${rep + 1}: ${path} at ${rate} req/s for ${seconds} s`);
+    result[path] = await measured(phases[path], services);
+    log(`rep ${rep + 1}: ${path} ${JSON.stringify(result[path])}`);
+  }
+  const ordered = Object.fromEntries(PATHS.map((path) => [path, result[path]]));
+  console.log(JSON.stringify({ rep: rep + 1, readsPerPage: reads, rowsPerPage: rows, ...ordered }));
+  return ordered;
 }
 
 /** The query the worklist sent before: every open task of the store, sorted by the store. */
@@ -199,7 +289,22 @@ const gateway = await ServiceProcess.create('gateway', {
   RATE_LIMIT_STAFF_PER_WINDOW: '1000000',
   // A slow store is measured, not cut off at the default 5 s.
   NATS_REQUEST_TIMEOUT_MS: '60000',
+  ...Object.fromEntries(
+    (process.env.BENCH_GATEWAY_ENV ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  ),
 });
+const relayPort = await freePort();
+const relayProcess = spawn(
+  process.execPath,
+  [new URL('./relay.mjs', import.meta.url).pathname, String(relayPort), env.BUS_NAMESPACE],
+  { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+process.once('exit', () => relayProcess.kill()); // a failed run takes it with it
+await new Promise((resolve) => relayProcess.stdout.once('data', resolve));
+const relay = { pid: relayProcess.pid, url: `http://127.0.0.1:${relayPort}` };
 const mongo = await MongoClient.connect(process.env.MONGO_URL);
 const db = mongo.db(dbName);
 await care.start(); // creates the collection's indexes
@@ -208,9 +313,10 @@ const seedSeconds = await seed(db);
 const runs = [];
 let formerMs;
 try {
-  for (let rep = 0; rep < reps; rep++) runs.push(await once(rep, care, gateway, db));
+  for (let rep = 0; rep < reps; rep++) runs.push(await once(rep, { care, gateway, relay }, db));
   formerMs = await formerQuery(db);
 } finally {
+  relayProcess.kill();
   await Promise.all([care.stop(), gateway.stop()]);
   await db.dropDatabase();
   await mongo.close();

@@ -47,6 +47,11 @@ export class CarePlansConfig extends ServiceConfig {
    * no live task (WorklistRechecks), to put back those that got one meanwhile.
    */
   @IsInt() @Min(500) @Max(3_600_000) CARE_WORKLIST_RECHECK_EVERY_MS: number = 300_000;
+  /**
+   * How often every replica scans the tasks for any without the worklist keys they need (older
+   * tasks; WorklistBackfill), at start-up and then until a scan finds none (a recorded pass).
+   */
+  @IsInt() @Min(500) @Max(86_400_000) CARE_WORKLIST_BACKFILL_EVERY_MS: number = 1_800_000;
   /** Timeout of the care service's own requests to members and notifications. */
   @IsInt() @Min(500) @Max(60_000) CARE_REQUEST_TIMEOUT_MS: number = 5_000;
 }

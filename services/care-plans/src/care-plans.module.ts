@@ -40,6 +40,7 @@ import { CareTasksRepository } from './tasks/care-tasks.repository';
 import { CompleteCareTask } from './tasks/complete-care-task.handler';
 import { EscalateOverdueTasks } from './tasks/escalate-overdue-tasks';
 import { ListCareTasks } from './tasks/list-care-tasks.handler';
+import { WorklistBackfill } from './tasks/worklist-backfill.job';
 import { WorklistMarkers } from './tasks/worklist-markers.repository';
 import { WorklistRechecks } from './tasks/worklist-rechecks.job';
 import { ReassignCareTask } from './tasks/reassign-care-task.handler';
@@ -114,6 +115,7 @@ export class CarePlansModule {
         ReassignCareTask,
         EscalateOverdueTasks,
         WorklistRechecks,
+        WorklistBackfill,
         CheckProductSafety,
         MemberCadence,
         CadenceJob,

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { insertManyOnce, insertOnce } from '@crm/messaging';
+import { forEachConcurrently, insertManyOnce, insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CareTaskDocument, TaskClosureDocument } from './care-task.document';
@@ -9,6 +9,8 @@ import { WorklistMarkers } from './worklist-markers.repository';
 
 const TASKS = 'care_tasks';
 const CLOSURES = 'task_closures';
+/** Writes (and closure reads) the backfill's rekey keeps in flight. */
+const WRITES_IN_FLIGHT = 8;
 
 export interface TaskFilter {
   memberId?: string;
@@ -18,6 +20,12 @@ export interface TaskFilter {
   dueBy?: Date;
   after?: { dueAt: Date; id: string };
 }
+
+/** What the worklist backfill reads of a task. */
+export type WorklistPlace = Pick<
+  CareTaskDocument,
+  '_id' | 'storeId' | 'status' | 'dueAt' | 'worklist'
+>;
 
 /** Care tasks (inserted once per cause) and their closures (inserted once per task). */
 @Injectable()
@@ -150,6 +158,64 @@ export class CareTasksRepository implements OnModuleInit {
     );
   }
 
+  /**
+   * Every task's id, store, status, due time and worklist keys, `batch` at a time (a cursor over
+   * the collection: the worklist backfill's scan).
+   */
+  async *worklistPlaces(batch: number): AsyncGenerator<WorklistPlace[]> {
+    const cursor = this.tasks.find(
+      {},
+      { projection: { _id: 1, storeId: 1, status: 1, dueAt: 1, worklist: 1 }, batchSize: batch },
+    );
+    let found: WorklistPlace[] = [];
+    try {
+      for await (const task of cursor) {
+        found.push(task as WorklistPlace);
+        if (found.length < batch) continue;
+        yield found;
+        found = [];
+      }
+      if (found.length > 0) yield found;
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /**
+   * Gives each task the worklist keys its status and due time call for (none once closed),
+   * unless its status changed since it was read: that writer wrote the keys itself. Answers how
+   * many changed.
+   *
+   * The local store's conditional update is a read and a whole write-back, so a closure
+   * projected between the two would be written over: a live task's closure, if one was filed
+   * meanwhile, is projected again afterwards (the closure is inserted before its projection,
+   * so it is there to be found). An escalation written over is redone by the next escalation
+   * round (the task is open and overdue again, its claim already taken).
+   */
+  async rekey(places: readonly WorklistPlace[]): Promise<number> {
+    let changed = 0;
+    // One update at a time per lane, a few lanes: the local store hangs on one bulk write of
+    // hundreds of updates (all 50 of its PostgreSQL connections taken, none given back).
+    await forEachConcurrently(places, WRITES_IN_FLIGHT, async (place) => {
+      const keys = withWorklistSlot({ ...place } as CareTaskDocument).worklist;
+      // The keys follow from the store, status and due time, and only the status changes: a
+      // task escalated or closed meanwhile is left to that writer's keys.
+      const result = await dbSpan(TASKS, 'update', () =>
+        this.tasks.updateOne(
+          { _id: place._id, status: place.status },
+          keys ? { $set: { worklist: keys } } : { $unset: { worklist: '' } },
+        ),
+      );
+      changed += result.modifiedCount;
+      if (!isLive(place.status)) return;
+      const closure = await dbSpan(CLOSURES, 'find', () =>
+        this.closures.findOne({ _id: place._id }),
+      );
+      if (closure) await this.project(closure);
+    });
+    return changed;
+  }
+
   /** The live tasks of one worklist bucket (worklist-buckets.ts), of one assignee if given. */
   inBucket(key: string, assignee?: string): Promise<CareTaskDocument[]> {
     return dbSpan(TASKS, 'find', () =>
@@ -191,6 +257,12 @@ export class CareTasksRepository implements OnModuleInit {
   ofPlan(planId: string): Promise<CareTaskDocument[]> {
     return dbSpan(TASKS, 'find', () => this.tasks.find({ planId }).toArray());
   }
+}
+
+/** Whether a task carries the worklist keys its status and due time call for. */
+export function hasItsWorklistKeys(task: WorklistPlace): boolean {
+  const wanted = withWorklistSlot({ ...task } as CareTaskDocument).worklist;
+  return wanted?.join() === task.worklist?.join();
 }
 
 /** Writes the task's worklist keys while it is live, and takes them out otherwise. */

@@ -4,10 +4,12 @@ import { insertManyOnce, insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CareTaskDocument } from './care-task.document';
-import { type BucketMarker, isLive, listOf, markersFor } from './worklist-buckets';
+import { type BucketMarker, endOf, isLive, listOf, markersFor } from './worklist-buckets';
+import { RETIRE_AFTER_MS } from './worklist-walk';
 
 const MARKERS = 'worklist_buckets';
 const RETIREMENTS = 'worklist_retirements';
+const PASSES = 'worklist_passes';
 
 /**
  * How long this process takes a marker it inserted (or found there) to be there still, and so
@@ -20,7 +22,38 @@ export const KNOWN_FOR_MS = 10 * 60_000;
  * still take the marker to be there (KNOWN_FOR_MS), with room for clocks apart.
  */
 export const RECHECK_AFTER_MS = 2 * KNOWN_FOR_MS + 5 * 60_000;
+/** How far apart two processes' clocks may be. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 const REMEMBERED = 100_000;
+
+/** The tasks' fields a marker is made from. */
+type Placed = Pick<CareTaskDocument, 'storeId' | 'status' | 'dueAt'>;
+
+/** The day and month markers the live tasks among `tasks` need, each once. */
+export function markersOf(tasks: readonly Placed[]): BucketMarker[] {
+  const wanted = new Map<string, BucketMarker>();
+  for (const task of tasks) {
+    if (!isLive(task.status)) continue;
+    for (const marker of markersFor(listOf(task.storeId, task.status), task.dueAt))
+      wanted.set(marker._id, marker);
+  }
+  return [...wanted.values()];
+}
+
+/**
+ * Whether a page may have retired this marker already (a page retires a day or month
+ * RETIRE_AFTER_MS after its end; another process's clock may be ahead): what this process
+ * remembers of it may be out of date.
+ */
+function mayBeRetired(markerId: string, now: number): boolean {
+  return endOf(markerId).getTime() <= now - RETIRE_AFTER_MS + CLOCK_SKEW_MS;
+}
+
+/** A one-off pass over the tasks (the worklist backfill), recorded once it found nothing to do. */
+interface PassDocument {
+  _id: string;
+  at: Date;
+}
 
 /** A marker taken out of its list, kept until its bucket is looked at again. */
 export interface RetirementDocument extends BucketMarker {
@@ -42,33 +75,38 @@ export interface RetirementDocument extends BucketMarker {
 export class WorklistMarkers implements OnModuleInit {
   readonly markers: mongo.Collection<BucketMarker>;
   readonly retirements: mongo.Collection<RetirementDocument>;
+  readonly passes: mongo.Collection<PassDocument>;
   /** Marker id → until when this process takes it to be there. */
   private readonly known = new Map<string, number>();
 
   constructor(@InjectMongo() connection: Connection) {
     this.markers = connection.db!.collection<BucketMarker>(MARKERS);
     this.retirements = connection.db!.collection<RetirementDocument>(RETIREMENTS);
+    this.passes = connection.db!.collection<PassDocument>(PASSES);
   }
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.markers as never, [{ key: { parent: 1 }, name: 'parent' }]);
   }
 
-  /** Inserts the markers the live tasks among `docs` need, unless inserted lately. */
+  /**
+   * Inserts the markers the live tasks among `docs` need, unless inserted lately. A day or month
+   * a page may have retired already (a task escalated a day late falls in one) gets its marker
+   * whatever this process remembers: the task is then listed at once, not when WorklistRechecks
+   * comes round.
+   */
   async ensureFor(docs: readonly CareTaskDocument[], now = Date.now()): Promise<void> {
-    const wanted = new Map<string, BucketMarker>();
-    for (const doc of docs) {
-      if (!isLive(doc.status)) continue;
-      for (const marker of markersFor(listOf(doc.storeId, doc.status), doc.dueAt))
-        if ((this.known.get(marker._id) ?? 0) <= now) wanted.set(marker._id, marker);
-    }
-    if (wanted.size === 0) return;
-    await this.insert([...wanted.values()]);
-    for (const id of wanted.keys()) this.remember(id, now);
+    const wanted = markersOf(docs).filter(
+      (marker) => mayBeRetired(marker._id, now) || (this.known.get(marker._id) ?? 0) <= now,
+    );
+    if (wanted.length === 0) return;
+    await this.insert(wanted);
+    for (const marker of wanted) this.remember(marker._id, now);
   }
 
   /** Puts markers (back) in their lists; those there already stay as they are. */
   async insert(markers: BucketMarker[]): Promise<void> {
+    if (markers.length === 0) return;
     await insertManyOnce(() =>
       dbSpan(MARKERS, 'insertMany', () => this.markers.insertMany(markers, { ordered: false })),
     );
@@ -107,6 +145,16 @@ export class WorklistMarkers implements OnModuleInit {
 
   async forget(retirement: RetirementDocument): Promise<void> {
     await dbSpan(RETIREMENTS, 'delete', () => this.retirements.deleteOne({ _id: retirement._id }));
+  }
+
+  async passDone(pass: string): Promise<boolean> {
+    return !!(await dbSpan(PASSES, 'find', () => this.passes.findOne({ _id: pass })));
+  }
+
+  async recordPass(pass: string, at = new Date()): Promise<void> {
+    await insertOnce(() =>
+      dbSpan(PASSES, 'insert', () => this.passes.insertOne({ _id: pass, at })),
+    );
   }
 
   private remember(id: string, now: number): void {
