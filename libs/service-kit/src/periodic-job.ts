@@ -31,7 +31,7 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, OnModuleDes
   onApplicationBootstrap(): void {
     this.round = this.runSafely();
     this.timer = setInterval(() => {
-      this.round = this.runSafely();
+      this.round ??= this.runSafely(); // a round outlasting the interval is not started twice
     }, this.everyMs);
     this.timer.unref();
   }
@@ -46,6 +46,8 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, OnModuleDes
       await this.runRound();
     } catch (error) {
       this.logger.warn({ err: error }, `${this.what} failed; the next round retries`);
+    } finally {
+      this.round = undefined;
     }
   }
 }

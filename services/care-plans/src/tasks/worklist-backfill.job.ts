@@ -38,16 +38,15 @@ export interface BackfillResult {
  */
 @Injectable()
 export class WorklistBackfill extends PeriodicJob {
-  private running = false;
   private stopping = false;
 
   constructor(
     config: CarePlansConfig,
     private readonly tasks: CareTasksRepository,
     private readonly markers: WorklistMarkers,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
-    super(config.CARE_WORKLIST_BACKFILL_EVERY_MS);
+    super(config.CARE_WORKLIST_BACKFILL_EVERY_MS, 'worklist backfill');
     logger.setContext(WorklistBackfill.name);
   }
 
@@ -56,16 +55,8 @@ export class WorklistBackfill extends PeriodicJob {
     await super.onModuleDestroy();
   }
 
-  protected async runSafely(): Promise<void> {
-    if (this.running) return; // a long scan outlasting the interval is not started twice here
-    this.running = true;
-    try {
-      if (!(await this.markers.passDone(WORKLIST_KEYS_PASS))) await this.runOnce();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'worklist backfill failed; the next round scans again');
-    } finally {
-      this.running = false;
-    }
+  protected async runRound(): Promise<void> {
+    if (!(await this.markers.passDone(WORKLIST_KEYS_PASS))) await this.runOnce();
   }
 
   /** One scan of every task; records the pass when it went to the end and found nothing. */
