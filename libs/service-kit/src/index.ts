@@ -6,6 +6,7 @@ export * from './domain-service.module';
 export * from './ensure-indexes';
 export * from './consumers';
 export * from './periodic-job';
+export * from './startup-job';
 export * from './service-rpc';
 export * from './outbox-host';
 export * from './test-clock';

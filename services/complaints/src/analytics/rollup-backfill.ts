@@ -1,5 +1,6 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { StartupJob } from '@crm/service-kit';
 import { CasesRepository } from '../cases/cases.repository';
 import { bucketsOf } from '../listing/list-buckets';
 import { AnalyticsRollupsRepository, type RollupMark } from './analytics-rollups.repository';
@@ -17,29 +18,16 @@ const MARKS_AT_ONCE = 1000;
  * the store-days still marked from their cases (at most 5,000 of them per answer).
  */
 @Injectable()
-export class RollupBackfill implements OnApplicationBootstrap, OnModuleDestroy {
-  private run?: Promise<void>;
-
+export class RollupBackfill extends StartupJob {
   constructor(
     private readonly cases: CasesRepository,
     private readonly sales: SalesRepository,
     private readonly rollups: AnalyticsRollupsRepository,
     private readonly passes: FoldClaimsRepository,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
+    super('analysis backfill');
     logger.setContext(RollupBackfill.name);
-  }
-
-  onApplicationBootstrap(): void {
-    this.run = this.runOnce().then(
-      () => undefined,
-      (error: unknown) =>
-        this.logger.warn({ err: error }, 'analysis backfill failed; the next start-up retries'),
-    );
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.run;
   }
 
   /** Returns how many store-days it marked. */

@@ -1,5 +1,6 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { StartupJob } from '@crm/service-kit';
 import { CaseEffects } from '../cases/case-effects';
 import { CasesRepository } from '../cases/cases.repository';
 import { markersOf } from './list-buckets';
@@ -16,30 +17,15 @@ const PASS = 'listing-buckets-v1';
  * rebuilt from the versions), so no replica needs to own it; the first to finish records it.
  */
 @Injectable()
-export class ListingBackfill implements OnApplicationBootstrap, OnModuleDestroy {
-  private run?: Promise<void>;
-  private stopping = false;
-
+export class ListingBackfill extends StartupJob {
   constructor(
     private readonly cases: CasesRepository,
     private readonly buckets: ListBucketsRepository,
     private readonly effects: CaseEffects,
-    private readonly logger: PinoLogger,
+    protected readonly logger: PinoLogger,
   ) {
+    super('listing backfill');
     logger.setContext(ListingBackfill.name);
-  }
-
-  onApplicationBootstrap(): void {
-    this.run = this.runOnce().then(
-      () => undefined,
-      (error: unknown) =>
-        this.logger.warn({ err: error }, 'listing backfill failed; the next start-up retries'),
-    );
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    await this.run;
   }
 
   /** Returns how many cases it gave buckets to. */
