@@ -184,18 +184,7 @@ async function insertRollups(collection, values) {
 }
 
 /** The facts case analysis reads of each case (the service's projection of them). */
-export const FACTS = {
-  _id: 0,
-  storeId: 1,
-  category: 1,
-  cause: 1,
-  assignee: 1,
-  receivedAt: 1,
-  firstRespondedAt: 1,
-  resolvedAt: 1,
-  breached: 1,
-  satisfaction: 1,
-};
+export const { FACTS } = require('../../services/complaints/dist/cases/cases.repository.js');
 
 /**
  * A listing page on the raw driver: the service's walk (`listing-page.ts`) over the same markers

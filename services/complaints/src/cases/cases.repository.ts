@@ -8,8 +8,8 @@ import type { BucketField } from '../listing/list-buckets';
 import type { CaseState } from './case-state';
 
 const COLLECTION = 'complaints';
-/** The fields analysis reads of a case. */
-const FACTS = {
+/** The fields analysis reads of a case (the complaints bench reads the same). */
+export const FACTS = {
   _id: 0,
   storeId: 1,
   category: 1,
