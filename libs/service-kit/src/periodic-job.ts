@@ -15,6 +15,8 @@ export interface RoundLogger {
 export abstract class PeriodicJob implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
+  /** Set when the service stops: a long round checks it between steps. */
+  protected stopping = false;
 
   /** `what`: the round, as its failure is logged ("SLA scan"). */
   protected constructor(
@@ -37,6 +39,7 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, OnModuleDes
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     await this.round;
   }

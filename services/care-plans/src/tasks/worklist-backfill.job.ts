@@ -38,8 +38,6 @@ export interface BackfillResult {
  */
 @Injectable()
 export class WorklistBackfill extends PeriodicJob {
-  private stopping = false;
-
   constructor(
     config: CarePlansConfig,
     private readonly tasks: CareTasksRepository,
@@ -48,11 +46,6 @@ export class WorklistBackfill extends PeriodicJob {
   ) {
     super(config.CARE_WORKLIST_BACKFILL_EVERY_MS, 'worklist backfill');
     logger.setContext(WorklistBackfill.name);
-  }
-
-  override async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    await super.onModuleDestroy();
   }
 
   protected async runRound(): Promise<void> {

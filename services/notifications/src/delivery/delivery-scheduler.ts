@@ -80,7 +80,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnModuleDestro
     await Promise.allSettled(this.inHand.values());
   }
 
-  nudge(): void {
+  private nudge(): void {
     this.nudged = true;
     this.wake?.();
   }
