@@ -1,6 +1,6 @@
 import type { MessagesRepository } from '../messages/messages.repository';
 import type { CapSlotDocument } from '../messages/message.document';
-import { yearBefore } from './marketing-cap';
+import { capSlotId, yearBefore } from './marketing-cap';
 import { SlotPools } from './slot-pools';
 
 type Filter = Partial<Record<keyof CapSlotDocument, unknown>>;
@@ -37,13 +37,14 @@ function fakeStore() {
       if (docs.has(doc._id)) throw Object.assign(new Error('duplicate key'), { code: 11000 });
       docs.set(doc._id, doc);
     },
+    // Unordered, one document at a time: two batches racing may each win some of their ids.
     async insertMany(batch: CapSlotDocument[]) {
-      await tick();
       const writeErrors: { index: number; code: number }[] = [];
-      batch.forEach((doc, index) => {
+      for (const [index, doc] of batch.entries()) {
+        await tick();
         if (docs.has(doc._id)) writeErrors.push({ index, code: 11000 });
         else docs.set(doc._id, doc);
-      });
+      }
       if (writeErrors.length > 0)
         throw Object.assign(new Error('duplicate key'), { code: 11000, writeErrors });
     },
@@ -65,6 +66,16 @@ function fakeStore() {
     },
   };
   return { docs, store: { capSlots } as unknown as MessagesRepository };
+}
+
+/** `insert`, the first call of which runs `first` before it (another replica's write in between). */
+function once<T extends (...args: never[]) => unknown>(insert: T, first: () => void): T {
+  let done = false;
+  return ((...args: Parameters<T>) => {
+    if (!done) first();
+    done = true;
+    return insert(...args);
+  }) as T;
 }
 
 const now = new Date('2026-11-22T10:00:00Z');
@@ -130,7 +141,7 @@ describe('slots for a batch of messages', () => {
     expect(grants).toEqual([
       { held: true },
       { held: true },
-      { held: false, refusedBy: 'sms', holdsEarlier: false },
+      { held: false, refusedBy: 'sms', holdsUses: false },
     ]);
     // c was refused by the cap, so it took no budget slot either.
     expect([...docs.values()].map((d) => `${d.messageId}:${d.channel}`).sort()).toEqual([
@@ -153,7 +164,7 @@ describe('slots for a batch of messages', () => {
       now,
     );
     expect(clinical).toEqual({ held: true });
-    expect(marketing).toEqual({ held: false, refusedBy: 'budget', holdsEarlier: false });
+    expect(marketing).toEqual({ held: false, refusedBy: 'budget', holdsUses: false });
     expect(docs.size).toBe(1);
   });
 
@@ -168,8 +179,38 @@ describe('slots for a batch of messages', () => {
     // Held from before in the cap, refused by a spent budget now: the use must go back.
     await pools.takeAll([{ messageId: 'other', pools: [budget(1)] }], now);
     expect(await pools.takeAll([{ messageId: 'again', pools: [pool(3), budget(1)] }], now)).toEqual(
-      [{ held: false, refusedBy: 'budget', holdsEarlier: true }],
+      [{ held: false, refusedBy: 'budget', holdsUses: true }],
     );
+  });
+
+  it('gives back every use of a message refused after its batch insert won it some', async () => {
+    // Between the batch's read and its insert another message takes the last cap slot: the
+    // insert wins the budget use and loses the cap use, and the message is refused by the cap.
+    const { docs, store } = fakeStore();
+    const pools = new SlotPools(store);
+    store.capSlots.insertMany = once(store.capSlots.insertMany, () =>
+      docs.set(capSlotId('m1', 'sms', 1, 1), {
+        _id: capSlotId('m1', 'sms', 1, 1),
+        memberId: 'm1',
+        channel: 'sms',
+        slot: 1,
+        use: 1,
+        takenAt: now,
+        messageId: 'rival',
+      }),
+    );
+    const [grant] = await pools.takeAll(
+      [{ messageId: 'late', pools: [pool(1), budget(7, { keepFree: 2 })] }],
+      now,
+    );
+    expect(grant).toEqual({ held: false, refusedBy: 'sms', holdsUses: true });
+    expect([...docs.values()].map((d) => `${d.messageId}:${d.channel}`).sort()).toEqual([
+      'late:budget',
+      'rival:sms',
+    ]);
+    // The refusal stands (the message is inserted as skipped): its uses go back.
+    await pools.release('late');
+    expect([...docs.values()].map((d) => d.messageId)).toEqual(['rival']);
   });
 
   it('never exceeds a pool when batches and single takes race, and settles a lost decision', async () => {

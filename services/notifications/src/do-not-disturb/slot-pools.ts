@@ -24,10 +24,11 @@ export interface SlotAsk {
 }
 
 /**
- * A message holds its slots, or one pool refused it. `holdsEarlier`: it still holds uses an
- * earlier decision of it took, which its refusal must give back once the refusal stands.
+ * A message holds its slots, or one pool refused it. `holdsUses`: refused, it still holds uses
+ * (an earlier decision's, or ones this decision won before a pool refused it), which must go
+ * back once the refusal stands.
  */
-export type SlotGrant = { held: true } | { held: false; refusedBy: string; holdsEarlier: boolean };
+export type SlotGrant = { held: true } | { held: false; refusedBy: string; holdsUses: boolean };
 
 /** Members whose slot uses are read at once (a batch's reads overlap; the store is not flooded). */
 const READS_IN_FLIGHT = 8;
@@ -70,7 +71,7 @@ export class SlotPools {
    * every member's uses read once, the new uses inserted in one unordered insert. A message
    * already holding a use in a pool (an earlier decision of it) takes no second one there. A
    * message one of whose new uses another message took meanwhile goes through `take`, pool by
-   * pool. Answers in the order asked.
+   * pool, keeping the uses its insert did win. Answers in the order asked.
    *
    * No uses are read back: the caller inserts each decided message under its id afterwards, and
    * that insert settles which of two concurrent decisions of one message stands; the other gives
@@ -120,16 +121,15 @@ export class SlotPools {
     for (const id of extra) await this.store.capSlots.deleteOne({ _id: id });
   }
 
-  /** takeAll for one ask, pool by pool through `take`; a refusal gives back what it took. */
+  /**
+   * takeAll for one ask, pool by pool through `take` (which finds a use the message holds
+   * already). A refusal says it holds uses whenever it may: the batch insert can have won the
+   * message a use in a pool after the one refusing it.
+   */
   private async takeEach(ask: SlotAsk, now: Date): Promise<SlotGrant> {
-    const taken: string[] = [];
-    for (const pool of ask.pools) {
-      if (await this.take(pool, ask.messageId, now)) taken.push(pool.pool);
-      else if (!pool.goesWhenFull) {
-        for (const name of taken) await this.release(ask.messageId, name);
-        return { held: false, refusedBy: pool.pool, holdsEarlier: false };
-      }
-    }
+    for (const pool of ask.pools)
+      if (!(await this.take(pool, ask.messageId, now)) && !pool.goesWhenFull)
+        return { held: false, refusedBy: pool.pool, holdsUses: true };
     return { held: true };
   }
 
@@ -191,16 +191,16 @@ function planAsk(
   now: Date,
 ): { held: true; uses: CapSlotDocument[] } | Extract<SlotGrant, { held: false }> {
   const uses: CapSlotDocument[] = [];
-  let holdsEarlier = false;
+  let holdsUses = false;
   for (const pool of ask.pools) {
     const inPool = usesOf.get(pool.memberId)!.filter((use) => use.channel === pool.pool);
     if (inPool.some((use) => use.messageId === ask.messageId)) {
-      holdsEarlier = true;
+      holdsUses = true;
       continue;
     }
     const next = nextUse(inPool, pool, ask.messageId, now);
     if (next) uses.push(next);
-    else if (!pool.goesWhenFull) return { held: false, refusedBy: pool.pool, holdsEarlier };
+    else if (!pool.goesWhenFull) return { held: false, refusedBy: pool.pool, holdsUses };
   }
   return { held: true, uses };
 }

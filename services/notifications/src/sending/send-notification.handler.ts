@@ -116,8 +116,9 @@ export class SendNotification {
       decided.map(async ({ doc, at }, k) => {
         if (taken.has(k)) return void (answers[at] = await this.standing(doc));
         answers[at] = resultOf(doc);
-        // Refused now, yet holding uses an earlier decision of it took: they go back.
-        if (doc.status === 'skipped' && placed.get(doc._id)?.holdsEarlier)
+        // Refused, yet holding uses (an earlier decision's, or ones won before a pool refused):
+        // they go back now that the refusal stands.
+        if (doc.status === 'skipped' && placed.get(doc._id)?.holdsUses)
           await this.slots.release(doc._id);
       }),
     );
@@ -153,7 +154,7 @@ export class SendNotification {
   private async place(
     all: Cleared[],
     now: Date,
-  ): Promise<Map<string, { decision: Decision; holdsEarlier: boolean }>> {
+  ): Promise<Map<string, { decision: Decision; holdsUses: boolean }>> {
     const grants = await this.slots.takeAll(
       all.map(({ doc, channel }) => ({
         messageId: doc._id,
@@ -164,7 +165,7 @@ export class SendNotification {
       })),
       now,
     );
-    const placed = new Map<string, { decision: Decision; holdsEarlier: boolean }>();
+    const placed = new Map<string, { decision: Decision; holdsUses: boolean }>();
     await Promise.all(
       all.map(async (cleared, k) => {
         const grant = grants[k]!;
@@ -173,7 +174,7 @@ export class SendNotification {
           : grant.refusedBy === BUDGET_POOL
             ? this.budgetRefusal(cleared, now)
             : this.capRefusal(cleared, now);
-        placed.set(cleared.doc._id, { decision, holdsEarlier: !grant.held && grant.holdsEarlier });
+        placed.set(cleared.doc._id, { decision, holdsUses: !grant.held && grant.holdsUses });
       }),
     );
     return placed;
