@@ -52,16 +52,32 @@ describe('campaign sends', () => {
     expect(campaignIdFor('E-1', 'key-0002')).not.toBe(id);
   });
 
-  it('throttles to perSecond, evenly spaced', async () => {
-    const throttle = new Throttle(50);
-    const started = Date.now();
+  it('throttles to perSecond, evenly spaced, and not at all without a rate', async () => {
+    // A clock that moves only when the throttle waits: the waits are the spacing itself.
+    let now = 1_000;
+    const waits: number[] = [];
+    const clock = {
+      now: () => now,
+      wait: async (ms: number) => {
+        waits.push(ms);
+        now += ms;
+      },
+    };
+    const throttle = new Throttle(50, clock);
     for (let i = 0; i < 11; i++) await throttle.take();
-    const took = Date.now() - started;
-    expect(took).toBeGreaterThanOrEqual(190);
-    expect(took).toBeLessThan(600);
-    const free = new Throttle(null);
-    const at = Date.now();
+    expect(waits).toEqual(Array.from({ length: 10 }, () => 20));
+    expect(now).toBe(1_200);
+    // A batch of 5 takes its share of the rate before the next take goes.
+    await throttle.take(5);
+    await throttle.take();
+    expect(waits.slice(-2)).toEqual([20, 100]);
+    // Time that passed without takes is not saved up for a burst.
+    now += 10_000;
+    await throttle.take();
+    await throttle.take();
+    expect(waits.slice(-1)).toEqual([20]);
+    const free = new Throttle(null, clock);
     for (let i = 0; i < 1000; i++) await free.take();
-    expect(Date.now() - at).toBeLessThan(100);
+    expect(waits).toHaveLength(13);
   });
 });

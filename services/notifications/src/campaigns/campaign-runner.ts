@@ -444,18 +444,29 @@ export function campaignSendOf(campaign: CampaignDocument): CampaignSend {
   };
 }
 
+/** The time a throttle reads and waits on (a test gives its own). */
+export interface ThrottleClock {
+  now(): number;
+  wait(ms: number): Promise<unknown>;
+}
+
+const realClock: ThrottleClock = { now: () => Date.now(), wait: (ms) => sleep(ms) };
+
 /** At most `perSecond` takes a second, spaced evenly; no limit when null. */
 export class Throttle {
   private next = 0;
 
-  constructor(private readonly perSecond: number | null) {}
+  constructor(
+    private readonly perSecond: number | null,
+    private readonly clock: ThrottleClock = realClock,
+  ) {}
 
   /** Waits until `count` more takes are within the rate. */
   async take(count = 1): Promise<void> {
     if (!this.perSecond) return;
-    const now = Date.now();
+    const now = this.clock.now();
     const at = Math.max(now, this.next);
     this.next = at + (1000 * count) / this.perSecond;
-    if (at > now) await sleep(at - now);
+    if (at > now) await this.clock.wait(at - now);
   }
 }
