@@ -134,11 +134,15 @@ export class RecordFollowUps {
     });
   }
 
-  /** The sale came after a refund of it: its first follow-up replaces the placeholder. */
+  /**
+   * A sale whose first follow-up id was taken before: its first follow-up replaces a refund's
+   * placeholder if one is there, and the sale is settled against the refunds on file. Settled
+   * again on a redelivery too (the cancellations are closures, inserted once): a settlement cut
+   * off after the placeholder went (a failed run, a crash) is finished when the run comes again.
+   */
   private async afterEarlyRefund(first: CareTaskDocument): Promise<void> {
     const onFile = await this.tasks.find(first._id);
-    if (!onFile?.awaitingSale) return; // a redelivered sale
-    await this.tasks.replacePlaceholder(first);
+    if (onFile?.awaitingSale) await this.tasks.replacePlaceholder(first);
     const original = first.cause.transactionId!;
     const refunds = await this.refunds.of(original);
     const last = refunds[refunds.length - 1];

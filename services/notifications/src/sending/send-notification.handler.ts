@@ -14,6 +14,7 @@ import { SlotPools } from '../do-not-disturb/slot-pools';
 import { DeliveryScheduler } from '../delivery/delivery-scheduler';
 import { MembersClient } from '../members/members-client';
 import type { MessageDocument } from '../messages/message.document';
+import { statusFromEvents } from '../messages/message-status';
 import { definedOnly, MessagesRepository } from '../messages/messages.repository';
 import { ContactPreferences } from '../preferences/contact-preferences.handler';
 import { parseTemplateRef } from '../templates/template-rules';
@@ -72,7 +73,7 @@ export class SendNotification {
     return inSpan('notifications.send', async () => {
       // A redelivered trigger is answered from the decision that stands, without deciding again.
       const standing = await this.store.find(messageIdFor(command.cause));
-      if (standing && standing.status !== 'pending') return resultOf(standing);
+      if (standing && standing.status !== 'pending') return this.answerOf(standing);
       const [answer] = await this.decide([newMessage(command, campaign)], this.oneAtATime());
       if (answer instanceof Error) throw answer;
       return answer!;
@@ -144,7 +145,18 @@ export class SendNotification {
       return resultOf(mine);
     }
     await this.slots.settleLost(found._id, !NOT_HOLDING.has(found.status));
-    return resultOf(found);
+    return this.answerOf(found);
+  }
+
+  /**
+   * The answer for a decision that stands: its status as the member's list shows it, from the
+   * provider's events where there are any, since the document's copy may lag them (a receipt
+   * can land between the read and the write of our own `sent` mark; DeliverMessage.reproject).
+   */
+  private async answerOf(doc: MessageDocument): Promise<SendNotificationResult> {
+    if (doc.status === 'skipped') return resultOf(doc);
+    const fromEvents = statusFromEvents(await this.store.eventsOf([doc._id]));
+    return resultOf(fromEvents ? { ...doc, status: fromEvents.status } : doc);
   }
 
   /**
