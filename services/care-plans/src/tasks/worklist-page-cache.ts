@@ -129,16 +129,7 @@ export class WorklistPageCache {
    * the earliest change. Call after the write, every time (a redelivered write too).
    */
   async invalidate(changes: readonly ListChange[]): Promise<void> {
-    const earliest = new Map<string, Date | undefined>();
-    for (const { list, dueAt } of changes) {
-      if (!earliest.has(list)) {
-        earliest.set(list, dueAt);
-        continue;
-      }
-      const known = earliest.get(list);
-      earliest.set(list, known && dueAt ? (known < dueAt ? known : dueAt) : undefined);
-    }
-    await forEachConcurrently([...earliest], IN_FLIGHT, ([list, dueAt]) =>
+    await forEachConcurrently([...earliestByList(changes)], IN_FLIGHT, ([list, dueAt]) =>
       dbSpan(LEASES, 'delete', () =>
         this.leases.deleteOne(
           dueAt
@@ -148,4 +139,18 @@ export class WorklistPageCache {
       ),
     );
   }
+}
+
+/** Each list once, at its earliest change (none if any change names no due time). */
+export function earliestByList(changes: readonly ListChange[]): Map<string, Date | undefined> {
+  const earliest = new Map<string, Date | undefined>();
+  for (const { list, dueAt } of changes) {
+    if (!earliest.has(list)) {
+      earliest.set(list, dueAt);
+      continue;
+    }
+    const known = earliest.get(list);
+    earliest.set(list, known && dueAt ? (known < dueAt ? known : dueAt) : undefined);
+  }
+  return earliest;
 }
