@@ -42,6 +42,7 @@ import { EscalateOverdueTasks } from './tasks/escalate-overdue-tasks';
 import { ListCareTasks } from './tasks/list-care-tasks.handler';
 import { WorklistBackfill } from './tasks/worklist-backfill.job';
 import { WorklistMarkers } from './tasks/worklist-markers.repository';
+import { WorklistPageCache } from './tasks/worklist-page-cache';
 import { WorklistRechecks } from './tasks/worklist-rechecks.job';
 import { ReassignCareTask } from './tasks/reassign-care-task.handler';
 import { TemplatesNatsController } from './templates/templates.nats.controller';
@@ -86,6 +87,7 @@ export class CarePlansModule {
         CareBus,
         CareTasksRepository,
         WorklistMarkers,
+        WorklistPageCache,
         ListCareTasks,
         FollowUpRefundsRepository,
         RecordFollowUps,

@@ -55,7 +55,7 @@ export class MemberLifecycle {
         { memberId: mergedId },
         { $set: { memberId: survivorId } },
       );
-      await this.tasks.tasks.updateMany({ memberId: mergedId }, { $set: { memberId: survivorId } });
+      await this.tasks.moveMember(mergedId, survivorId);
       await this.messages.collection.updateMany(
         { memberId: mergedId },
         { $set: { memberId: survivorId } },
@@ -95,10 +95,7 @@ export class MemberLifecycle {
             at: new Date(),
             reason: MEMBER_ERASED_REASON,
           });
-      await this.tasks.tasks.updateMany(
-        { memberId: event.memberId },
-        { $unset: { note: '', followed: '', contentKey: '', 'cause.therapy': '' } },
-      );
+      await this.tasks.eraseDetailsOf(event.memberId);
       await this.messages.collection.deleteMany({ memberId: event.memberId });
       await this.reminders.collection.deleteMany({ memberId: event.memberId });
       await this.healthData.erase(event.memberId);

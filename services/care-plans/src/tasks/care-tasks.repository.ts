@@ -4,8 +4,9 @@ import { forEachConcurrently, insertManyOnce, insertOnce } from '@crm/messaging'
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CareTaskDocument, TaskClosureDocument } from './care-task.document';
-import { isLive, listOf, worklistKeys } from './worklist-buckets';
+import { isLive, LIVE_STATUSES, listOf, worklistKeys } from './worklist-buckets';
 import { WorklistMarkers } from './worklist-markers.repository';
+import { type ListChange, WorklistPageCache } from './worklist-page-cache';
 
 const TASKS = 'care_tasks';
 const CLOSURES = 'task_closures';
@@ -27,7 +28,11 @@ export type WorklistPlace = Pick<
   '_id' | 'storeId' | 'status' | 'dueAt' | 'worklist'
 >;
 
-/** Care tasks (inserted once per cause) and their closures (inserted once per task). */
+/**
+ * Care tasks (inserted once per cause) and their closures (inserted once per task). Every write
+ * that changes what a store's worklist shows drops the kept first pages it may touch after it
+ * (WorklistPageCache.invalidate), a redone write too.
+ */
 @Injectable()
 export class CareTasksRepository implements OnModuleInit {
   readonly tasks: mongo.Collection<CareTaskDocument>;
@@ -36,6 +41,7 @@ export class CareTasksRepository implements OnModuleInit {
   constructor(
     @InjectMongo() connection: Connection,
     private readonly worklists: WorklistMarkers,
+    private readonly pages: WorklistPageCache,
   ) {
     this.tasks = connection.db!.collection<CareTaskDocument>(TASKS);
     this.closures = connection.db!.collection<TaskClosureDocument>(CLOSURES);
@@ -72,6 +78,7 @@ export class CareTasksRepository implements OnModuleInit {
       dbSpan(TASKS, 'insertMany', () => this.tasks.insertMany(docs, { ordered: false })),
     );
     await this.worklists.ensureFor(docs);
+    await this.pages.invalidate(listsOfLive(docs));
     return taken;
   }
 
@@ -82,6 +89,7 @@ export class CareTasksRepository implements OnModuleInit {
       this.tasks.replaceOne({ _id: doc._id, awaitingSale: true }, doc),
     );
     await this.worklists.ensureFor([doc]);
+    await this.pages.invalidate(listsOfLive([doc]));
   }
 
   /**
@@ -104,6 +112,46 @@ export class CareTasksRepository implements OnModuleInit {
       ),
     );
     await this.worklists.ensureFor([escalated]);
+    await this.pages.invalidate(liveListsAt(task));
+  }
+
+  /** Hands a live task to `assignee`; false if it is closed. */
+  async reassign(task: CareTaskDocument, assignee: string, by?: string): Promise<boolean> {
+    const result = await dbSpan(TASKS, 'update', () =>
+      this.tasks.updateOne(
+        { _id: task._id, status: { $in: [...LIVE_STATUSES] } },
+        { $set: { assignee, assignedAt: new Date(), ...(by ? { assignedBy: by } : {}) } },
+      ),
+    );
+    await this.pages.invalidate(liveListsAt(task));
+    return result.matchedCount > 0;
+  }
+
+  /** A merged member's tasks become the survivor's (the worklists show the member). */
+  moveMember(mergedId: string, survivorId: string): Promise<void> {
+    return this.updateMembersTasks(mergedId, { $set: { memberId: survivorId } });
+  }
+
+  /** An erased member's tasks lose what tells about their health (closed before, as a rule). */
+  eraseDetailsOf(memberId: string): Promise<void> {
+    return this.updateMembersTasks(memberId, {
+      $unset: { note: '', followed: '', contentKey: '', 'cause.therapy': '' },
+    });
+  }
+
+  /** Updates every task of a member, then drops the kept pages of the stores of its live ones. */
+  private async updateMembersTasks(
+    memberId: string,
+    update: mongo.UpdateFilter<CareTaskDocument>,
+  ): Promise<void> {
+    const placed = await dbSpan(TASKS, 'find', () =>
+      this.tasks.find({ memberId }, { projection: { storeId: 1, status: 1 } }).toArray(),
+    );
+    const stores = new Set(placed.filter((t) => isLive(t.status)).map((t) => t.storeId));
+    await dbSpan(TASKS, 'update', () => this.tasks.updateMany({ memberId }, update));
+    await this.pages.invalidate(
+      [...stores].flatMap((storeId) => LIVE_STATUSES.map((s) => ({ list: listOf(storeId, s) }))),
+    );
   }
 
   find(id: string): Promise<CareTaskDocument | null> {
@@ -129,8 +177,8 @@ export class CareTasksRepository implements OnModuleInit {
 
   /** Writes a closure onto its task (a projection: the same write again changes nothing). */
   async project(closure: TaskClosureDocument): Promise<void> {
-    await dbSpan(TASKS, 'update', () =>
-      this.tasks.updateOne(
+    const task = await dbSpan(TASKS, 'update', () =>
+      this.tasks.findOneAndUpdate(
         { _id: closure._id },
         {
           $set: {
@@ -145,6 +193,7 @@ export class CareTasksRepository implements OnModuleInit {
         },
       ),
     );
+    if (task) await this.pages.invalidate(liveListsAt(task));
     if (!closure.projected)
       await dbSpan(CLOSURES, 'update', () =>
         this.closures.updateOne({ _id: closure._id }, { $set: { projected: true } }),
@@ -207,6 +256,7 @@ export class CareTasksRepository implements OnModuleInit {
         ),
       );
       changed += result.modifiedCount;
+      if (result.modifiedCount > 0) await this.pages.invalidate(liveListsAt(place));
       if (!isLive(place.status)) return;
       const closure = await dbSpan(CLOSURES, 'find', () =>
         this.closures.findOne({ _id: place._id }),
@@ -263,6 +313,18 @@ export class CareTasksRepository implements OnModuleInit {
 export function hasItsWorklistKeys(task: WorklistPlace): boolean {
   const wanted = withWorklistSlot({ ...task } as CareTaskDocument).worklist;
   return wanted?.join() === task.worklist?.join();
+}
+
+/** The lists the live ones among `tasks` are in, each at the task's due time. */
+function listsOfLive(tasks: readonly CareTaskDocument[]): ListChange[] {
+  return tasks.flatMap((task) =>
+    isLive(task.status) ? [{ list: listOf(task.storeId, task.status), dueAt: task.dueAt }] : [],
+  );
+}
+
+/** Both of the task's store's lists at its due time: a task that changes status leaves one. */
+function liveListsAt(task: Pick<CareTaskDocument, 'storeId' | 'dueAt'>): ListChange[] {
+  return LIVE_STATUSES.map((status) => ({ list: listOf(task.storeId, status), dueAt: task.dueAt }));
 }
 
 /** Writes the task's worklist keys while it is live, and takes them out otherwise. */

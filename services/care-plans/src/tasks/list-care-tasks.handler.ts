@@ -5,7 +5,9 @@ import type { CareTaskDocument } from './care-task.document';
 import { toCareTaskView } from './care-task.mapper';
 import { CareTasksRepository } from './care-tasks.repository';
 import { isLive, listOf } from './worklist-buckets';
+import { FIRST_PAGE_ROWS, pageFromFirstRows } from './worklist-first-page';
 import { WorklistMarkers } from './worklist-markers.repository';
+import { WorklistPageCache } from './worklist-page-cache';
 import { BucketSizes, walkWorklist, type WorklistStore } from './worklist-walk';
 
 /**
@@ -16,6 +18,11 @@ import { BucketSizes, walkWorklist, type WorklistStore } from './worklist-walk';
  * member's (a few hundred at the most), one person's (their live tasks, as many as they hold:
  * walking the store's buckets for a few of them would read far more), and listings that are not
  * live tasks (done or cancelled, every status, the whole chain's).
+ *
+ * A store's first page (no cursor, no assignee, up to FIRST_PAGE_ROWS - 1 tasks), the one staff
+ * open most, is answered from the list's kept first rows when they stand (WorklistPageCache):
+ * one document instead of the walk's buckets of tasks. Without them the walk reads the first
+ * rows under a lease and keeps them for the next pages.
  */
 @Injectable()
 export class ListCareTasks {
@@ -25,6 +32,7 @@ export class ListCareTasks {
   constructor(
     private readonly tasks: CareTasksRepository,
     private readonly markers: WorklistMarkers,
+    private readonly pages: WorklistPageCache,
   ) {
     this.store = {
       children: (parent) => this.markers.children(parent),
@@ -42,10 +50,18 @@ export class ListCareTasks {
       const after = afterId ? { dueAt: new Date(Number(afterMs)), id: afterId } : undefined;
       const dueBy = request.due ? new Date(request.due) : undefined;
       let found: CareTaskDocument[];
-      if (request.store && isLive(request.status) && !request.memberId && !request.assignee)
+      const list =
+        request.store && isLive(request.status) && !request.memberId && !request.assignee
+          ? listOf(request.store, request.status)
+          : undefined;
+      if (list && !after && limit < FIRST_PAGE_ROWS) {
+        const page = await this.firstPage(list, limit, dueBy, now);
+        if (page) return page;
+      }
+      if (list)
         found = (
           await walkWorklist(this.store, this.sizes, {
-            list: listOf(request.store, request.status),
+            list,
             after,
             dueBy,
             need: limit + 1,
@@ -71,5 +87,30 @@ export class ListCareTasks {
         next: found.length > limit && last ? `${last.dueAt.getTime()}~${last._id}` : null,
       };
     });
+  }
+
+  /**
+   * The first page from the list's kept rows, or (none standing) from the rows a walk reads under
+   * the lease, kept for the next; null when the rows do not decide it (tasks due by a time past
+   * them).
+   */
+  private async firstPage(
+    list: string,
+    limit: number,
+    dueBy: Date | undefined,
+    now: Date,
+  ): Promise<CareTaskPage | null> {
+    const kept = await this.pages.read(list, now);
+    if (kept) return pageFromFirstRows(kept, { limit, dueBy });
+    // The lease before the walk: a write to the list from here on drops it, so rows kept under
+    // it hold every write that came before.
+    const token = await this.pages.lease(list, now);
+    const walked = await walkWorklist(this.store, this.sizes, { list, need: FIRST_PAGE_ROWS, now });
+    const first = {
+      rows: walked.tasks.map(toCareTaskView),
+      complete: walked.tasks.length < FIRST_PAGE_ROWS,
+    };
+    if (token) await this.pages.fill(list, token, first);
+    return pageFromFirstRows(first, { limit, dueBy });
   }
 }

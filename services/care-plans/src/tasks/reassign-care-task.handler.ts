@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, type ReassignCareTaskCommand } from '@crm/contracts';
 import type { RpcActor } from '@crm/messaging';
-import { dbSpan, inSpan } from '@crm/observability';
+import { inSpan } from '@crm/observability';
 import type { CareTaskDocument } from './care-task.document';
 import { CareTasksRepository } from './care-tasks.repository';
 
@@ -30,19 +30,7 @@ export class ReassignCareTask {
           ErrorCode.ACCESS_OTHER_STORE,
           `Only ${task.storeId}'s staff, a desk agent or an admin may reassign this task (you act for ${actor.storeId ?? 'no store'})`,
         );
-      const result = await dbSpan('care_tasks', 'update', () =>
-        this.tasks.tasks.updateOne(
-          { _id: task._id, status: { $in: ['open', 'escalated'] } },
-          {
-            $set: {
-              assignee: command.assignee,
-              assignedAt: new Date(),
-              ...(actor ? { assignedBy: actor.sub } : {}),
-            },
-          },
-        ),
-      );
-      if (result.matchedCount === 0)
+      if (!(await this.tasks.reassign(task, command.assignee, actor?.sub)))
         throw new AppError(ErrorCode.CARE_TASK_CLOSED, `Care task ${task._id} is closed`, [
           { status: (await this.tasks.find(task._id))?.status },
         ]);

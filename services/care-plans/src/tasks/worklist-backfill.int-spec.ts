@@ -13,6 +13,7 @@ import { CareTasksRepository } from './care-tasks.repository';
 import { ListCareTasks } from './list-care-tasks.handler';
 import { WORKLIST_KEYS_PASS, WorklistBackfill } from './worklist-backfill.job';
 import { WorklistMarkers } from './worklist-markers.repository';
+import { WorklistPageCache } from './worklist-page-cache';
 import { byDueThenId } from './worklist-walk';
 
 const DAY = 86_400_000;
@@ -56,13 +57,14 @@ describe('the worklist backfill', () => {
     // One after the other: the local store fails two index builds of one collection at once.
     for (const connection of connections) {
       const markers = new WorklistMarkers(connection);
-      const tasks = new CareTasksRepository(connection, markers);
+      const pages = new WorklistPageCache(connection);
+      const tasks = new CareTasksRepository(connection, markers, pages);
       await markers.onModuleInit();
       await tasks.onModuleInit();
       replicas.push({
         tasks,
         markers,
-        list: new ListCareTasks(tasks, markers),
+        list: new ListCareTasks(tasks, markers, pages),
         backfill: new WorklistBackfill(config, tasks, markers, logger),
       });
     }
