@@ -9,6 +9,7 @@ import mongoose from 'mongoose';
 import type { PurchaseRecordedPayload } from '@crm/contracts';
 import { CareTasksRepository } from '../tasks/care-tasks.repository';
 import { WorklistMarkers } from '../tasks/worklist-markers.repository';
+import { WorklistPageCache } from '../tasks/worklist-page-cache';
 import { FollowUpRefundsRepository } from './follow-up-refunds.repository';
 import { FOLLOW_UP_DAYS, followUpTaskId } from './follow-up-schedule';
 import { RecordFollowUps } from './record-follow-ups.handler';
@@ -24,7 +25,7 @@ describe('follow-ups of a sale refunded before it arrived', () => {
     const dbName = `test_care_followups_${randomUUID().slice(0, 8)}`;
     connection = await mongoose.createConnection(process.env.MONGO_URL!, { dbName }).asPromise();
     const markers = new WorklistMarkers(connection);
-    tasks = new CareTasksRepository(connection, markers);
+    tasks = new CareTasksRepository(connection, markers, new WorklistPageCache(connection));
     const refunds = new FollowUpRefundsRepository(connection);
     await markers.onModuleInit();
     await tasks.onModuleInit();
