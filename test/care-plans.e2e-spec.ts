@@ -6,7 +6,7 @@
  */
 import { PURCHASE_RECORDED, Topics, type PurchaseRecordedPayload } from '@crm/contracts';
 import { newEnvelope } from '@crm/messaging';
-import { testKafka } from '@crm/testing';
+import { alendronateSale, refundOf, testKafka } from '@crm/testing';
 import { posRefund, posTransaction, type PosItem } from './support/pos-messages';
 import { sendToPos } from './support/points-stream';
 import { startSystem, uniquePhone, until, within, type TestSystem } from './support/system';
@@ -281,34 +281,12 @@ describe('a refund that arrives before its sale', () => {
   it('the sale coming later makes no open follow-up and no reminder; redelivered, still none', async () => {
     const buyer = await member();
     const tx = `CF-${system.runId}-early`;
-    const saleAt = new Date(Date.now() - 2 * DAY);
-    const line = {
-      sku: 'ALN70',
-      category: 'osteoporosis',
-      atc: 'M05BA04',
-      rx: true,
-      quantity: 1,
-      unitPriceCents: 5800,
-      daysSupply: 28,
-    };
-    const sale: PurchaseRecordedPayload = {
+    const sale = alendronateSale({
       transactionId: tx,
-      type: 'sale',
-      originalTransactionId: null,
       memberId: buyer.id,
-      storeId: 'S001',
-      occurredAt: saleAt.toISOString(),
-      totalCents: 5800,
-      items: [line] as PurchaseRecordedPayload['items'],
-    };
-    const refund: PurchaseRecordedPayload = {
-      ...sale,
-      transactionId: `${tx}-R`,
-      type: 'refund',
-      originalTransactionId: tx,
-      occurredAt: new Date(saleAt.getTime() + 3_600_000).toISOString(),
-      totalCents: -5800,
-    };
+      occurredAt: new Date(Date.now() - 2 * DAY).toISOString(),
+    });
+    const refund = refundOf(sale);
     // The refund first (it came through another partition, or its sale is being redelivered).
     await publishPurchaseRecorded(refund);
     await until(

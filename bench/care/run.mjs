@@ -41,26 +41,12 @@ function purchaseEvents(runId, members, n) {
   const events = [];
   for (let i = 0; i < n; i++) {
     const memberId = members[i % members.length];
-    const payload = {
+    const payload = testing.alendronateSale({
       transactionId: `BC${runId}-${i}`,
-      type: 'sale',
-      originalTransactionId: null,
       memberId,
       storeId: `S${String(1 + (i % 50)).padStart(3, '0')}`,
       occurredAt: new Date(start + i * 60_000).toISOString(),
-      totalCents: 5800,
-      items: [
-        {
-          sku: 'ALN70',
-          category: 'osteoporosis',
-          atc: 'M05BA04',
-          rx: true,
-          quantity: 1,
-          unitPriceCents: 5800,
-          daysSupply: 28,
-        },
-      ],
-    };
+    });
     const envelope = (id) => ({
       id,
       type: 'purchase.recorded',

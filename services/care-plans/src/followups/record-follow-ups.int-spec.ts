@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import type { PurchaseRecordedPayload } from '@crm/contracts';
+import { alendronateSale, refundOf } from '@crm/testing';
 import { CareTasksRepository } from '../tasks/care-tasks.repository';
 import { WorklistMarkers } from '../tasks/worklist-markers.repository';
 import { WorklistPageCache } from '../tasks/worklist-page-cache';
@@ -43,34 +43,12 @@ describe('follow-ups of a sale refunded before it arrived', () => {
 
   it('finishes cancelling them when the sale’s run comes again after failing half-way', async () => {
     const tx = `T-${randomUUID().slice(0, 8)}`;
-    const sale: PurchaseRecordedPayload = {
+    const sale = alendronateSale({
       transactionId: tx,
-      type: 'sale',
-      originalTransactionId: null,
       memberId: 'b'.repeat(24),
-      storeId: 'S001',
       occurredAt: new Date(Date.now() - 2 * DAY).toISOString(),
-      totalCents: 5800,
-      items: [
-        {
-          sku: 'ALN70',
-          category: 'osteoporosis',
-          atc: 'M05BA04',
-          rx: true,
-          quantity: 1,
-          unitPriceCents: 5800,
-          daysSupply: 28,
-        },
-      ] as PurchaseRecordedPayload['items'],
-    };
-    const refund: PurchaseRecordedPayload = {
-      ...sale,
-      transactionId: `${tx}-R`,
-      type: 'refund',
-      originalTransactionId: tx,
-      occurredAt: new Date(Date.now() - DAY).toISOString(),
-      totalCents: -5800,
-    };
+    });
+    const refund = refundOf(sale);
     await followUps.forRefund(refund);
 
     // The sale's run: the third cancellation fails, and the run with it.

@@ -4,77 +4,42 @@
  * are listed after the backfill, each once, however many scans run and however many at once;
  * and a task escalated into a day another replica's page just retired is listed at once.
  */
-import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { CarePlansConfig } from '../care-plans.config';
 import type { CareTaskDocument } from './care-task.document';
-import { CareTasksRepository } from './care-tasks.repository';
-import { ListCareTasks } from './list-care-tasks.handler';
 import { WORKLIST_KEYS_PASS, WorklistBackfill } from './worklist-backfill.job';
-import { WorklistMarkers } from './worklist-markers.repository';
-import { WorklistPageCache } from './worklist-page-cache';
+import {
+  followUpTask,
+  type WorklistReplica,
+  type WorklistReplicas,
+  worklistReplicas,
+} from './worklist-replicas.int-support';
 import { byDueThenId } from './worklist-walk';
 
 const DAY = 86_400_000;
 const now = Date.now();
 
-interface Replica {
-  tasks: CareTasksRepository;
-  markers: WorklistMarkers;
-  list: ListCareTasks;
-  backfill: WorklistBackfill;
-}
+type Replica = WorklistReplica & { backfill: WorklistBackfill };
 
-function task(id: string, dueInDays: number, status: CareTaskDocument['status']): CareTaskDocument {
-  return {
-    _id: `followup:${id}:d7`,
-    memberId: 'a'.repeat(24),
-    kind: 'call',
-    priority: 'normal',
-    dueAt: new Date(now + dueInDays * DAY),
-    status,
-    cause: { type: 'followup', transactionId: id, day: 7 },
-    assigneeRole: 'store',
-    storeId: 'S001',
-    createdAt: new Date(now - 60 * DAY),
-  };
-}
+const task = (id: string, dueInDays: number, status: CareTaskDocument['status']) =>
+  followUpTask(id, dueInDays, { now, status, createdAt: new Date(now - 60 * DAY) });
 
 describe('the worklist backfill', () => {
-  let connections: mongoose.Connection[];
+  let replicas: WorklistReplicas;
   let a: Replica;
   let b: Replica;
 
   beforeAll(async () => {
-    const dbName = `test_care_worklist_backfill_${randomUUID().slice(0, 8)}`;
-    connections = await Promise.all(
-      [0, 1].map(() => mongoose.createConnection(process.env.MONGO_URL!, { dbName }).asPromise()),
-    );
+    replicas = await worklistReplicas('worklist_backfill');
     const logger = new PinoLogger({ pinoHttp: { level: 'silent' } });
     const config = new CarePlansConfig();
-    const replicas: Replica[] = [];
-    // One after the other: the local store fails two index builds of one collection at once.
-    for (const connection of connections) {
-      const markers = new WorklistMarkers(connection);
-      const pages = new WorklistPageCache(connection);
-      const tasks = new CareTasksRepository(connection, markers, pages);
-      await markers.onModuleInit();
-      await tasks.onModuleInit();
-      replicas.push({
-        tasks,
-        markers,
-        list: new ListCareTasks(tasks, markers, pages),
-        backfill: new WorklistBackfill(config, tasks, markers, logger),
-      });
-    }
-    [a, b] = replicas as [Replica, Replica];
+    [a, b] = [replicas.a, replicas.b].map((replica) => ({
+      ...replica,
+      backfill: new WorklistBackfill(config, replica.tasks, replica.markers, logger),
+    })) as [Replica, Replica];
   });
 
-  afterAll(async () => {
-    await connections[0]!.dropDatabase();
-    await Promise.all(connections.map((connection) => connection.close()));
-  });
+  afterAll(() => replicas.close());
 
   /** Every page of a store's list, 7 tasks a page, as staff would page through it. */
   async function listed(

@@ -4,68 +4,39 @@
  * without the walk, and every write that changes what a list shows (a task added, closed,
  * escalated, reassigned, its member merged) shows on the other replica's next first page.
  */
-import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
 import type { CareTaskDocument } from './care-task.document';
-import { CareTasksRepository } from './care-tasks.repository';
-import { ListCareTasks } from './list-care-tasks.handler';
-import { WorklistMarkers } from './worklist-markers.repository';
-import { FILL_WITHIN_MS, KEPT_FOR_MS, WorklistPageCache } from './worklist-page-cache';
+import { FILL_WITHIN_MS, KEPT_FOR_MS } from './worklist-page-cache';
+import {
+  followUpTask,
+  type WorklistReplica,
+  type WorklistReplicas,
+  worklistReplicas,
+} from './worklist-replicas.int-support';
 import { byDueThenId } from './worklist-walk';
 
-const DAY = 86_400_000;
 const now = Date.now();
 
-interface Replica {
-  tasks: CareTasksRepository;
-  pages: WorklistPageCache;
-  list: ListCareTasks;
-}
-
-function task(id: string, dueInDays: number, storeId: string): CareTaskDocument {
-  return {
-    _id: `followup:${id}:d7`,
-    memberId: 'b'.repeat(24),
-    kind: 'call',
-    priority: 'normal',
-    dueAt: new Date(now + dueInDays * DAY),
-    status: 'open',
-    cause: { type: 'followup', transactionId: id, day: 7 },
-    assigneeRole: 'store',
-    storeId,
-    createdAt: new Date(now - DAY),
-  };
-}
+const task = (id: string, dueInDays: number, storeId: string) =>
+  followUpTask(id, dueInDays, { now, storeId, memberId: 'b'.repeat(24) });
 
 describe('the worklist page cache', () => {
-  let connections: mongoose.Connection[];
-  let a: Replica;
-  let b: Replica;
+  let replicas: WorklistReplicas;
+  let a: WorklistReplica;
+  let b: WorklistReplica;
 
   beforeAll(async () => {
-    const dbName = `test_care_worklist_pages_${randomUUID().slice(0, 8)}`;
-    connections = await Promise.all(
-      [0, 1].map(() => mongoose.createConnection(process.env.MONGO_URL!, { dbName }).asPromise()),
-    );
-    const replicas: Replica[] = [];
-    for (const connection of connections) {
-      const markers = new WorklistMarkers(connection);
-      const pages = new WorklistPageCache(connection);
-      const tasks = new CareTasksRepository(connection, markers, pages);
-      await markers.onModuleInit();
-      await tasks.onModuleInit();
-      replicas.push({ tasks, pages, list: new ListCareTasks(tasks, markers, pages) });
-    }
-    [a, b] = replicas as [Replica, Replica];
+    replicas = await worklistReplicas('worklist_pages');
+    ({ a, b } = replicas);
   });
 
-  afterAll(async () => {
-    await connections[0]!.dropDatabase();
-    await Promise.all(connections.map((connection) => connection.close()));
-  });
+  afterAll(() => replicas.close());
 
   /** The first page on a replica, and how many buckets its walk read (0: the kept rows). */
-  async function firstPage(replica: Replica, store: string, status: 'open' | 'escalated' = 'open') {
+  async function firstPage(
+    replica: WorklistReplica,
+    store: string,
+    status: 'open' | 'escalated' = 'open',
+  ) {
     const bucket = jest.spyOn(replica.list.store, 'bucket');
     try {
       const page = await replica.list.execute({ store, status, limit: 5 });
