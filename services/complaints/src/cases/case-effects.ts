@@ -46,9 +46,13 @@ export class CaseEffects {
     logger.setContext(CaseEffects.name);
   }
 
-  /** Applies what the case's pending steps left to do; returns the case as projected. */
-  async apply(caseId: string, now = this.clock.now()): Promise<CaseState> {
-    let steps = await this.versions.ofCase(caseId);
+  /**
+   * Applies what the case's pending steps left to do; returns the case as projected. `known`:
+   * the steps as the caller just read and wrote them, saving their read (a step inserted since
+   * is caught by the check after projecting, which reads them again).
+   */
+  async apply(caseId: string, now = this.clock.now(), known?: CaseVersion[]): Promise<CaseState> {
+    let steps = known ?? (await this.versions.ofCase(caseId));
     const intakePending = steps.some((step) => step.version === 1 && step.effectsPending);
     const received = intakePending
       ? foldVersions(steps.filter((step) => step.version === 1))
