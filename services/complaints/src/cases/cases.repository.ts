@@ -117,7 +117,17 @@ export class CasesRepository implements OnModuleInit {
     buckets: Pick<CaseDocument, 'storeBreachedBucket' | 'chainBreachedBucket'>,
   ): Promise<void> {
     await dbSpan(COLLECTION, 'update', () =>
-      this.collection.updateOne({ _id: id }, { $addToSet: { breached: target }, $set: buckets }),
+      this.collection.updateOne(
+        { _id: id },
+        {
+          $addToSet: { breached: target },
+          // These two only: a caller's object may carry the status buckets too.
+          $set: {
+            storeBreachedBucket: buckets.storeBreachedBucket,
+            chainBreachedBucket: buckets.chainBreachedBucket,
+          },
+        },
+      ),
     );
   }
 
@@ -159,10 +169,16 @@ export class CasesRepository implements OnModuleInit {
    * Cases projected before the keyed buckets that belong in one: those of a keyed status (its
    * equality is pushed down) and those with a missed target (a scan). Run once by the backfill.
    */
-  async withoutKeyedBuckets(statuses: readonly string[]): Promise<{ _id: string }[]> {
+  async withoutKeyedBuckets(
+    statuses: readonly string[],
+  ): Promise<Pick<CaseDocument, '_id' | 'storeId' | 'receivedAt' | 'status' | 'breached'>[]> {
     const find = (filter: mongo.Filter<CaseDocument>) =>
       dbSpan(COLLECTION, 'find', () =>
-        this.collection.find(filter, { projection: { _id: 1 } }).toArray(),
+        this.collection
+          .find(filter, {
+            projection: { _id: 1, storeId: 1, receivedAt: 1, status: 1, breached: 1 },
+          })
+          .toArray(),
       );
     const found = await Promise.all([
       ...statuses.map((status) =>

@@ -5,7 +5,7 @@ import { CaseEffects } from '../cases/case-effects';
 import { CasesRepository } from '../cases/cases.repository';
 import { markersOf } from './list-buckets';
 import { ListBucketsRepository } from './list-buckets.repository';
-import { KEYED_STATUSES } from './listing-keys';
+import { KEYED_STATUSES, keyedBucketsOf, keyedMarkersOf } from './listing-keys';
 import { ListingMarkers } from './listing-markers.cache';
 
 const PASS = 'listing-buckets-v1';
@@ -62,7 +62,16 @@ export class ListingBackfill extends StartupJob {
     const old = await this.cases.withoutKeyedBuckets(KEYED_STATUSES);
     for (const c of old) {
       if (this.stopping) return null;
+      const keys = { status: c.status, breached: c.breached.length > 0 };
+      await this.markers.mark(keyedMarkersOf(c.storeId, c.receivedAt, keys));
       await this.effects.apply(c._id);
+      // A target recorded missed by the SLA scan, whatever the projection computes now.
+      if (keys.breached)
+        await this.cases.markBreached(
+          c._id,
+          c.breached[0]!,
+          keyedBucketsOf(c.storeId, c.receivedAt, { breached: true }),
+        );
     }
     await this.buckets.markDone(KEYED_PASS);
     if (old.length)

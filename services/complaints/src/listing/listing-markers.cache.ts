@@ -4,9 +4,12 @@ import { ListBucketsRepository } from './list-buckets.repository';
 
 /** Past this many, the known markers are forgotten (a year is ~30,000): memory stays bounded. */
 const MOST_KNOWN = 100_000;
+/** A copy is read again after this long even if its generation stands (see below). */
+const MOST_COPY_AGE_MS = 60_000;
 
 interface TreeCopy {
   generation: string | null;
+  filledFrom: number;
   children: Map<string, Promise<string[]>>;
 }
 
@@ -17,7 +20,10 @@ interface TreeCopy {
  * insert of a new one is followed by a new generation (`mark`), so a copy filled after reading a
  * generation is complete for as long as that generation stands. A writer inserts its markers and
  * changes the generation before it projects the case, so a page that sees the case's projection
- * was preceded by the change, or read the tree after the insert.
+ * was preceded by the change, or read the tree after the insert. A writer that dies between its
+ * insert and the change leaves the generation as it was: the age limit on a copy (a minute)
+ * bounds how long another replica may then miss that bucket (its case is listed meanwhile by
+ * replicas that read the tree after the insert, and by all once the recovery pass is done).
  *
  * Writers also skip markers this replica has seen stored (read or inserted): one is never
  * removed, so a transition into a keyed bucket whose marker is there costs no round trip.
@@ -32,7 +38,9 @@ export class ListingMarkers {
   /** The tree as it stands: one read of its generation, then children from the copy. */
   async tree(): Promise<(parent: string) => Promise<string[]>> {
     const generation = await this.buckets.generation();
-    if (this.copy?.generation !== generation) this.copy = { generation, children: new Map() };
+    const now = Date.now();
+    if (this.copy?.generation !== generation || now - this.copy.filledFrom > MOST_COPY_AGE_MS)
+      this.copy = { generation, filledFrom: now, children: new Map() };
     // Fills go to the copy of the generation this page read, never to a newer one.
     const copy = this.copy;
     return (parent) => {

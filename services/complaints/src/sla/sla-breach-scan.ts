@@ -163,12 +163,11 @@ export class SlaBreachScan extends PeriodicJob {
     await this.listingMarkers.ensure(
       keyedMarkersOf(doc.storeId, doc.receivedAt, { breached: true }),
     );
-    const { storeBreachedBucket, chainBreachedBucket } = keyedBucketsOf(
-      doc.storeId,
-      doc.receivedAt,
-      { breached: true },
+    await this.cases.markBreached(
+      doc._id,
+      target,
+      keyedBucketsOf(doc.storeId, doc.receivedAt, { breached: true }),
     );
-    await this.cases.markBreached(doc._id, target, { storeBreachedBucket, chainBreachedBucket });
     await mark('after');
     return claimed;
   }
