@@ -16,7 +16,7 @@ import type { GrantCompensation } from '../compensation/grant-compensation';
 import { ListComplaints } from '../lookup/list-complaints.handler';
 import { MemberRecords } from '../privacy/member-records';
 import { TransitionComplaint } from '../workflow/transition-complaint.handler';
-import { keyedBucketsOf } from './listing-keys';
+import { keyedBucketsOf, keyedMarkersOf } from './listing-keys';
 import { ListingBackfill } from './listing-backfill';
 import { ListingMarkers } from './listing-markers.cache';
 
@@ -103,8 +103,11 @@ describe('keyed listing trees', () => {
     await move(ids[1]!, 'investigate');
     await move(ids[1]!, 'resolve');
     await move(ids[2]!, 'investigate');
-    // A target missed, as the SLA scan records it.
+    // A target missed, as the SLA scan records it: its keyed markers, then the case.
     const missed = await pipeline.cases.collection.findOne({ _id: ids[3]! });
+    await pipeline.markers.ensure(
+      keyedMarkersOf(missed!.storeId, missed!.receivedAt, { breached: true }),
+    );
     await pipeline.cases.markBreached(
       ids[3]!,
       'firstResponse',
