@@ -135,7 +135,26 @@ describe('a listing page read bucket by bucket', () => {
     const page = await readListingPage(reads, scopeOf('S001'), null, 1);
     expect(page.items).toHaveLength(1);
     expect(counts.buckets).toBe(2);
-    // A filter that the first buckets do not match reads the most at once (4) next.
+    // A partly filled newest bucket asks for no more than one more than read so far.
+    // The newest day holds 1 case, the five before it 5 each.
+    const daily = (day: number, n: number): Case[] =>
+      Array.from({ length: n }, (_, k) => {
+        const receivedAt = new Date(start + day * 24 * HOUR + k * HOUR);
+        return {
+          _id: `D${day}-${k}`,
+          receivedAt,
+          storeId: 'S001',
+          status: 'closed',
+          breached: false,
+          ...bucketsOf('S001', receivedAt),
+        };
+      });
+    const partial = storeOf([6, 5, 4, 3, 2, 1].flatMap((day) => daily(day, day === 6 ? 1 : 5)));
+    const filled = await readListingPage(partial.reads, scopeOf('S001'), null, 4);
+    // 1 case in the first bucket, 4 more needed: 2 read next (not 4), which fill the page.
+    expect(filled.items).toHaveLength(4);
+    expect(partial.counts.buckets).toBe(3);
+    // A filter that the first buckets do not match reads 1, 2, then the rest of its budget.
     const sparse = storeOf(cases, 'none-such');
     await readListingPage(sparse.reads, scopeOf('S001'), null, 1, 5);
     expect(sparse.counts.buckets).toBe(5);

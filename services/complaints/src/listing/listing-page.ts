@@ -10,7 +10,7 @@ import { type BucketField, bucketStart, type ListingScope, pathOf } from './list
 export const BUCKET_READS_PER_PAGE = 24;
 /**
  * Buckets read at once: 1 first, then as many as the cases found so far per bucket say the page
- * still needs, up to 4. A dense listing fills its page from the first bucket or two and reads no
+ * still needs, up to one more than read so far and 4 in all. A dense listing fills its page from the first bucket or two and reads no
  * more; a sparse filter's walk then waits for a few reads, not each in turn.
  */
 const MOST_READS_AT_ONCE = 4;
@@ -71,7 +71,12 @@ export async function readListingPage<C extends ListedCase>(
         return { items, next: { at: last.receivedAt, id: last._id } };
       }
     }
-    atOnce = readsStillNeeded(limit + 1 - found.length, found.length / bucketReads);
+    // At most one more than read so far: the newest bucket is often the current day or hour,
+    // still filling, and its yield alone would ask for too many.
+    atOnce = Math.min(
+      readsStillNeeded(limit + 1 - found.length, found.length / bucketReads),
+      bucketReads + 1,
+    );
   }
   return { items: found, next: null };
 }
