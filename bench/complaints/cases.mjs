@@ -125,11 +125,6 @@ export async function seed(db, caseCount, log) {
     ])
       markers.set(marker._id, marker);
   }
-  // The keyed buckets' backfill has nothing to do on cases seeded with them: recorded as done.
-  markers.set('done:listing-keyed-buckets-v1', {
-    _id: 'done:listing-keyed-buckets-v1',
-    parent: 'done',
-  });
   const list = [...markers.values()];
   for (let start = 0; start < list.length; start += 5000)
     await db
