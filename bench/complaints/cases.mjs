@@ -8,6 +8,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const buckets = require('../../services/complaints/dist/listing/list-buckets.js');
 const pages = require('../../services/complaints/dist/listing/listing-page.js');
+const keys = require('../../services/complaints/dist/listing/listing-keys.js');
+const {
+  ListingMarkers,
+} = require('../../services/complaints/dist/listing/listing-markers.cache.js');
 const rollup = require('../../services/complaints/dist/analytics/case-rollup.js');
 
 export const STORES = 50;
@@ -82,6 +86,7 @@ export function caseDocs(i, caseCount) {
     breached: i % 11 === 0 ? ['firstResponse'] : [],
     projectedAt: receivedAt,
     ...buckets.bucketsOf(intake.storeId, receivedAt),
+    ...keys.keyedBucketsOf(intake.storeId, receivedAt, { status, breached: i % 11 === 0 }),
   };
   return { version, projection };
 }
@@ -111,7 +116,13 @@ export async function seed(db, caseCount, log) {
   const markers = new Map();
   for (let i = 0; i < caseCount; i++) {
     const { projection } = caseDocs(i, caseCount);
-    for (const marker of buckets.markersOf(projection.storeId, projection.receivedAt))
+    for (const marker of [
+      ...buckets.markersOf(projection.storeId, projection.receivedAt),
+      ...keys.keyedMarkersOf(projection.storeId, projection.receivedAt, {
+        status: projection.status,
+        breached: projection.breached.length > 0,
+      }),
+    ])
       markers.set(marker._id, marker);
   }
   const list = [...markers.values()];
@@ -183,27 +194,69 @@ async function insertRollups(collection, values) {
     await collection.insertMany(list.slice(start, start + 200), { ordered: false });
 }
 
+/** A case's keyed listing buckets (`listing-keys.ts`), for the driver's transitions. */
+export const { keyedBucketsOf } = keys;
+
 /** The facts case analysis reads of each case (the service's projection of them). */
 export const { FACTS } = require('../../services/complaints/dist/cases/cases.repository.js');
 
+/** The service's marker cache (`listing-markers.cache.ts`) over the raw driver, one per database. */
+const markerCaches = new WeakMap();
+function markerCacheOf(db, queries) {
+  let cache = markerCaches.get(db);
+  if (!cache) {
+    const markers = db.collection('complaint_list_buckets');
+    // Counted on the counter of the page at hand (the cache outlives a page).
+    const counter = { queries };
+    cache = {
+      counter,
+      markers: new ListingMarkers({
+        generation: async () => {
+          counter.queries.markers++;
+          return (await markers.findOne({ _id: 'generation' }))?.value ?? null;
+        },
+        children: async (parent) => {
+          counter.queries.markers++;
+          return (await markers.find({ parent }, { projection: { _id: 1 } }).toArray()).map(
+            (m) => m._id,
+          );
+        },
+      }),
+    };
+    markerCaches.set(db, cache);
+  }
+  cache.counter.queries = queries;
+  return cache.markers;
+}
+
 /**
  * A listing page on the raw driver: the service's walk (`listing-page.ts`) over the same markers
- * and buckets, with the same filter in each bucket read.
+ * (through the same cache) and buckets, with the same filter in each bucket read.
  */
-export function driverPage(db, { store, filter }, limit = 20) {
-  const markers = db.collection('complaint_list_buckets');
+export async function driverPage(
+  db,
+  { store, filter, keys: filterKeys = {} },
+  limit = 20,
+  queries = { markers: 0, buckets: 0 },
+) {
   const cases = db.collection('complaints');
   return pages.readListingPage(
     {
-      children: async (parent) =>
-        (await markers.find({ parent }, { projection: { _id: 1 } }).toArray()).map((m) => m._id),
-      inBucket: (field, bucket) => cases.find({ [field]: bucket, ...filter }).toArray(),
+      children: await markerCacheOf(db, queries).tree(),
+      inBucket: (field, bucket) => {
+        queries.buckets++;
+        return cases.find({ [field]: bucket, ...filter }).toArray();
+      },
     },
-    buckets.scopeOf(store),
+    keys.listingScopeOf(store, filterKeys),
     null,
     limit,
   );
 }
+
+/** The tree a listing variant walks (the service's `listingScopeOf`). */
+export const listingScope = ({ store, keys: filterKeys = {} }) =>
+  keys.listingScopeOf(store, filterKeys);
 
 /** The listing variants asked, each with the same filter on the raw driver. */
 export const LISTINGS = [
@@ -212,13 +265,19 @@ export const LISTINGS = [
     query: `status=investigating&store=${storeOf(i)}`,
     store: storeOf(i),
     filter: { status: 'investigating', storeId: storeOf(i) },
+    keys: { status: 'investigating' },
   }),
-  () => ({ query: 'status=accepted', filter: { status: 'accepted' } }),
+  () => ({
+    query: 'status=accepted',
+    filter: { status: 'accepted' },
+    keys: { status: 'accepted' },
+  }),
   () => ({ query: '', filter: {} }),
   (i) => ({
     query: `breached=true&store=${storeOf(i)}`,
     store: storeOf(i),
     filter: { storeId: storeOf(i), 'breached.0': { $exists: true } },
+    keys: { breached: true },
   }),
 ];
 export const listing = (i) => LISTINGS[i % LISTINGS.length](Math.floor(Math.random() * STORES));

@@ -15,6 +15,7 @@ import {
   driverPage,
   END,
   FACTS,
+  keyedBucketsOf,
   listing,
   LISTINGS,
   seed,
@@ -88,6 +89,8 @@ async function once(rep, db, gateway, token) {
         {
           $set: {
             status: 'investigating',
+            // Its keyed listing buckets move with the status, in the same write.
+            ...keyedBucketsOf(steps[0].intake.storeId, steps[0].at, { status: 'investigating' }),
             version: steps.length + 1,
             assignee: 'E-bench',
             firstRespondedAt: at,

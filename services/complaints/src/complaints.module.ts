@@ -7,6 +7,7 @@ import { CaseVersionsRepository } from './cases/case-versions.repository';
 import { CasesRepository } from './cases/cases.repository';
 import { ListBucketsRepository } from './listing/list-buckets.repository';
 import { ListingBackfill } from './listing/listing-backfill';
+import { ListingMarkers } from './listing/listing-markers.cache';
 import { ComplaintsRecovery } from './cases/complaints-recovery';
 import { ComplaintsConfig } from './complaints.config';
 import { GrantCompensation } from './compensation/grant-compensation';
@@ -75,6 +76,7 @@ export class ComplaintsModule {
         CaseVersionsRepository,
         CasesRepository,
         ListBucketsRepository,
+        ListingMarkers,
         BatchAlertsRepository,
         SlaBreachesRepository,
         SlaSettingsRepository,

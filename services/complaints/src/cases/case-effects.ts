@@ -13,8 +13,9 @@ import { SlaSettingsRepository } from '../sla/sla-settings.repository';
 import { type CaseState, foldVersions } from './case-state';
 import type { CaseVersion } from './case-version';
 import { CasesRepository } from './cases.repository';
-import { bucketsOf, markersOf } from '../listing/list-buckets';
-import { ListBucketsRepository } from '../listing/list-buckets.repository';
+import { type BucketMarker, bucketsOf, markersOf } from '../listing/list-buckets';
+import { keyedBucketsOf, keyedMarkersOf } from '../listing/listing-keys';
+import { ListingMarkers } from '../listing/listing-markers.cache';
 import { CaseVersionsRepository } from './case-versions.repository';
 
 const DAY = 86_400_000;
@@ -32,7 +33,7 @@ export class CaseEffects {
   constructor(
     private readonly versions: CaseVersionsRepository,
     private readonly cases: CasesRepository,
-    private readonly listBuckets: ListBucketsRepository,
+    private readonly listingMarkers: ListingMarkers,
     private readonly rollups: AnalyticsRollupsRepository,
     private readonly alerts: BatchAlertsRepository,
     private readonly slaSettings: SlaSettingsRepository,
@@ -45,16 +46,22 @@ export class CaseEffects {
     logger.setContext(CaseEffects.name);
   }
 
-  /** Applies what the case's pending steps left to do; returns the case as projected. */
-  async apply(caseId: string, now = this.clock.now()): Promise<CaseState> {
-    let steps = await this.versions.ofCase(caseId);
+  /**
+   * Applies what the case's pending steps left to do; returns the case as projected. `known`:
+   * the steps as the caller just read and wrote them, saving their read (a step inserted since
+   * is caught by the check after projecting, which reads them again).
+   */
+  async apply(caseId: string, now = this.clock.now(), known?: CaseVersion[]): Promise<CaseState> {
+    let steps = known ?? (await this.versions.ofCase(caseId));
     const intakePending = steps.some((step) => step.version === 1 && step.effectsPending);
-    if (intakePending) {
-      // Before the case is projected, so a listing walk reaches it as soon as it is there.
-      const received = foldVersions(steps.filter((step) => step.version === 1));
-      await this.listBuckets.mark(markersOf(received.storeId, received.receivedAt));
-    }
-    let state = await this.project(steps, now);
+    const received = intakePending
+      ? foldVersions(steps.filter((step) => step.version === 1))
+      : null;
+    let state = await this.project(
+      steps,
+      now,
+      received ? markersOf(received.storeId, received.receivedAt) : [],
+    );
     for (let round = 1; round < MAX_PROJECTIONS; round++) {
       // FerretDB: a concurrent projection of an older version may have landed after ours, or
       // ours, read before a member event rewrote the intake, may have landed after the event's.
@@ -83,10 +90,22 @@ export class CaseEffects {
     return state;
   }
 
-  private async project(steps: CaseVersion[], now: Date): Promise<CaseState> {
+  /** Projects the case, after the listing's markers that reach it (and any `alsoMark`). */
+  private async project(
+    steps: CaseVersion[],
+    now: Date,
+    alsoMark: BucketMarker[] = [],
+  ): Promise<CaseState> {
     const state = foldVersions(steps);
     const settings = await this.slaSettings.current();
     const sla = caseSla(state, settings);
+    const breached = missedTargets(state, sla, now);
+    const keys = { status: state.status, breached: breached.length > 0 };
+    // Before the case is projected, so a listing walk reaches it as soon as it is there.
+    await this.listingMarkers.ensure([
+      ...alsoMark,
+      ...keyedMarkersOf(state.storeId, state.receivedAt, keys),
+    ]);
     const { id, ...fields } = state;
     await this.cases.project({
       ...fields,
@@ -97,9 +116,10 @@ export class CaseEffects {
         firstResponseRemindAt: sla.firstResponseRemindAt,
         resolutionRemindAt: sla.resolutionRemindAt,
       },
-      breached: missedTargets(state, sla, now),
+      breached,
       projectedAt: now,
       ...bucketsOf(state.storeId, state.receivedAt),
+      ...keyedBucketsOf(state.storeId, state.receivedAt, keys),
     });
     return state;
   }

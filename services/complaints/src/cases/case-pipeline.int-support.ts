@@ -14,6 +14,7 @@ import { AskForFeedback } from '../feedback/ask-for-feedback';
 import { FeedbackRequestsRepository } from '../feedback/feedback-requests.repository';
 import { ReceiveComplaint } from '../intake/receive-complaint.handler';
 import { ListBucketsRepository } from '../listing/list-buckets.repository';
+import { ListingMarkers } from '../listing/listing-markers.cache';
 import { CaseReader } from '../lookup/case-reader';
 import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
 import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
@@ -30,6 +31,7 @@ export interface CasePipeline {
   versions: CaseVersionsRepository;
   cases: CasesRepository;
   buckets: ListBucketsRepository;
+  markers: ListingMarkers;
   rollups: AnalyticsRollupsRepository;
   slaSettings: SlaSettingsRepository;
   feedback: FeedbackRequestsRepository;
@@ -59,10 +61,11 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
   for (const repository of [versions, cases, buckets, slaSettings, feedback, breaches, rollups])
     await repository.onModuleInit();
   const outbox = { nudge: () => undefined } as unknown as ComplaintsOutbox;
+  const markers = new ListingMarkers(buckets);
   const effects = new CaseEffects(
     versions,
     cases,
-    buckets,
+    markers,
     rollups,
     new BatchAlertsRepository(connection),
     slaSettings,
@@ -82,6 +85,7 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
     versions,
     cases,
     buckets,
+    markers,
     rollups,
     slaSettings,
     feedback,

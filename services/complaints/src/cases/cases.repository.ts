@@ -38,6 +38,11 @@ export interface CaseDocument extends Omit<CaseState, 'id'> {
   /** The listing's buckets (`listing/list-buckets.ts`): fixed by the store and receipt time. */
   storeBucket: string;
   chainBucket: string;
+  /** Keyed buckets (`listing/listing-keys.ts`): set with an open status or a missed target. */
+  storeStatusBucket?: string | null;
+  chainStatusBucket?: string | null;
+  storeBreachedBucket?: string;
+  chainBreachedBucket?: string;
 }
 
 export interface CaseFilters {
@@ -71,6 +76,10 @@ export class CasesRepository implements OnModuleInit {
       { key: { status: 1 }, name: 'status' },
       { key: { storeBucket: 1 }, name: 'store_bucket' },
       { key: { chainBucket: 1 }, name: 'chain_bucket' },
+      { key: { storeStatusBucket: 1 }, name: 'store_status_bucket' },
+      { key: { chainStatusBucket: 1 }, name: 'chain_status_bucket' },
+      { key: { storeBreachedBucket: 1 }, name: 'store_breached_bucket' },
+      { key: { chainBreachedBucket: 1 }, name: 'chain_breached_bucket' },
     ]);
   }
 
@@ -101,9 +110,24 @@ export class CasesRepository implements OnModuleInit {
     });
   }
 
-  async markBreached(id: string, target: string): Promise<void> {
+  /** Adds a missed target, and the case to its listing's missed-target buckets. */
+  async markBreached(
+    id: string,
+    target: string,
+    buckets: Pick<CaseDocument, 'storeBreachedBucket' | 'chainBreachedBucket'>,
+  ): Promise<void> {
     await dbSpan(COLLECTION, 'update', () =>
-      this.collection.updateOne({ _id: id }, { $addToSet: { breached: target } }),
+      this.collection.updateOne(
+        { _id: id },
+        {
+          $addToSet: { breached: target },
+          // These two only: a caller's object may carry the status buckets too.
+          $set: {
+            storeBreachedBucket: buckets.storeBreachedBucket,
+            chainBreachedBucket: buckets.chainBreachedBucket,
+          },
+        },
+      ),
     );
   }
 
@@ -139,6 +163,30 @@ export class CasesRepository implements OnModuleInit {
         )
         .toArray(),
     );
+  }
+
+  /**
+   * Cases projected before the keyed buckets that belong in one: those of a keyed status (its
+   * equality is pushed down) and those with a missed target (a scan). Run once by the backfill.
+   */
+  async withoutKeyedBuckets(
+    statuses: readonly string[],
+  ): Promise<Pick<CaseDocument, '_id' | 'storeId' | 'receivedAt' | 'status' | 'breached'>[]> {
+    const find = (filter: mongo.Filter<CaseDocument>) =>
+      dbSpan(COLLECTION, 'find', () =>
+        this.collection
+          .find(filter, {
+            projection: { _id: 1, storeId: 1, receivedAt: 1, status: 1, breached: 1 },
+          })
+          .toArray(),
+      );
+    const found = await Promise.all([
+      ...statuses.map((status) =>
+        find({ status: status as CaseDocument['status'], storeStatusBucket: { $exists: false } }),
+      ),
+      find({ 'breached.0': { $exists: true }, storeBreachedBucket: { $exists: false } }),
+    ]);
+    return [...new Map(found.flat().map((c) => [c._id, c])).values()];
   }
 
   /** The store and receipt time of every case: a scan, run once by the analysis backfill. */

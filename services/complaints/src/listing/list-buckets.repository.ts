@@ -1,11 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
-import { insertManyOnce } from '@crm/messaging';
+import { insertManyOnce, insertOnce } from '@crm/messaging';
 import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { BucketMarker } from './list-buckets';
 
 const COLLECTION = 'complaint_list_buckets';
+/** Outside every walk, like the `done:` markers: its parent is no bucket key. */
+const GENERATION = 'generation';
+
+interface GenerationMarker extends BucketMarker {
+  value?: string;
+}
 
 /**
  * The markers of the listing's buckets (`list-buckets.ts`): each inserted once under its key, so
@@ -13,22 +20,54 @@ const COLLECTION = 'complaint_list_buckets';
  */
 @Injectable()
 export class ListBucketsRepository implements OnModuleInit {
-  readonly collection: mongo.Collection<BucketMarker>;
+  readonly collection: mongo.Collection<GenerationMarker>;
 
   constructor(@InjectMongo() connection: Connection) {
-    this.collection = connection.db!.collection<BucketMarker>(COLLECTION);
+    this.collection = connection.db!.collection<GenerationMarker>(COLLECTION);
   }
 
   async onModuleInit(): Promise<void> {
     await ensureIndexes(this.collection as never, [{ key: { parent: 1 }, name: 'parent' }]);
   }
 
-  async mark(markers: BucketMarker[]): Promise<void> {
-    await insertManyOnce(() =>
+  /** Inserts the markers not there yet; returns whether any was new. */
+  async mark(markers: BucketMarker[]): Promise<boolean> {
+    const already = await insertManyOnce(() =>
       dbSpan(COLLECTION, 'insertMany', () =>
         this.collection.insertMany(markers, { ordered: false }),
       ),
     );
+    return already.size < markers.length;
+  }
+
+  /**
+   * A value that changes after every new marker (`bumpGeneration`): a copy of the tree read
+   * after reading it holds every marker inserted before it was written. Null before the first.
+   */
+  async generation(): Promise<string | null> {
+    const doc = await dbSpan(COLLECTION, 'find', () =>
+      this.collection.findOne({ _id: GENERATION }, { projection: { value: 1 } }),
+    );
+    return doc?.value ?? null;
+  }
+
+  /**
+   * Writes a fresh random value, never a count: two concurrent bumps that both read `n` would
+   * write `n + 1` twice, and a reader that saw the first would miss the second's marker.
+   */
+  async bumpGeneration(): Promise<void> {
+    const set = () =>
+      dbSpan(COLLECTION, 'update', () =>
+        this.collection.updateOne({ _id: GENERATION }, { $set: { value: randomUUID() } }),
+      );
+    if ((await set()).matchedCount > 0) return;
+    const inserted = await insertOnce(() =>
+      dbSpan(COLLECTION, 'insert', () =>
+        this.collection.insertOne({ _id: GENERATION, parent: GENERATION, value: randomUUID() }),
+      ),
+    );
+    // Another replica's first bump inserted it between the two: ours must still change it.
+    if (!inserted) await set();
   }
 
   /** Whether a one-off pass (`done: <name>`) finished on this database. */

@@ -9,19 +9,31 @@
  * Buckets are walked through a tree of markers (root → month → day → hour), each marker inserted
  * once with its key as `_id`, so a walk reads only buckets that have cases.
  * Keys are UTC: a bucket must never move when a setting (the stores' UTC offset) changes.
+ *
+ * A filter that few cases match (an open status, a missed target) would walk many of those
+ * buckets for a page, so such cases also carry keyed buckets (`listing-keys.ts`): trees of their
+ * own, one per store or the chain and per key, holding only the cases that have the key.
  */
 
 /** The root of the every-store tree (store ids are `[A-Z0-9-]`, never `*`). */
 export const CHAIN_ROOT = '*';
 const SEP = '|';
 
-export type BucketField = 'storeBucket' | 'chainBucket';
+export type BucketField =
+  | 'storeBucket'
+  | 'chainBucket'
+  | 'storeStatusBucket'
+  | 'chainStatusBucket'
+  | 'storeBreachedBucket'
+  | 'chainBreachedBucket';
+
+/** Levels below a root: month, then day, then hour. */
+export type TreeDepth = 1 | 2 | 3;
 
 export interface ListingScope {
   root: string;
   field: BucketField;
-  /** Levels below the root: month, day (stores) and hour (the chain). */
-  depth: 2 | 3;
+  depth: TreeDepth;
 }
 
 export function scopeOf(storeId: string | undefined): ListingScope {
@@ -31,7 +43,7 @@ export function scopeOf(storeId: string | undefined): ListingScope {
 }
 
 /** The keys from the month down to the leaf bucket that `at` falls in, under `root`. */
-export function pathOf(root: string, at: Date, depth: 2 | 3): string[] {
+export function pathOf(root: string, at: Date, depth: TreeDepth): string[] {
   const iso = at.toISOString();
   const levels = [iso.slice(0, 7), iso.slice(0, 10), iso.slice(0, 13)].slice(0, depth);
   return levels.map((level) => `${root}${SEP}${level}`);
@@ -55,9 +67,15 @@ export interface BucketMarker {
 
 /** Every marker a case needs so that walks from both roots reach its buckets. */
 export function markersOf(storeId: string, receivedAt: Date): BucketMarker[] {
-  return [pathOf(storeId, receivedAt, 2), pathOf(CHAIN_ROOT, receivedAt, 3)].flatMap((path) =>
-    path.map((key, level) => ({ _id: key, parent: level === 0 ? rootOf(key) : path[level - 1]! })),
-  );
+  return [pathOf(storeId, receivedAt, 2), pathOf(CHAIN_ROOT, receivedAt, 3)].flatMap(markersOnPath);
+}
+
+/** The markers from a root down to a leaf bucket, each under its parent. */
+export function markersOnPath(path: string[]): BucketMarker[] {
+  return path.map((key, level) => ({
+    _id: key,
+    parent: level === 0 ? rootOf(key) : path[level - 1]!,
+  }));
 }
 
 function rootOf(key: string): string {

@@ -25,7 +25,13 @@ describe('the listing backfill', () => {
   beforeAll(async () => {
     pipeline = await openCasePipeline('test_complaint_backfill');
     ({ cases, buckets, receive } = pipeline);
-    backfill = new ListingBackfill(cases, buckets, pipeline.effects, pipeline.logger);
+    backfill = new ListingBackfill(
+      cases,
+      buckets,
+      pipeline.markers,
+      pipeline.effects,
+      pipeline.logger,
+    );
   });
 
   afterAll(() => pipeline.close());

@@ -9,8 +9,9 @@ import { type BucketField, bucketStart, type ListingScope, pathOf } from './list
  */
 export const BUCKET_READS_PER_PAGE = 24;
 /**
- * Buckets read at once: 1, then 2, then 4. A dense listing fills its page from the first bucket
- * or two and reads no more; a sparse filter's walk then waits for a few reads, not each in turn.
+ * Buckets read at once: 1 first, then as many as the cases found so far per bucket say the page
+ * still needs, up to one more than read so far and 4 in all. A dense listing fills its page from the first bucket or two and reads no
+ * more; a sparse filter's walk then waits for a few reads, not each in turn.
  */
 const MOST_READS_AT_ONCE = 4;
 
@@ -59,7 +60,6 @@ export async function readListingPage<C extends ListedCase>(
       wave.push(next.value);
       next = await walk.next();
     }
-    atOnce = Math.min(atOnce * 2, MOST_READS_AT_ONCE);
     const answers = await Promise.all(wave.map((bucket) => reads.inBucket(scope.field, bucket)));
     bucketReads += wave.length;
     for (const [i, cases] of answers.entries()) {
@@ -71,8 +71,20 @@ export async function readListingPage<C extends ListedCase>(
         return { items, next: { at: last.receivedAt, id: last._id } };
       }
     }
+    // At most one more than read so far: the newest bucket is often the current day or hour,
+    // still filling, and its yield alone would ask for too many.
+    atOnce = Math.min(
+      readsStillNeeded(limit + 1 - found.length, found.length / bucketReads),
+      bucketReads + 1,
+    );
   }
   return { items: found, next: null };
+}
+
+/** How many more buckets would fill the page if each gave what the ones read gave on average. */
+export function readsStillNeeded(missing: number, perBucket: number): number {
+  if (perBucket <= 0) return MOST_READS_AT_ONCE;
+  return Math.max(1, Math.min(MOST_READS_AT_ONCE, Math.ceil(missing / perBucket)));
 }
 
 /**

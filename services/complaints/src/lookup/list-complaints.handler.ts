@@ -12,8 +12,8 @@ import { inSpan } from '@crm/observability';
 import { isChainWide } from '../access/case-access';
 import { ComplaintsClock } from '../clock/complaints-clock';
 import { type CaseFilters, CasesRepository } from '../cases/cases.repository';
-import { ListBucketsRepository } from '../listing/list-buckets.repository';
-import { scopeOf } from '../listing/list-buckets';
+import { listingScopeOf } from '../listing/listing-keys';
+import { ListingMarkers } from '../listing/listing-markers.cache';
 import { readListingPage } from '../listing/listing-page';
 import { ComplaintsConfig } from '../complaints.config';
 import { workflowSettings } from './case-reader';
@@ -23,17 +23,16 @@ const DEFAULT_LIMIT = 20;
 
 /**
  * Cases newest first, a page at a time, from the projection, read bucket by bucket
- * (`listing/listing-page.ts`): one store's days when a store is named, else the chain's hours.
- * Status and the other filters are applied within each bucket rather than keyed into it: a
- * case's status changes while its store and receipt time never do, so its buckets never move
- * and their markers are never stale. Store staff see their own store's
+ * (`listing/listing-page.ts`): one store's days when a store is named, else the chain's hours;
+ * for an open status or a missed target, that key's own tree (`listing/listing-keys.ts`). The
+ * other filters are applied within each bucket. Store staff see their own store's
  * cases (a filter on another store is refused); the desk and admins every store's.
  */
 @Injectable()
 export class ListComplaints {
   constructor(
     private readonly cases: CasesRepository,
-    private readonly buckets: ListBucketsRepository,
+    private readonly markers: ListingMarkers,
     private readonly config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
   ) {}
@@ -66,10 +65,10 @@ export class ListComplaints {
       };
       const page = await readListingPage(
         {
-          children: (parent) => this.buckets.children(parent),
+          children: await this.markers.tree(),
           inBucket: (field, bucket) => this.cases.inBucket(field, bucket, filters),
         },
-        scopeOf(storeId),
+        listingScopeOf(storeId, filters),
         parseTimelineCursor(request.cursor),
         limit,
       );

@@ -85,12 +85,13 @@ export class MemberRecords {
    * After a transition's insert: if its case's member was erased since the transition read the
    * case, the step's free text is redacted as the erasure redacted the others. The erasure reads
    * the steps again after rewriting the intake, and this reads the intake after the insert, so
-   * of the two at least one sees the other.
+   * of the two at least one sees the other. Returns whether it rewrote the case's steps.
    */
-  async settleStep(step: CaseVersion, memberAtDecision: string | null): Promise<void> {
-    if (memberAtDecision === null) return;
-    if ((await this.versions.memberOf(step.caseId)) !== null) return;
+  async settleStep(step: CaseVersion, memberAtDecision: string | null): Promise<boolean> {
+    if (memberAtDecision === null) return false;
+    if ((await this.versions.memberOf(step.caseId)) !== null) return false;
     await this.rewriteCase(step.caseId, (s) => anonymised(s, memberAtDecision));
+    return true;
   }
 
   /**

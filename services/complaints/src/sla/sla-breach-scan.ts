@@ -7,6 +7,8 @@ import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
 import { slaBreachedEvent, slaReminderEvent } from '../events/complaint-events';
 import { ComplaintsOutbox } from '../events/complaints-outbox';
+import { keyedBucketsOf, keyedMarkersOf } from '../listing/listing-keys';
+import { ListingMarkers } from '../listing/listing-markers.cache';
 import type { SlaTargetName } from './case-sla';
 import { escalationLevel, ESCALATION_LADDER } from './escalation';
 import { SlaBreachesRepository } from './sla-breaches.repository';
@@ -28,6 +30,7 @@ export class SlaBreachScan extends PeriodicJob {
     private readonly breaches: SlaBreachesRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
+    private readonly listingMarkers: ListingMarkers,
     config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
     protected readonly logger: PinoLogger,
@@ -156,7 +159,15 @@ export class SlaBreachScan extends PeriodicJob {
         },
       ]);
     await mark('before');
-    await this.cases.markBreached(doc._id, target);
+    // Its listing's missed-target tree reaches the case before the case is in it.
+    await this.listingMarkers.ensure(
+      keyedMarkersOf(doc.storeId, doc.receivedAt, { breached: true }),
+    );
+    await this.cases.markBreached(
+      doc._id,
+      target,
+      keyedBucketsOf(doc.storeId, doc.receivedAt, { breached: true }),
+    );
     await mark('after');
     return claimed;
   }

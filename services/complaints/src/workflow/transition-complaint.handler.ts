@@ -82,10 +82,11 @@ export class TransitionComplaint {
       // erased may still name them, as an event already sent would; consumers of complaint
       // events apply member.erased themselves.
       const events = stepEvents(step, intake);
-      const inserted = await this.versions.insert({
+      const stored: CaseVersion = {
         ...step,
         ...(events.length ? { outbox: events, outboxPending: true as const } : {}),
-      });
+      };
+      const inserted = await this.versions.insert(stored);
       if (!inserted) {
         const winner = foldVersions(await this.versions.ofCase(state.id));
         throw notAllowed(
@@ -96,20 +97,23 @@ export class TransitionComplaint {
         );
       }
       // The member may have been erased since the case was read: this step's text goes too.
-      await this.records.settleStep(step as CaseVersion, state.memberId);
+      const rewritten = await this.records.settleStep(stored, state.memberId);
       if (decision.change.compensation) {
         failpoint('complaints.compensation.decided'); // decided and recorded, loyalty not asked
-        await this.grant.execute(step as CaseVersion);
+        await this.grant.execute(stored);
       }
+      // The steps as read plus the one inserted, unless something else wrote them since (a
+      // redaction, the compensation's outcome): then they are read again.
+      const known = rewritten || decision.change.compensation ? undefined : [...steps, stored];
       await this.effects
-        .apply(state.id)
+        .apply(state.id, this.clock.now(), known)
         .catch((error: unknown) =>
           this.logger.warn(
             { err: error, caseId: state.id },
             'step effects left to the recovery pass',
           ),
         );
-      return this.reader.view(state.id);
+      return known ? this.reader.viewOf(known, foldVersions(known)) : this.reader.view(state.id);
     });
   }
 }
