@@ -14,6 +14,9 @@
 // CPU per request of each process (gateway, care-plans, this load generator, the store, others)
 // and the event-loop delay p99 of the gateway, care-plans and this generator, to tell where the
 // gateway's time goes. BENCH_GATEWAY_ENV='A=1,B=2' starts the gateway with extra settings.
+// BENCH_COMPLETIONS=n: during every phase, staff complete n of the store's most overdue tasks a
+// second through the gateway (`POST /care-tasks/{id}/complete`), each one a write that changes
+// the first page and so drops its kept rows: the reads then meet the walk again.
 //   npm run build && node bench/care/worklist.mjs [tasks=100000] [rate=50] [seconds=30] [reps=3]
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -126,6 +129,8 @@ function driverWorklist(db) {
     const kept = await pages.read(list, now);
     if (kept) return { page: pageFromFirstRows(kept, { limit: 50 }), reads: 2, rows: 0 };
     const token = await pages.lease(list, now);
+    const filled = token ? null : await pages.awaitFill(list);
+    if (filled) return { page: pageFromFirstRows(filled, { limit: 50 }), reads: 2, rows: 0 };
     const walk = await walkWorklist(store, sizes, { list, need: FIRST_PAGE_ROWS, now });
     const first = {
       rows: walk.tasks.map(toCareTaskView),
@@ -269,16 +274,52 @@ async function once(rep, services, db) {
         seconds,
       ),
   };
+  const completing = await completions(gateway, headers, url);
   const result = {};
   for (let k = 0; k < PATHS.length; k++) {
     const path = PATHS[(rep + k) % PATHS.length];
     log(`rep ${rep + 1}: ${path} at ${rate} req/s for ${seconds} s`);
-    result[path] = await measured(phases[path], services);
+    result[path] = await measured(() => completing(phases[path]), services);
     log(`rep ${rep + 1}: ${path} ${JSON.stringify(result[path])}`);
   }
   const ordered = Object.fromEntries(PATHS.map((path) => [path, result[path]]));
   console.log(JSON.stringify({ rep: rep + 1, readsPerPage: reads, rowsPerPage: rows, ...ordered }));
   return ordered;
+}
+
+const completionRate = Number(process.env.BENCH_COMPLETIONS ?? 0);
+
+/**
+ * Wraps a phase with BENCH_COMPLETIONS completions a second of the store's most overdue open
+ * tasks through the gateway, beside it for its whole length (the ids listed up front, so the
+ * writes add no reads); the phase's figures get the writes' own (`completions`).
+ */
+async function completions(gateway, headers, url) {
+  if (!completionRate) return (phase) => phase();
+  const ids = [];
+  let cursor = null;
+  while (ids.length < completionRate * seconds * PATHS.length) {
+    const page = JSON.parse(
+      await httpRequest('GET', cursor ? `${url}&after=${cursor}` : url, headers),
+    );
+    ids.push(...page.items.map((t) => t.id));
+    cursor = page.next ? encodeURIComponent(page.next) : null;
+    if (!cursor) break;
+  }
+  let next = 0;
+  const complete = async () => {
+    const id = ids[next++];
+    await httpRequest(
+      'POST',
+      `${gateway.url}/api/v1/care-tasks/${encodeURIComponent(id)}/complete`,
+      { ...headers, 'content-type': 'application/json' },
+      JSON.stringify({ outcome: 'reached', note: 'bench' }),
+    );
+  };
+  return async (phase) => {
+    const [run, writes] = await Promise.all([phase(), paced(complete, completionRate, seconds)]);
+    return { ...run, completions: writes };
+  };
 }
 
 /** The query the worklist sent before: every open task of the store, sorted by the store. */

@@ -105,6 +105,11 @@ export class ListCareTasks {
     // The lease before the walk: a write to the list from here on drops it, so rows kept under
     // it hold every write that came before.
     const token = await this.pages.lease(list, now);
+    if (!token) {
+      // Another reader holds the lease and is walking: its rows, once kept, answer this one too.
+      const filled = await this.pages.awaitFill(list);
+      if (filled) return pageFromFirstRows(filled, { limit, dueBy });
+    }
     const walked = await walkWorklist(this.store, this.sizes, { list, need: FIRST_PAGE_ROWS, now });
     const first = {
       rows: walked.tasks.map(toCareTaskView),

@@ -5,6 +5,7 @@
  * escalated, reassigned, its member merged) shows on the other replica's next first page.
  */
 import type { CareTaskDocument } from './care-task.document';
+import { toCareTaskView } from './care-task.mapper';
 import { FILL_WITHIN_MS, KEPT_FOR_MS } from './worklist-page-cache';
 import {
   followUpTask,
@@ -123,5 +124,30 @@ describe('the worklist page cache', () => {
     });
     // Too old: answered no more.
     expect(await b.pages.read(list, new Date(Date.now() + 4 * KEPT_FOR_MS))).toBeNull();
+  });
+
+  it('answers from the rows of a reader already walking, instead of walking too', async () => {
+    const store = 'S104';
+    const docs = [-2, -1, 0].map((d, i) => task(`W-${i}`, d, store));
+    await a.tasks.insertNew(docs.map((doc) => ({ ...doc })));
+    const list = `${store}|open`;
+    // A's walk holds the lease; B's request comes meanwhile, and A keeps its rows a little later.
+    const token = (await a.pages.lease(list, new Date()))!;
+    const waiting = firstPage(b, store);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const rows = [...docs].sort(byDueThenId).map(toCareTaskView);
+    expect(await a.pages.fill(list, token, { rows, complete: true })).toBe(true);
+    const answered = await waiting;
+    expect(answered.walked).toBe(0);
+    expect(answered.ids).toEqual(idsOf(docs));
+
+    // A lease whose holder never keeps its rows: B waits a walk's time, then walks itself.
+    await a.tasks.insertNew([
+      followUpTask('W-esc', -1, { now, storeId: store, status: 'escalated' }),
+    ]);
+    const list2 = `${store}|escalated`;
+    expect(await a.pages.lease(list2, new Date())).toBeTruthy();
+    const alone = await firstPage(b, store, 'escalated');
+    expect(alone.walked).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { forEachConcurrently, insertOnce } from '@crm/messaging';
@@ -15,6 +16,13 @@ const PAGES = 'worklist_first_pages';
 export const KEPT_FOR_MS = 60_000;
 /** A lease not filled after this was left by a reader that died or failed: the next takes over. */
 export const FILL_WITHIN_MS = 10_000;
+/**
+ * How long a reader that found another's lease waits for its rows before walking itself (a
+ * walk's time or so), and how often it looks: without it every request arriving during a refill
+ * walks too, and under steady writes the walks feed each other.
+ */
+export const AWAIT_FILL_MS = 300;
+const AWAIT_FILL_EVERY_MS = 25;
 /** Invalidations in flight at once (the local store queues many poorly). */
 const IN_FLIGHT = 8;
 
@@ -103,6 +111,21 @@ export class WorklistPageCache {
       await dbSpan(LEASES, 'delete', () => this.leases.deleteOne({ _id: list, token: held.token }));
     }
     return (await take()) ? token : null;
+  }
+
+  /**
+   * The rows another reader is walking under its lease, once it keeps them (null if it does not
+   * within AWAIT_FILL_MS). They answer this request too: they hold every write before that lease
+   * was taken, and `read` trusts them only while no write since has dropped it.
+   */
+  async awaitFill(list: string): Promise<FirstPage | null> {
+    const until = Date.now() + AWAIT_FILL_MS;
+    while (Date.now() < until) {
+      await sleep(AWAIT_FILL_EVERY_MS);
+      const kept = await this.read(list, new Date());
+      if (kept) return kept;
+    }
+    return null;
   }
 
   /** Keeps the page walked under `token`, if the lease is still that one. */
