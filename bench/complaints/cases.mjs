@@ -12,6 +12,9 @@ const keys = require('../../services/complaints/dist/listing/listing-keys.js');
 const {
   ListingMarkers,
 } = require('../../services/complaints/dist/listing/listing-markers.cache.js');
+const {
+  ListingPageCache,
+} = require('../../services/complaints/dist/listing/listing-page.cache.js');
 const rollup = require('../../services/complaints/dist/analytics/case-rollup.js');
 
 export const STORES = 50;
@@ -251,6 +254,25 @@ export async function driverPage(
     keys.listingScopeOf(store, filterKeys),
     null,
     limit,
+  );
+}
+
+/**
+ * A first page as the service serves it (`listing-page.cache.ts`): its listing's generation read,
+ * then the page kept under it, or `driverPage`'s walk. One cache per database, as one replica.
+ */
+const pageCaches = new WeakMap();
+export async function driverFirstPage(db, listing, limit = 20) {
+  let cache = pageCaches.get(db);
+  if (!cache) {
+    const generations = db.collection('complaint_list_buckets');
+    cache = new ListingPageCache({
+      generation: async (of) => (await generations.findOne({ _id: of }))?.value ?? null,
+    });
+    pageCaches.set(db, cache);
+  }
+  return cache.firstPage(listing.store, JSON.stringify([listing.filter, limit]), () =>
+    driverPage(db, listing, limit),
   );
 }
 

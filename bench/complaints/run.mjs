@@ -1,7 +1,8 @@
 // Complaints through the gateway (issue 15, Performance): listing and transitions at a fixed
 // rate (open loop, bench/lib/open-loop.mjs) over many cases, beside the raw driver running the
 // same queries in the same run, and case analysis over all of them.
-//   npm run build && node bench/complaints/run.mjs [cases=200000] [rate=100] [seconds=30] [reps=3] [analytics=1]
+//   npm run build && [BENCH_WRITES=n] node bench/complaints/run.mjs [cases=200000] [rate=100] [seconds=30] [reps=3] [analytics=1]
+// BENCH_WRITES: transitions a second through the gateway while the listings are measured.
 // Cases are seeded straight into the service's collections (its intake version and its
 // projection, as the service would have written them); 10% stay `accepted` for the transitions.
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { httpRequest, paced, printLatencies, median } from '../lib/open-loop.mjs
 import {
   caseIdOf,
   DAY,
+  driverFirstPage,
   driverPage,
   END,
   FACTS,
@@ -29,6 +31,7 @@ const [caseCount = 200_000, rate = 100, seconds = 30, reps = 3, withAnalytics = 
 Object.assign(process.env, { ...localEndpoints(), ...process.env });
 process.env.BUS_NAMESPACE ||= `bench-${randomUUID().slice(0, 8)}`;
 const log = (msg) => console.log(`[bench] ${msg}`);
+const WRITES = Number(process.env.BENCH_WRITES ?? 0);
 
 /**
  * A case still `accepted` never moved before, one per transition so none is refused: the
@@ -44,31 +47,43 @@ const acceptedCase = (who) => {
 async function once(rep, db, gateway, token) {
   const results = {};
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  results.gatewayList = await paced(
-    (i) =>
-      httpRequest('GET', `${gateway.url}/api/v1/complaints?limit=20&${listing(i).query}`, auth),
-    rate,
-    seconds,
+  const move = () =>
+    httpRequest(
+      'POST',
+      `${gateway.url}/api/v1/complaints/${acceptedCase('gateway')}/transitions`,
+      auth,
+      JSON.stringify({ action: 'investigate', assignee: 'E-bench' }),
+    );
+  // Staff moving cases while the lists are read (BENCH_WRITES a second, through the gateway):
+  // each write changes its store's and the chain's listings, so their kept first pages go.
+  const withWrites = async (name, phase) => {
+    if (!WRITES) return phase;
+    const [measured, writes] = await Promise.all([phase, paced(move, WRITES, seconds)]);
+    results[`${name}Writes`] = writes;
+    return measured;
+  };
+  results.gatewayList = await withWrites(
+    'gatewayList',
+    paced(
+      (i) =>
+        httpRequest('GET', `${gateway.url}/api/v1/complaints?limit=20&${listing(i).query}`, auth),
+      rate,
+      seconds,
+    ),
   );
   const cases = db.collection('complaints');
-  results.driverList = await paced(
-    async (i) => {
-      await driverPage(db, listing(i));
-    },
-    rate,
-    seconds,
+  // The same first pages as the service serves them: the kept page, or the same walk.
+  results.driverList = await withWrites(
+    'driverList',
+    paced(
+      async (i) => {
+        await driverFirstPage(db, listing(i));
+      },
+      rate,
+      seconds,
+    ),
   );
-  results.gatewayMove = await paced(
-    () =>
-      httpRequest(
-        'POST',
-        `${gateway.url}/api/v1/complaints/${acceptedCase('gateway')}/transitions`,
-        auth,
-        JSON.stringify({ action: 'investigate', assignee: 'E-bench' }),
-      ),
-    rate,
-    seconds,
-  );
+  results.gatewayMove = await paced(move, rate, seconds);
   // The least a transition is on the driver: read the case's steps, insert the next, project.
   const versions = db.collection('complaint_versions');
   results.driverMove = await paced(
@@ -165,7 +180,7 @@ async function analytics(db, gateway, token) {
 }
 
 log(
-  `complaints: ${caseCount} cases, ${rate} req/s for ${seconds}s, ${reps} reps; node ${process.version}, ${os.cpus().length} cpus`,
+  `complaints: ${caseCount} cases, ${rate} req/s for ${seconds}s, ${reps} reps, ${WRITES} transitions/s during the listings; node ${process.version}, ${os.cpus().length} cpus`,
 );
 const dbName = `test_bench_complaints_${randomUUID().slice(0, 8)}`;
 const mongo = await MongoClient.connect(process.env.MONGO_URL);

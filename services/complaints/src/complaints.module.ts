@@ -8,6 +8,7 @@ import { CasesRepository } from './cases/cases.repository';
 import { ListBucketsRepository } from './listing/list-buckets.repository';
 import { ListingBackfill } from './listing/listing-backfill';
 import { ListingMarkers } from './listing/listing-markers.cache';
+import { ListingPageCache } from './listing/listing-page.cache';
 import { ComplaintsRecovery } from './cases/complaints-recovery';
 import { ComplaintsConfig } from './complaints.config';
 import { GrantCompensation } from './compensation/grant-compensation';
@@ -77,6 +78,7 @@ export class ComplaintsModule {
         CasesRepository,
         ListBucketsRepository,
         ListingMarkers,
+        ListingPageCache,
         BatchAlertsRepository,
         SlaBreachesRepository,
         SlaSettingsRepository,

@@ -52,8 +52,8 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
   const config = new ComplaintsConfig();
   const clock = new ComplaintsClock(config);
   const versions = new CaseVersionsRepository(connection);
-  const cases = new CasesRepository(connection);
   const buckets = new ListBucketsRepository(connection);
+  const cases = new CasesRepository(connection, buckets);
   const slaSettings = new SlaSettingsRepository(connection);
   const feedback = new FeedbackRequestsRepository(connection);
   const breaches = new SlaBreachesRepository(connection);

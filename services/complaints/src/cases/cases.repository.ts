@@ -5,6 +5,7 @@ import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CaseFacts } from '../analytics/complaint-figures';
 import type { BucketField } from '../listing/list-buckets';
+import { ListBucketsRepository, listingGenerationOf } from '../listing/list-buckets.repository';
 import type { CaseState } from './case-state';
 
 const COLLECTION = 'complaints';
@@ -59,12 +60,19 @@ export interface CaseFilters {
  * written by whichever replica applies a step. FerretDB applies a conditional update as read,
  * change, write, so two replicas projecting two versions may leave the older one last: the
  * writer checks afterwards and projects again (`CaseEffects`).
+ *
+ * Every write then changes the listing generations of the case's store and of the chain, so no
+ * replica's kept first page (`listing/listing-page.cache.ts`) outlives it. Here, not in the
+ * callers, so no write can skip it.
  */
 @Injectable()
 export class CasesRepository implements OnModuleInit {
   readonly collection: mongo.Collection<CaseDocument>;
 
-  constructor(@InjectMongo() connection: Connection) {
+  constructor(
+    @InjectMongo() connection: Connection,
+    private readonly listings: ListBucketsRepository,
+  ) {
     this.collection = connection.db!.collection<CaseDocument>(COLLECTION);
   }
 
@@ -97,6 +105,7 @@ export class CasesRepository implements OnModuleInit {
     );
     if (updated.matchedCount === 0)
       await insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc)));
+    await this.listingsChanged(doc.storeId);
   }
 
   /** What the projection of a case stands on: its version and its member. */
@@ -113,6 +122,7 @@ export class CasesRepository implements OnModuleInit {
   /** Adds a missed target, and the case to its listing's missed-target buckets. */
   async markBreached(
     id: string,
+    storeId: string,
     target: string,
     buckets: Pick<CaseDocument, 'storeBreachedBucket' | 'chainBreachedBucket'>,
   ): Promise<void> {
@@ -129,6 +139,15 @@ export class CasesRepository implements OnModuleInit {
         },
       ),
     );
+    await this.listingsChanged(storeId);
+  }
+
+  /** After the write: a page read after this holds it (the store's and the chain's lists). */
+  private async listingsChanged(storeId: string): Promise<void> {
+    await Promise.all([
+      this.listings.bumpGeneration(listingGenerationOf(storeId)),
+      this.listings.bumpGeneration(listingGenerationOf(undefined)),
+    ]);
   }
 
   /**

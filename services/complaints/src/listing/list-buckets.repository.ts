@@ -10,6 +10,13 @@ const COLLECTION = 'complaint_list_buckets';
 /** Outside every walk, like the `done:` markers: its parent is no bucket key. */
 const GENERATION = 'generation';
 
+/**
+ * The generation of one store's listings (every page with a store), or of the chain's (`*`, every
+ * page without): each write to a case changes both (`CasesRepository`). Outside every walk too.
+ */
+export const listingGenerationOf = (storeId: string | undefined): string =>
+  `listing:${storeId ?? '*'}`;
+
 interface GenerationMarker extends BucketMarker {
   value?: string;
 }
@@ -41,12 +48,13 @@ export class ListBucketsRepository implements OnModuleInit {
   }
 
   /**
-   * A value that changes after every new marker (`bumpGeneration`): a copy of the tree read
-   * after reading it holds every marker inserted before it was written. Null before the first.
+   * A value that changes after every change it stands for (`bumpGeneration`): the tree's after
+   * every new marker, a listing's (`listingGenerationOf`) after every write to its cases. What is
+   * read after reading it holds every change made before it was written. Null before the first.
    */
-  async generation(): Promise<string | null> {
+  async generation(of = GENERATION): Promise<string | null> {
     const doc = await dbSpan(COLLECTION, 'find', () =>
-      this.collection.findOne({ _id: GENERATION }, { projection: { value: 1 } }),
+      this.collection.findOne({ _id: of }, { projection: { value: 1 } }),
     );
     return doc?.value ?? null;
   }
@@ -55,15 +63,15 @@ export class ListBucketsRepository implements OnModuleInit {
    * Writes a fresh random value, never a count: two concurrent bumps that both read `n` would
    * write `n + 1` twice, and a reader that saw the first would miss the second's marker.
    */
-  async bumpGeneration(): Promise<void> {
+  async bumpGeneration(of = GENERATION): Promise<void> {
     const set = () =>
       dbSpan(COLLECTION, 'update', () =>
-        this.collection.updateOne({ _id: GENERATION }, { $set: { value: randomUUID() } }),
+        this.collection.updateOne({ _id: of }, { $set: { value: randomUUID() } }),
       );
     if ((await set()).matchedCount > 0) return;
     const inserted = await insertOnce(() =>
       dbSpan(COLLECTION, 'insert', () =>
-        this.collection.insertOne({ _id: GENERATION, parent: GENERATION, value: randomUUID() }),
+        this.collection.insertOne({ _id: of, parent: of, value: randomUUID() }),
       ),
     );
     // Another replica's first bump inserted it between the two: ours must still change it.

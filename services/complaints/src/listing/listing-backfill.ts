@@ -69,6 +69,7 @@ export class ListingBackfill extends StartupJob {
       if (keys.breached)
         await this.cases.markBreached(
           c._id,
+          c.storeId,
           c.breached[0]!,
           keyedBucketsOf(c.storeId, c.receivedAt, { breached: true }),
         );

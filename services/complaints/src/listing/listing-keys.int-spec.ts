@@ -2,8 +2,9 @@
  * The listing's keyed trees and marker cache against the real MongoDB-wire server: a page with an
  * open status or a missed target lists what a filter over every case lists, as cases move
  * between statuses and targets are missed; another replica's cache, filled before a case in a
- * new bucket, lists it as soon as it is projected; cases projected before the keyed buckets get
- * them from the backfill.
+ * new bucket, lists it as soon as it is projected; a replica's kept first page gives way to any
+ * write to its listing, and one whose writer died before the generation change to the recovery
+ * pass; cases projected before the keyed buckets get them from the backfill.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -19,6 +20,7 @@ import { TransitionComplaint } from '../workflow/transition-complaint.handler';
 import { keyedBucketsOf, keyedMarkersOf } from './listing-keys';
 import { ListingBackfill } from './listing-backfill';
 import { ListingMarkers } from './listing-markers.cache';
+import { ListingPageCache } from './listing-page.cache';
 
 const desk = { sub: 'E-desk', roles: ['desk_agent'] };
 
@@ -42,7 +44,13 @@ describe('keyed listing trees', () => {
       logger,
     );
     const replica = () =>
-      new ListComplaints(pipeline.cases, new ListingMarkers(pipeline.buckets), config, clock);
+      new ListComplaints(
+        pipeline.cases,
+        new ListingMarkers(pipeline.buckets),
+        new ListingPageCache(pipeline.buckets),
+        config,
+        clock,
+      );
     replicas = [replica(), replica()];
   });
 
@@ -110,6 +118,7 @@ describe('keyed listing trees', () => {
     );
     await pipeline.cases.markBreached(
       ids[3]!,
+      missed!.storeId,
       'firstResponse',
       keyedBucketsOf(missed!.storeId, missed!.receivedAt, { breached: true }),
     );
@@ -141,6 +150,43 @@ describe('keyed listing trees', () => {
     expect(await listed({ store: 'S003', status: 'accepted' }, 1)).toEqual([id]);
   });
 
+  it("serves a replica's kept first page until a write to its listing, whoever made it", async () => {
+    const first = async (request: Omit<ListComplaintsRequest, 'limit'>, replica: 0 | 1) =>
+      (await replicas[replica].execute({ ...request, limit: 20 }, desk)).items.map((c) => c.id);
+    const a = await receive('S004');
+    const b = await receive('S004');
+    // Both replicas keep these pages, the store's and the chain's.
+    for (const replica of [0, 1] as const) {
+      expect(await first({ store: 'S004' }, replica)).toEqual([b, a]);
+      expect(await first({ store: 'S004', status: 'investigating' }, replica)).toEqual([]);
+      expect((await first({ status: 'accepted' }, replica))[0]).toBe(b);
+    }
+    await move(a, 'investigate');
+    const c = await receive('S004');
+    for (const replica of [0, 1] as const) {
+      expect(await first({ store: 'S004' }, replica)).toEqual([c, b, a]);
+      expect(await first({ store: 'S004', status: 'investigating' }, replica)).toEqual([a]);
+      expect((await first({ status: 'accepted' }, replica))[0]).toBe(c);
+      expect(await first({ status: 'accepted' }, replica)).not.toContain(a);
+    }
+    // A writer that dies between its write and the change of the listings' generations: the
+    // kept page stands (it is what is served) until the recovery pass redoes the step's effects.
+    const change = pipeline.buckets.bumpGeneration.bind(pipeline.buckets);
+    const died = jest
+      .spyOn(pipeline.buckets, 'bumpGeneration')
+      .mockImplementation((of) =>
+        of?.startsWith('listing:') ? Promise.reject(new Error('killed')) : change(of),
+      );
+    await move(b, 'investigate');
+    died.mockRestore();
+    expect(await first({ store: 'S004', status: 'investigating' }, 1)).toEqual([a]);
+    await pipeline.effects.apply(b);
+    for (const replica of [0, 1] as const) {
+      expect(await first({ store: 'S004', status: 'investigating' }, replica)).toEqual([b, a]);
+      expect(await first({ status: 'accepted' }, replica)).not.toContain(b);
+    }
+  });
+
   it('keys cases projected before the keyed buckets, once per database', async () => {
     // As cases projected before: no keyed buckets, no keyed markers.
     await pipeline.cases.collection.updateMany(
@@ -168,6 +214,7 @@ describe('keyed listing trees', () => {
     const fresh = new ListComplaints(
       pipeline.cases,
       new ListingMarkers(pipeline.buckets),
+      new ListingPageCache(pipeline.buckets),
       pipeline.config,
       pipeline.clock,
     );

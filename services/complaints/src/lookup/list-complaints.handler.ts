@@ -15,6 +15,7 @@ import { type CaseFilters, CasesRepository } from '../cases/cases.repository';
 import { listingScopeOf } from '../listing/listing-keys';
 import { ListingMarkers } from '../listing/listing-markers.cache';
 import { readListingPage } from '../listing/listing-page';
+import { ListingPageCache } from '../listing/listing-page.cache';
 import { ComplaintsConfig } from '../complaints.config';
 import { workflowSettings } from './case-reader';
 import { listedView } from './complaint-view.mapper';
@@ -25,7 +26,8 @@ const DEFAULT_LIMIT = 20;
  * Cases newest first, a page at a time, from the projection, read bucket by bucket
  * (`listing/listing-page.ts`): one store's days when a store is named, else the chain's hours;
  * for an open status or a missed target, that key's own tree (`listing/listing-keys.ts`). The
- * other filters are applied within each bucket. Store staff see their own store's
+ * other filters are applied within each bucket. A first page is kept while its listing does not
+ * change (`listing/listing-page.cache.ts`). Store staff see their own store's
  * cases (a filter on another store is refused); the desk and admins every store's.
  */
 @Injectable()
@@ -33,6 +35,7 @@ export class ListComplaints {
   constructor(
     private readonly cases: CasesRepository,
     private readonly markers: ListingMarkers,
+    private readonly firstPages: ListingPageCache,
     private readonly config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
   ) {}
@@ -63,15 +66,20 @@ export class ListComplaints {
         ...(request.assignee ? { assignee: request.assignee } : {}),
         ...(request.breached ? { breached: request.breached === 'true' } : {}),
       };
-      const page = await readListingPage(
-        {
-          children: await this.markers.tree(),
-          inBucket: (field, bucket) => this.cases.inBucket(field, bucket, filters),
-        },
-        listingScopeOf(storeId, filters),
-        parseTimelineCursor(request.cursor),
-        limit,
-      );
+      const after = parseTimelineCursor(request.cursor);
+      const walk = async () =>
+        readListingPage(
+          {
+            children: await this.markers.tree(),
+            inBucket: (field, bucket) => this.cases.inBucket(field, bucket, filters),
+          },
+          listingScopeOf(storeId, filters),
+          after,
+          limit,
+        );
+      const page = after
+        ? await walk()
+        : await this.firstPages.firstPage(filters.storeId, JSON.stringify([filters, limit]), walk);
       const now = this.clock.now();
       return {
         items: page.items.map((doc) => listedView(doc, now, workflowSettings(this.config))),

@@ -165,6 +165,7 @@ export class SlaBreachScan extends PeriodicJob {
     );
     await this.cases.markBreached(
       doc._id,
+      doc.storeId,
       target,
       keyedBucketsOf(doc.storeId, doc.receivedAt, { breached: true }),
     );
