@@ -267,7 +267,8 @@ export async function driverFirstPage(db, listing, limit = 20) {
   if (!cache) {
     const generations = db.collection('complaint_list_buckets');
     cache = new ListingPageCache({
-      generation: async (of) => (await generations.findOne({ _id: of }))?.value ?? null,
+      current: async (storeId) =>
+        (await generations.findOne({ _id: `listing:${storeId ?? '*'}` }))?.value ?? null,
     });
     pageCaches.set(db, cache);
   }

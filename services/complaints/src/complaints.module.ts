@@ -8,6 +8,7 @@ import { CasesRepository } from './cases/cases.repository';
 import { ListBucketsRepository } from './listing/list-buckets.repository';
 import { ListingBackfill } from './listing/listing-backfill';
 import { ListingMarkers } from './listing/listing-markers.cache';
+import { ListingGenerations } from './listing/listing-generations';
 import { ListingPageCache } from './listing/listing-page.cache';
 import { ComplaintsRecovery } from './cases/complaints-recovery';
 import { ComplaintsConfig } from './complaints.config';
@@ -78,6 +79,7 @@ export class ComplaintsModule {
         CasesRepository,
         ListBucketsRepository,
         ListingMarkers,
+        ListingGenerations,
         ListingPageCache,
         BatchAlertsRepository,
         SlaBreachesRepository,

@@ -14,6 +14,7 @@ import { AskForFeedback } from '../feedback/ask-for-feedback';
 import { FeedbackRequestsRepository } from '../feedback/feedback-requests.repository';
 import { ReceiveComplaint } from '../intake/receive-complaint.handler';
 import { ListBucketsRepository } from '../listing/list-buckets.repository';
+import { ListingGenerations } from '../listing/listing-generations';
 import { ListingMarkers } from '../listing/listing-markers.cache';
 import { CaseReader } from '../lookup/case-reader';
 import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
@@ -32,6 +33,7 @@ export interface CasePipeline {
   cases: CasesRepository;
   buckets: ListBucketsRepository;
   markers: ListingMarkers;
+  generations: ListingGenerations;
   rollups: AnalyticsRollupsRepository;
   slaSettings: SlaSettingsRepository;
   feedback: FeedbackRequestsRepository;
@@ -53,7 +55,8 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
   const clock = new ComplaintsClock(config);
   const versions = new CaseVersionsRepository(connection);
   const buckets = new ListBucketsRepository(connection);
-  const cases = new CasesRepository(connection, buckets);
+  const generations = new ListingGenerations(buckets);
+  const cases = new CasesRepository(connection, generations);
   const slaSettings = new SlaSettingsRepository(connection);
   const feedback = new FeedbackRequestsRepository(connection);
   const breaches = new SlaBreachesRepository(connection);
@@ -86,6 +89,7 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
     cases,
     buckets,
     markers,
+    generations,
     rollups,
     slaSettings,
     feedback,

@@ -5,7 +5,7 @@ import { dbSpan } from '@crm/observability';
 import { ensureIndexes, InjectMongo } from '@crm/service-kit';
 import type { CaseFacts } from '../analytics/complaint-figures';
 import type { BucketField } from '../listing/list-buckets';
-import { ListBucketsRepository, listingGenerationOf } from '../listing/list-buckets.repository';
+import { ListingGenerations } from '../listing/listing-generations';
 import type { CaseState } from './case-state';
 
 const COLLECTION = 'complaints';
@@ -71,7 +71,7 @@ export class CasesRepository implements OnModuleInit {
 
   constructor(
     @InjectMongo() connection: Connection,
-    private readonly listings: ListBucketsRepository,
+    private readonly listings: ListingGenerations,
   ) {
     this.collection = connection.db!.collection<CaseDocument>(COLLECTION);
   }
@@ -105,7 +105,7 @@ export class CasesRepository implements OnModuleInit {
     );
     if (updated.matchedCount === 0)
       await insertOnce(() => dbSpan(COLLECTION, 'insert', () => this.collection.insertOne(doc)));
-    await this.listingsChanged(doc.storeId);
+    await this.listings.changed(doc.storeId);
   }
 
   /** What the projection of a case stands on: its version and its member. */
@@ -139,15 +139,7 @@ export class CasesRepository implements OnModuleInit {
         },
       ),
     );
-    await this.listingsChanged(storeId);
-  }
-
-  /** After the write: a page read after this holds it (the store's and the chain's lists). */
-  private async listingsChanged(storeId: string): Promise<void> {
-    await Promise.all([
-      this.listings.bumpGeneration(listingGenerationOf(storeId)),
-      this.listings.bumpGeneration(listingGenerationOf(undefined)),
-    ]);
+    await this.listings.changed(storeId);
   }
 
   /**

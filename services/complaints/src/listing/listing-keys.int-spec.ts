@@ -47,7 +47,7 @@ describe('keyed listing trees', () => {
       new ListComplaints(
         pipeline.cases,
         new ListingMarkers(pipeline.buckets),
-        new ListingPageCache(pipeline.buckets),
+        new ListingPageCache(pipeline.generations),
         config,
         clock,
       );
@@ -214,7 +214,7 @@ describe('keyed listing trees', () => {
     const fresh = new ListComplaints(
       pipeline.cases,
       new ListingMarkers(pipeline.buckets),
-      new ListingPageCache(pipeline.buckets),
+      new ListingPageCache(pipeline.generations),
       pipeline.config,
       pipeline.clock,
     );

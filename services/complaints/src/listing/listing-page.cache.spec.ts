@@ -1,4 +1,4 @@
-import type { ListBucketsRepository } from './list-buckets.repository';
+import type { ListingGenerations } from './listing-generations';
 import type { ListedCase, ListingPage } from './listing-page';
 import { ListingPageCache } from './listing-page.cache';
 
@@ -8,11 +8,12 @@ function generations() {
   let writes = 0;
   const reads: string[] = [];
   const repository = {
-    generation: async (of: string) => {
+    current: async (storeId: string | undefined) => {
+      const of = `listing:${storeId ?? '*'}`;
       reads.push(of);
       return values.get(of) ?? null;
     },
-  } as unknown as ListBucketsRepository;
+  } as unknown as ListingGenerations;
   const written = (storeId: string) => {
     values.set(`listing:${storeId}`, `w${++writes}`);
     values.set('listing:*', `w${writes}`);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ListBucketsRepository, listingGenerationOf } from './list-buckets.repository';
+import { ListingGenerations } from './listing-generations';
 import type { ListedCase, ListingPage } from './listing-page';
 
 /** Past this many, the least recently filled page is dropped: memory stays bounded. */
@@ -18,7 +18,7 @@ interface KeptPage<C> {
  * costs one read (its listing's generation, a small document by `_id`) instead of a walk of
  * markers and buckets. Each replica owns its own copy and tells no other: every write to a case
  * changes the generation of its store's listings and of the chain's after it lands
- * (`CasesRepository`), and a page is kept under the generation read before its walk began, so
+ * (`CasesRepository`, `listing-generations.ts`), and a page is kept under the generation read before its walk began, so
  * it holds every write whose change was there to be read. Readers that read one generation
  * while its walk is under way share that walk.
  *
@@ -31,7 +31,7 @@ interface KeptPage<C> {
 export class ListingPageCache {
   private readonly pages = new Map<string, KeptPage<ListedCase>>();
 
-  constructor(private readonly buckets: ListBucketsRepository) {}
+  constructor(private readonly generations: ListingGenerations) {}
 
   /**
    * The first page of a listing: kept, or walked now. `storeId`: the store the listing is bound
@@ -42,7 +42,7 @@ export class ListingPageCache {
     key: string,
     walk: () => Promise<ListingPage<C>>,
   ): Promise<ListingPage<C>> {
-    const generation = await this.buckets.generation(listingGenerationOf(storeId));
+    const generation = await this.generations.current(storeId);
     const pageKey = `${storeId ?? '*'}|${key}`;
     const now = Date.now();
     const kept = this.pages.get(pageKey) as KeptPage<C> | undefined;
