@@ -5,6 +5,13 @@ import { ComplaintsConfig } from '../complaints.config';
 import { feedbackCause, FeedbackRequestsRepository } from './feedback-requests.repository';
 
 const DAY = 86_400_000;
+/** The steps that ask the member something (`afterSteps`). */
+const ASKING_STEPS: ReadonlySet<string> = new Set(['resolve', 'close']);
+
+/** Whether any question may have been asked on a case of these steps: none before an asking step. */
+export function mayHaveAsked(steps: readonly CaseVersion[]): boolean {
+  return steps.some((step) => ASKING_STEPS.has(step.action));
+}
 
 /**
  * The questions a step leads to, as after-effects of the step (CaseEffects: run again after a

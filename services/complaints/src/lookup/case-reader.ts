@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, type ComplaintView, ErrorCode } from '@crm/contracts';
 import { ComplaintsClock } from '../clock/complaints-clock';
+import { mayHaveAsked } from '../feedback/ask-for-feedback';
 import { FeedbackRequestsRepository } from '../feedback/feedback-requests.repository';
 import { ComplaintsConfig } from '../complaints.config';
 import { type CaseState, foldVersions } from '../cases/case-state';
@@ -60,7 +61,8 @@ export class CaseReader {
       state.sku && state.batch
         ? this.cases.onBatch(state.sku, state.batch, LINKED_LIMIT + 1)
         : Promise.resolve([]),
-      this.feedback.ofCase(state.id),
+      // No question before a resolution or a closing: a first response saves the read.
+      mayHaveAsked(steps) ? this.feedback.ofCase(state.id) : Promise.resolve([]),
     ]);
     const sla = caseSla(state, settings);
     const breached = [
