@@ -276,21 +276,26 @@ export class CasesRepository implements OnModuleInit {
     );
   }
 
-  /** Open cases with a reminder or due time before `now` (the breach scan). */
-  openDueBefore(now: Date, limit = 500): Promise<CaseDocument[]> {
-    return dbSpan(COLLECTION, 'find', () =>
-      this.collection
-        .find({
-          status: { $in: ['accepted', 'investigating'] },
-          $or: [
-            { 'sla.resolutionRemindAt': { $lt: now } },
-            { 'sla.resolutionDueAt': { $lt: now } },
-            { firstRespondedAt: null, 'sla.firstResponseRemindAt': { $lt: now } },
-            { firstRespondedAt: null, 'sla.firstResponseDueAt': { $lt: now } },
-          ],
-        })
-        .limit(limit)
-        .toArray(),
+  /**
+   * Open cases with a reminder or due time before `now` (the breach scan), all of them: a case
+   * past its due time stays here until it is resolved, so a limit would hand every scan the same
+   * first ones and the rest would never be reminded or escalated. One status at a time, an
+   * equality FerretDB hands to PostgreSQL (it does not `$in`), so only open cases are read.
+   */
+  async openDueBefore(now: Date): Promise<CaseDocument[]> {
+    const due = [
+      { 'sla.resolutionRemindAt': { $lt: now } },
+      { 'sla.resolutionDueAt': { $lt: now } },
+      { firstRespondedAt: null, 'sla.firstResponseRemindAt': { $lt: now } },
+      { firstRespondedAt: null, 'sla.firstResponseDueAt': { $lt: now } },
+    ];
+    const found = await Promise.all(
+      (['accepted', 'investigating'] as const).map((status) =>
+        dbSpan(COLLECTION, 'find', () =>
+          this.collection.find({ status, $or: due } as mongo.Filter<CaseDocument>).toArray(),
+        ),
+      ),
     );
+    return found.flat();
   }
 }

@@ -11,9 +11,12 @@ import { keyedBucketsOf, keyedMarkersOf } from '../listing/listing-keys';
 import { ListingMarkers } from '../listing/listing-markers.cache';
 import type { SlaTargetName } from './case-sla';
 import { escalationLevel, ESCALATION_LADDER } from './escalation';
-import { SlaBreachesRepository } from './sla-breaches.repository';
+import { type SlaBreachDocument, SlaBreachesRepository } from './sla-breaches.repository';
 import { calendarOf, type SlaSettings, targetOf } from './sla-policy';
 import { SlaSettingsRepository } from './sla-settings.repository';
+
+/** Past this many, the claims known to exist are forgotten: memory stays bounded. */
+const MOST_KNOWN_CLAIMS = 100_000;
 
 /**
  * Reminds the assignee (or the store manager) once when a target is near, then finds open cases
@@ -21,9 +24,16 @@ import { SlaSettingsRepository } from './sla-settings.repository';
  * store manager at the due time, the region after one more target's length of business time,
  * HQ after two. Every replica scans; each escalation is claimed by inserting
  * `breach:<case>:<target>:<level>` (with its `sla.breached` event), so it happens once.
+ *
+ * A case stays due until it is resolved, so every scan meets the claims of the scans before:
+ * each replica remembers the claims it has seen stored (inserted, or refused as there) and does
+ * not insert them again. Claims are never removed, so a remembered one is there; a replica that
+ * starts knows none and tries each once.
  */
 @Injectable()
 export class SlaBreachScan extends PeriodicJob {
+  private readonly knownClaims = new Set<string>();
+
   constructor(
     private readonly cases: CasesRepository,
     private readonly rollups: AnalyticsRollupsRepository,
@@ -85,7 +95,7 @@ export class SlaBreachScan extends PeriodicJob {
       dueAt: dueAt.toISOString(),
       remind,
     };
-    const claimed = await this.breaches.claim({
+    const claimed = await this.claimOnce({
       _id: id,
       caseId: doc._id,
       target,
@@ -98,6 +108,15 @@ export class SlaBreachScan extends PeriodicJob {
     });
     if (claimed) this.logger.info({ caseId: doc._id, target, remind }, 'SLA target near: reminded');
     return claimed ? 1 : 0;
+  }
+
+  /** Inserts the claim unless this replica has seen it stored; true if this insert made it. */
+  private async claimOnce(claim: SlaBreachDocument): Promise<boolean> {
+    if (this.knownClaims.has(claim._id)) return false;
+    const claimed = await this.breaches.claim(claim);
+    if (this.knownClaims.size >= MOST_KNOWN_CLAIMS) this.knownClaims.clear();
+    this.knownClaims.add(claim._id);
+    return claimed;
   }
 
   private async escalate(
@@ -130,7 +149,7 @@ export class SlaBreachScan extends PeriodicJob {
         level: l,
       };
       if (
-        await this.breaches.claim({
+        await this.claimOnce({
           _id: id,
           caseId: doc._id,
           target,
