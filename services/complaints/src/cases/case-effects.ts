@@ -52,6 +52,19 @@ export class CaseEffects {
    * is caught by the check after projecting, which reads them again).
    */
   async apply(caseId: string, now = this.clock.now(), known?: CaseVersion[]): Promise<CaseState> {
+    return (await this.applyReadingMember(caseId, now, known)).state;
+  }
+
+  /**
+   * `apply`, also answering the case's member as its intake stood when read after the
+   * projection (the check below): a read after the caller's insert, which a transition's
+   * redaction check (`MemberRecords.settleStep`) uses instead of a read of its own.
+   */
+  async applyReadingMember(
+    caseId: string,
+    now = this.clock.now(),
+    known?: CaseVersion[],
+  ): Promise<{ state: CaseState; member: string | null }> {
     let steps = known ?? (await this.versions.ofCase(caseId));
     const intakePending = steps.some((step) => step.version === 1 && step.effectsPending);
     const received = intakePending
@@ -62,13 +75,15 @@ export class CaseEffects {
       now,
       received ? markersOf(received.storeId, received.receivedAt) : [],
     );
+    let member: string | null = null;
     for (let round = 1; round < MAX_PROJECTIONS; round++) {
       // FerretDB: a concurrent projection of an older version may have landed after ours, or
       // ours, read before a member event rewrote the intake, may have landed after the event's.
-      const [projected, member] = await Promise.all([
+      const [projected, intakeMember] = await Promise.all([
         this.cases.stamp(caseId),
         this.versions.memberOf(caseId),
       ]);
+      member = intakeMember;
       if (projected?.version === state.version && projected.memberId === member) break;
       steps = await this.versions.ofCase(caseId);
       state = await this.project(steps, now);
@@ -87,7 +102,7 @@ export class CaseEffects {
     await this.feedback.afterSteps(state, pending);
     await this.versions.effectsDone(pending.map((step) => step._id));
     this.outbox.nudge();
-    return state;
+    return { state, member };
   }
 
   /** Projects the case, after the listing's markers that reach it (and any `alsoMark`). */

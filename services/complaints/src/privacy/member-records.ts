@@ -85,11 +85,18 @@ export class MemberRecords {
    * After a transition's insert: if its case's member was erased since the transition read the
    * case, the step's free text is redacted as the erasure redacted the others. The erasure reads
    * the steps again after rewriting the intake, and this reads the intake after the insert, so
-   * of the two at least one sees the other. Returns whether it rewrote the case's steps.
+   * of the two at least one sees the other. `memberNow`: the intake's member as read after the
+   * insert already (by the step's effects), else it is read here. Returns whether it rewrote the
+   * case's steps.
    */
-  async settleStep(step: CaseVersion, memberAtDecision: string | null): Promise<boolean> {
+  async settleStep(
+    step: CaseVersion,
+    memberAtDecision: string | null,
+    memberNow?: string | null,
+  ): Promise<boolean> {
     if (memberAtDecision === null) return false;
-    if ((await this.versions.memberOf(step.caseId)) !== null) return false;
+    if ((memberNow === undefined ? await this.versions.memberOf(step.caseId) : memberNow) !== null)
+      return false;
     await this.rewriteCase(step.caseId, (s) => anonymised(s, memberAtDecision));
     return true;
   }

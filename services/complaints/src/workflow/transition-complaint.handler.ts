@@ -96,24 +96,28 @@ export class TransitionComplaint {
           ErrorCode.COMPLAINT_CHANGED,
         );
       }
-      // The member may have been erased since the case was read: this step's text goes too.
-      const rewritten = await this.records.settleStep(stored, state.memberId);
       if (decision.change.compensation) {
         failpoint('complaints.compensation.decided'); // decided and recorded, loyalty not asked
         await this.grant.execute(stored);
       }
-      // The steps as read plus the one inserted, unless something else wrote them since (a
-      // redaction, the compensation's outcome): then they are read again.
-      const known = rewritten || decision.change.compensation ? undefined : [...steps, stored];
-      await this.effects
-        .apply(state.id, this.clock.now(), known)
-        .catch((error: unknown) =>
+      // The steps as read plus the one inserted, unless the compensation's outcome rewrote
+      // them since: then they are read again.
+      const known = decision.change.compensation ? undefined : [...steps, stored];
+      const applied = await this.effects
+        .applyReadingMember(state.id, this.clock.now(), known)
+        .catch((error: unknown) => {
           this.logger.warn(
             { err: error, caseId: state.id },
             'step effects left to the recovery pass',
-          ),
-        );
-      return known ? this.reader.viewOf(known, foldVersions(known)) : this.reader.view(state.id);
+          );
+          return null;
+        });
+      // The member may have been erased since the case was read: this step's text goes too
+      // (and the case is projected again). The effects read the intake after the insert.
+      const rewritten = await this.records.settleStep(stored, state.memberId, applied?.member);
+      return known && !rewritten
+        ? this.reader.viewOf(known, foldVersions(known))
+        : this.reader.view(state.id);
     });
   }
 }
