@@ -29,7 +29,7 @@ import { AnalyticsNatsController } from './analytics/analytics.nats.controller';
 import { RecordSales } from './analytics/record-sales';
 import { SalesRepository } from './analytics/sales.repository';
 import { AnalyticsRollupsRepository } from './analytics/analytics-rollups.repository';
-import { FoldClaimsRepository } from './analytics/fold-claims.repository';
+import { JobRoundsRepository } from './jobs/job-rounds.repository';
 import { RolledUpFacts } from './analytics/rolled-up-facts';
 import { RollupFold } from './analytics/rollup-fold';
 import { RollupBackfill } from './analytics/rollup-backfill';
@@ -108,7 +108,7 @@ export class ComplaintsModule {
         SalesRepository,
         RecordSales,
         AnalyticsRollupsRepository,
-        FoldClaimsRepository,
+        JobRoundsRepository,
         RolledUpFacts,
         RollupFold,
         RollupBackfill,

@@ -11,7 +11,7 @@ import { bucketsOf } from '../listing/list-buckets';
 import { FoldSuperseded } from './analytics-rollups.repository';
 import { analyseRows } from './case-rollup';
 import { analyse } from './complaint-figures';
-import { FoldClaimsRepository } from './fold-claims.repository';
+import { JobRoundsRepository } from '../jobs/job-rounds.repository';
 import { RecordSales } from './record-sales';
 import { RollupBackfill } from './rollup-backfill';
 import { RolledUpFacts } from './rolled-up-facts';
@@ -42,7 +42,7 @@ describe('analysis roll-ups', () => {
     const replica = () =>
       new RollupFold(
         pipeline.rollups,
-        new FoldClaimsRepository(pipeline.connection),
+        new JobRoundsRepository(pipeline.connection),
         pipeline.cases,
         sales,
         pipeline.config,
@@ -192,7 +192,7 @@ describe('analysis roll-ups', () => {
     let both = await bothWays();
     expect(both.rolled).not.toEqual(both.counted);
 
-    const claims = new FoldClaimsRepository(pipeline.connection);
+    const claims = new JobRoundsRepository(pipeline.connection);
     const backfill = new RollupBackfill(
       pipeline.cases,
       sales,

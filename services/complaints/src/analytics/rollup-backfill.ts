@@ -4,7 +4,7 @@ import { StartupJob } from '@crm/service-kit';
 import { CasesRepository } from '../cases/cases.repository';
 import { bucketsOf } from '../listing/list-buckets';
 import { AnalyticsRollupsRepository, type RollupMark } from './analytics-rollups.repository';
-import { FoldClaimsRepository } from './fold-claims.repository';
+import { JobRoundsRepository } from '../jobs/job-rounds.repository';
 import { SalesRepository } from './sales.repository';
 
 const PASS = 'analytics-rollups-v1';
@@ -23,7 +23,7 @@ export class RollupBackfill extends StartupJob {
     private readonly cases: CasesRepository,
     private readonly sales: SalesRepository,
     private readonly rollups: AnalyticsRollupsRepository,
-    private readonly passes: FoldClaimsRepository,
+    private readonly passes: JobRoundsRepository,
     protected readonly logger: PinoLogger,
   ) {
     super('analysis backfill');

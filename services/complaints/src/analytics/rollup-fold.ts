@@ -10,7 +10,7 @@ import {
   type RollupMark,
 } from './analytics-rollups.repository';
 import { rowOf, storeDayOf } from './case-rollup';
-import { FoldClaimsRepository } from './fold-claims.repository';
+import { JobRoundsRepository } from '../jobs/job-rounds.repository';
 import { SalesRepository } from './sales.repository';
 
 /** Marks taken in one round: bounded, so a round stays far shorter than the next one's wait. */
@@ -30,7 +30,7 @@ const AT_ONCE = 4;
 export class RollupFold extends PeriodicJob {
   constructor(
     private readonly rollups: AnalyticsRollupsRepository,
-    private readonly claims: FoldClaimsRepository,
+    private readonly rounds: JobRoundsRepository,
     private readonly cases: CasesRepository,
     private readonly sales: SalesRepository,
     private readonly config: ComplaintsConfig,
@@ -54,7 +54,7 @@ export class RollupFold extends PeriodicJob {
   async runOnce(
     round = Math.floor(Date.now() / this.config.ANALYTICS_FOLD_EVERY_MS),
   ): Promise<number> {
-    if (!(await this.claims.claim(round))) return 0;
+    if (!(await this.rounds.claim('fold', round))) return 0;
     const marks = await this.rollups.pending(MARKS_PER_ROUND);
     if (marks.length === MARKS_PER_ROUND)
       this.logger.warn({ marks: marks.length }, 'analysis fold behind: a full round of marks');

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ListingGenerations } from './listing-generations';
 import type { ListedCase, ListingPage } from './listing-page';
 
-/** Past this many, the least recently filled page is dropped: memory stays bounded. */
-const MOST_PAGES = 2_000;
+/** Past this many (some 20–50 MB of cases), the least recently filled page is dropped. */
+const MOST_PAGES = 1_000;
 /** A kept page is walked again after this long even if its generation stands (see below). */
 const MOST_PAGE_AGE_MS = 60_000;
 

@@ -1,13 +1,15 @@
 /**
  * The SLA scan against the real MongoDB-wire server: it reaches every open case past a due time
  * however many there are (a limit once handed each scan the same first 500, and the rest were
- * never escalated), and a replica does not insert again the claims it has seen stored.
+ * never escalated), a round is scanned by one replica, and a replica does not insert again the
+ * claims it has seen stored.
  */
 import { randomUUID } from 'node:crypto';
 import type { ReceiveComplaintCommand } from '@crm/contracts';
 import { type CasePipeline, openCasePipeline } from '../cases/case-pipeline.int-support';
 import type { CaseDocument } from '../cases/cases.repository';
 import type { ComplaintsOutbox } from '../events/complaints-outbox';
+import { JobRoundsRepository } from '../jobs/job-rounds.repository';
 import { SlaBreachScan } from './sla-breach-scan';
 import { SlaBreachesRepository } from './sla-breaches.repository';
 
@@ -34,12 +36,22 @@ describe('the SLA scan', () => {
       pipeline.slaSettings,
       { nudge: () => undefined } as unknown as ComplaintsOutbox,
       pipeline.markers,
+      new JobRoundsRepository(pipeline.connection),
       pipeline.config,
       pipeline.clock,
       pipeline.logger,
     );
 
   afterAll(() => pipeline.close());
+
+  it('scans a round on the one replica that claims it', async () => {
+    const replicas = [replica(), replica()];
+    const scans = replicas.map((r) => jest.spyOn(r, 'runOnce'));
+    await Promise.all(
+      replicas.map((r) => (r as unknown as { runRound(): Promise<void> }).runRound()),
+    );
+    expect(scans.map((s) => s.mock.calls.length).sort()).toEqual([0, 1]);
+  });
 
   it('finds every open case past a due time, beyond any page of them', async () => {
     const past = new Date(Date.now() - 30 * DAY);

@@ -7,6 +7,7 @@ import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
 import { slaBreachedEvent, slaReminderEvent } from '../events/complaint-events';
 import { ComplaintsOutbox } from '../events/complaints-outbox';
+import { JobRoundsRepository } from '../jobs/job-rounds.repository';
 import { keyedBucketsOf, keyedMarkersOf } from '../listing/listing-keys';
 import { ListingMarkers } from '../listing/listing-markers.cache';
 import type { SlaTargetName } from './case-sla';
@@ -22,8 +23,10 @@ const MOST_KNOWN_CLAIMS = 100_000;
  * Reminds the assignee (or the store manager) once when a target is near, then finds open cases
  * past a due time and escalates each missed target a level at a time: the
  * store manager at the due time, the region after one more target's length of business time,
- * HQ after two. Every replica scans; each escalation is claimed by inserting
- * `breach:<case>:<target>:<level>` (with its `sla.breached` event), so it happens once.
+ * HQ after two. Each round (`SLA_SCAN_EVERY_MS` of wall-clock time) is scanned by the replica
+ * that claims it (`sla-scan:<round>`); one that dies mid-scan leaves the rest to the next round.
+ * Each escalation is claimed too, by inserting `breach:<case>:<target>:<level>` (with its
+ * `sla.breached` event), so it happens once whoever scans.
  *
  * A case stays due until it is resolved, so every scan meets the claims of the scans before:
  * each replica remembers the claims it has seen stored (inserted, or refused as there) and does
@@ -41,7 +44,8 @@ export class SlaBreachScan extends PeriodicJob {
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
     private readonly listingMarkers: ListingMarkers,
-    config: ComplaintsConfig,
+    private readonly rounds: JobRoundsRepository,
+    private readonly config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
     protected readonly logger: PinoLogger,
   ) {
@@ -49,8 +53,10 @@ export class SlaBreachScan extends PeriodicJob {
     logger.setContext(SlaBreachScan.name);
   }
 
+  /** A round is scanned by the one replica that claims it: the others would only repeat it. */
   protected async runRound(): Promise<void> {
-    await this.runOnce();
+    const round = Math.floor(Date.now() / this.config.SLA_SCAN_EVERY_MS);
+    if (await this.rounds.claim('sla-scan', round)) await this.runOnce();
   }
 
   /** One scan; returns the escalations this replica claimed. */
