@@ -1,6 +1,7 @@
 // The complaints benchmark's data: cases seeded straight into the service's collections (each
 // case's intake version and its projection, as the service would have written them; a tenth left
 // `accepted` for transitions), two sales per case, and the listing filters asked of them.
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 // The service's own bucket keys and page walk (compiled by `npm run build`): the raw driver runs
@@ -15,6 +16,9 @@ const {
 const {
   ListingPageCache,
 } = require('../../services/complaints/dist/listing/listing-page.cache.js');
+const {
+  ListingGenerations,
+} = require('../../services/complaints/dist/listing/listing-generations.js');
 const rollup = require('../../services/complaints/dist/analytics/case-rollup.js');
 
 export const STORES = 50;
@@ -199,6 +203,26 @@ async function insertRollups(collection, values) {
 
 /** A case's keyed listing buckets (`listing-keys.ts`), for the driver's transitions. */
 export const { keyedBucketsOf } = keys;
+/** A case's listing buckets (`list-buckets.ts`): its store-day is the analysis mark's. */
+export const { bucketsOf } = buckets;
+
+/**
+ * The service's listing generations (`listing-generations.ts`) over the driver: changed as one
+ * group commit per key, as one replica does. (Many updates of one document at once, as plain
+ * concurrent calls make at 100 a second, wedged FerretDB 1.24 in a trial run.)
+ */
+export function driverGenerations(db) {
+  const documents = db.collection('complaint_list_buckets');
+  return new ListingGenerations({
+    bumpGeneration: async (of) => {
+      await documents.updateOne(
+        { _id: of },
+        { $set: { value: randomUUID() }, $setOnInsert: { parent: of } },
+        { upsert: true },
+      );
+    },
+  });
+}
 
 /** The facts case analysis reads of each case (the service's projection of them). */
 export const { FACTS } = require('../../services/complaints/dist/cases/cases.repository.js');

@@ -11,9 +11,11 @@ import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { httpRequest, paced, printLatencies, median } from '../lib/open-loop.mjs';
 import {
+  bucketsOf,
   caseIdOf,
   DAY,
   driverFirstPage,
+  driverGenerations,
   driverPage,
   END,
   FACTS,
@@ -112,6 +114,68 @@ async function once(rep, db, gateway, token) {
           },
         },
       );
+    },
+    rate,
+    seconds,
+  );
+  // The service's own round trips for an `investigate` (10, counted with the driver's command
+  // monitor), in its order and concurrency, on the driver: what the store makes of them at this
+  // rate, without the gateway, NATS and the service's own work; its listing generations
+  // group-committed by the service's own code, as one replica does.
+  const generations = driverGenerations(db);
+  const breaches = db.collection('sla_breaches');
+  const marks = db.collection('complaint_rollup_marks');
+  results.driverMoveSame = await paced(
+    async () => {
+      const id = acceptedCase('driver');
+      const steps = await versions
+        .find({ caseId: id }, { projection: { outbox: 0 } })
+        .sort({ version: 1 })
+        .toArray();
+      const { storeId } = steps[0].intake;
+      const version = steps.length + 1;
+      const at = new Date();
+      await versions.insertOne({
+        _id: `${id}:v${version}`,
+        caseId: id,
+        version,
+        action: 'investigate',
+        at,
+        change: { assignee: 'E-bench' },
+        effectsPending: true,
+      });
+      await cases.updateOne(
+        { _id: id, version: { $lte: version } },
+        {
+          $set: {
+            status: 'investigating',
+            ...keyedBucketsOf(storeId, steps[0].at, { status: 'investigating' }),
+            version,
+            assignee: 'E-bench',
+            firstRespondedAt: at,
+            projectedAt: at,
+          },
+        },
+      );
+      await generations.changed(storeId);
+      await Promise.all([
+        cases.findOne({ _id: id }, { projection: { version: 1, memberId: 1 } }),
+        versions.findOne({ _id: `${id}:v1` }, { projection: { 'intake.memberId': 1 } }),
+      ]);
+      await marks.insertOne({
+        _id: `cases:${id}:v${version}`,
+        kind: 'cases',
+        storeDay: bucketsOf(storeId, steps[0].at).storeBucket,
+        at,
+      });
+      await versions.updateOne(
+        { _id: `${id}:v${version}`, effectsPending: true },
+        { $unset: { effectsPending: '' } },
+      );
+      await breaches
+        .find({ caseId: id }, { projection: { outbox: 0 } })
+        .sort({ at: 1 })
+        .toArray();
     },
     rate,
     seconds,
