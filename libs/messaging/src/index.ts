@@ -8,6 +8,7 @@ export * from './outbox/outbox-relay';
 export * from './nats/nats-rpc.client';
 export * from './nats/rpc-server';
 export * from './mongo/insert-once';
+export * from './mongo/stored-ids.cache';
 export * from './concurrency';
 export * from './bounded-map';
 export * from './keyed-lock';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { StoredIdsCache } from '@crm/messaging';
 import type { BucketMarker } from './list-buckets';
 import { ListBucketsRepository } from './list-buckets.repository';
 
@@ -31,7 +32,7 @@ interface TreeCopy {
 @Injectable()
 export class ListingMarkers {
   private copy: TreeCopy | null = null;
-  private readonly known = new Set<string>();
+  private readonly known = new StoredIdsCache(MOST_KNOWN);
 
   constructor(private readonly buckets: ListBucketsRepository) {}
 
@@ -47,7 +48,7 @@ export class ListingMarkers {
       let children = copy.children.get(parent);
       if (!children) {
         children = this.buckets.children(parent).then((keys) => {
-          this.remember(keys);
+          this.known.remember(keys);
           return keys;
         });
         children.catch(() => copy.children.delete(parent));
@@ -66,11 +67,6 @@ export class ListingMarkers {
   /** Inserts the markers, then changes the generation if any was new. */
   async mark(markers: BucketMarker[]): Promise<void> {
     if (await this.buckets.mark(markers)) await this.buckets.bumpGeneration();
-    this.remember(markers.map((marker) => marker._id));
-  }
-
-  private remember(keys: string[]): void {
-    if (this.known.size + keys.length > MOST_KNOWN) this.known.clear();
-    for (const key of keys) this.known.add(key);
+    this.known.remember(markers.map((marker) => marker._id));
   }
 }

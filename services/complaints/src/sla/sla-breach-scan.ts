@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { StoredIdsCache } from '@crm/messaging';
 import { PeriodicJob } from '@crm/service-kit';
 import { AnalyticsRollupsRepository } from '../analytics/analytics-rollups.repository';
 import { CasesRepository, type CaseDocument } from '../cases/cases.repository';
@@ -35,7 +36,7 @@ const MOST_KNOWN_CLAIMS = 100_000;
  */
 @Injectable()
 export class SlaBreachScan extends PeriodicJob {
-  private readonly knownClaims = new Set<string>();
+  private readonly knownClaims = new StoredIdsCache(MOST_KNOWN_CLAIMS);
 
   constructor(
     private readonly cases: CasesRepository,
@@ -120,8 +121,7 @@ export class SlaBreachScan extends PeriodicJob {
   private async claimOnce(claim: SlaBreachDocument): Promise<boolean> {
     if (this.knownClaims.has(claim._id)) return false;
     const claimed = await this.breaches.claim(claim);
-    if (this.knownClaims.size >= MOST_KNOWN_CLAIMS) this.knownClaims.clear();
-    this.knownClaims.add(claim._id);
+    this.knownClaims.remember([claim._id]);
     return claimed;
   }
 
