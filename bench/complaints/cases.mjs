@@ -1,7 +1,6 @@
 // The complaints benchmark's data: cases seeded straight into the service's collections (each
 // case's intake version and its projection, as the service would have written them; a tenth left
 // `accepted` for transitions), two sales per case, and the listing filters asked of them.
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 // The service's own bucket keys and page walk (compiled by `npm run build`): the raw driver runs
@@ -19,6 +18,9 @@ const {
 const {
   ListingGenerations,
 } = require('../../services/complaints/dist/listing/listing-generations.js');
+const {
+  ListBucketsRepository,
+} = require('../../services/complaints/dist/listing/list-buckets.repository.js');
 const rollup = require('../../services/complaints/dist/analytics/case-rollup.js');
 
 export const STORES = 50;
@@ -207,22 +209,12 @@ export const { keyedBucketsOf } = keys;
 export const { bucketsOf } = buckets;
 
 /**
- * The service's listing generations (`listing-generations.ts`) over the driver: changed as one
- * group commit per key, as one replica does. (Many updates of one document at once, as plain
- * concurrent calls make at 100 a second, wedged FerretDB 1.24 in a trial run.)
+ * The service's listing generations (`listing-generations.ts`) over the driver, with its
+ * repository's queries: changed as one group commit, as one replica does. (Many updates of one
+ * document at once, as plain concurrent calls make at 100 a second, wedged FerretDB 1.24 in a
+ * trial run.)
  */
-export function driverGenerations(db) {
-  const documents = db.collection('complaint_list_buckets');
-  return new ListingGenerations({
-    bumpGeneration: async (of) => {
-      await documents.updateOne(
-        { _id: of },
-        { $set: { value: randomUUID() }, $setOnInsert: { parent: of } },
-        { upsert: true },
-      );
-    },
-  });
-}
+export const driverGenerations = (db) => new ListingGenerations(new ListBucketsRepository({ db }));
 
 /** The facts case analysis reads of each case (the service's projection of them). */
 export const { FACTS } = require('../../services/complaints/dist/cases/cases.repository.js');
@@ -289,11 +281,7 @@ const pageCaches = new WeakMap();
 export async function driverFirstPage(db, listing, limit = 20) {
   let cache = pageCaches.get(db);
   if (!cache) {
-    const generations = db.collection('complaint_list_buckets');
-    cache = new ListingPageCache({
-      current: async (storeId) =>
-        (await generations.findOne({ _id: `listing:${storeId ?? '*'}` }))?.value ?? null,
-    });
+    cache = new ListingPageCache(driverGenerations(db));
     pageCaches.set(db, cache);
   }
   return cache.firstPage(listing.store, JSON.stringify([listing.filter, limit]), () =>

@@ -11,14 +11,19 @@ const COLLECTION = 'complaint_list_buckets';
 const GENERATION = 'generation';
 
 /**
- * The generation of one store's listings (every page with a store), or of the chain's (`*`, every
- * page without): each write to a case changes both (`CasesRepository`). Outside every walk too.
+ * The listings' generations, in one document outside every walk: `chain` for the chain's
+ * listings (every page without a store) and `stores.<id>` for each store's. Each write to a case
+ * changes its store's and the chain's (`CasesRepository`, `listing-generations.ts`): one update.
  */
-export const listingGenerationOf = (storeId: string | undefined): string =>
-  `listing:${storeId ?? '*'}`;
+const LISTINGS = 'listings';
+/** A store id as a field name: `.` and `$` would make it a path or an operator. */
+const storeField = (storeId: string): string =>
+  `stores.${storeId.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}`;
 
 interface GenerationMarker extends BucketMarker {
   value?: string;
+  chain?: string;
+  stores?: Record<string, string>;
 }
 
 /**
@@ -48,34 +53,57 @@ export class ListBucketsRepository implements OnModuleInit {
   }
 
   /**
-   * A value that changes after every change it stands for (`bumpGeneration`): the tree's after
-   * every new marker, a listing's (`listingGenerationOf`) after every write to its cases. What is
-   * read after reading it holds every change made before it was written. Null before the first.
+   * A value that changes after every change it stands for: the tree's (this) after every new
+   * marker, a listing's (`listingGeneration`) after every write to its cases. What is read after
+   * reading it holds every change made before it was written. Null before the first.
    */
-  async generation(of = GENERATION): Promise<string | null> {
+  async generation(): Promise<string | null> {
     const doc = await dbSpan(COLLECTION, 'find', () =>
-      this.collection.findOne({ _id: of }, { projection: { value: 1 } }),
+      this.collection.findOne({ _id: GENERATION }, { projection: { value: 1 } }),
     );
     return doc?.value ?? null;
   }
 
-  /**
-   * Writes a fresh random value, never a count: two concurrent bumps that both read `n` would
-   * write `n + 1` twice, and a reader that saw the first would miss the second's marker.
-   */
-  async bumpGeneration(of = GENERATION): Promise<void> {
-    const set = () =>
-      dbSpan(COLLECTION, 'update', () =>
-        this.collection.updateOne({ _id: of }, { $set: { value: randomUUID() } }),
-      );
-    if ((await set()).matchedCount > 0) return;
-    const inserted = await insertOnce(() =>
-      dbSpan(COLLECTION, 'insert', () =>
-        this.collection.insertOne({ _id: of, parent: of, value: randomUUID() }),
-      ),
+  /** After a new marker. */
+  async bumpGeneration(): Promise<void> {
+    await this.setOrInsert(GENERATION, { value: randomUUID() });
+  }
+
+  /** The generation of one store's listings, or of the chain's (`undefined`). */
+  async listingGeneration(storeId: string | undefined): Promise<string | null> {
+    const field = storeId === undefined ? 'chain' : storeField(storeId);
+    const doc = await dbSpan(COLLECTION, 'find', () =>
+      this.collection.findOne({ _id: LISTINGS }, { projection: { [field]: 1 } }),
     );
-    // Another replica's first bump inserted it between the two: ours must still change it.
-    if (!inserted) await set();
+    if (storeId === undefined) return doc?.chain ?? null;
+    return doc?.stores?.[field.slice('stores.'.length)] ?? null;
+  }
+
+  /** After writes to cases of these stores: theirs and the chain's, in one update. */
+  async bumpListings(storeIds: readonly string[]): Promise<void> {
+    await this.setOrInsert(
+      LISTINGS,
+      Object.fromEntries([
+        ['chain', randomUUID()],
+        ...storeIds.map((storeId) => [storeField(storeId), randomUUID()]),
+      ]),
+    );
+  }
+
+  /**
+   * Writes fresh random values, never counts: two concurrent changes that both read `n` would
+   * write `n + 1` twice, and a reader that saw the first would miss the second's change.
+   */
+  private async setOrInsert(id: string, fields: Record<string, string>): Promise<void> {
+    const set = () =>
+      dbSpan(COLLECTION, 'update', () => this.collection.updateOne({ _id: id }, { $set: fields }));
+    if ((await set()).matchedCount > 0) return;
+    // The first change: the document goes in (or another replica's went in meanwhile), then
+    // the values are written as by any other change.
+    await insertOnce(() =>
+      dbSpan(COLLECTION, 'insert', () => this.collection.insertOne({ _id: id, parent: id })),
+    );
+    await set();
   }
 
   /** Whether a one-off pass (`done: <name>`) finished on this database. */
