@@ -17,6 +17,7 @@ import { type BucketMarker, bucketsOf, markersOf } from '../listing/list-buckets
 import { keyedBucketsOf, keyedMarkersOf } from '../listing/listing-keys';
 import { ListingMarkers } from '../listing/listing-markers.cache';
 import { CaseVersionsRepository } from './case-versions.repository';
+import { EffectsDoneFlush } from './effects-done.flush';
 
 const DAY = 86_400_000;
 /** Projecting again when another replica's older write landed last: bounded, the loop retries. */
@@ -38,6 +39,7 @@ export class CaseEffects {
     private readonly alerts: BatchAlertsRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
+    private readonly effectsDone: EffectsDoneFlush,
     private readonly feedback: AskForFeedback,
     private readonly config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
@@ -75,34 +77,45 @@ export class CaseEffects {
       now,
       received ? markersOf(received.storeId, received.receivedAt) : [],
     );
-    let member: string | null = null;
-    for (let round = 1; round < MAX_PROJECTIONS; round++) {
+    let member: string | null;
+    for (let round = 1; ; round++) {
       // FerretDB: a concurrent projection of an older version may have landed after ours, or
       // ours, read before a member event rewrote the intake, may have landed after the event's.
+      // A case without a member keeps none (erasure and merge only change one), so its intake
+      // is not read. The analysis mark goes in beside the check: after the projection landed,
+      // before the step's flag is cleared (a crash between redoes it); a projection made again
+      // is marked again, in case a fold took the first mark meanwhile.
       const [projected, intakeMember] = await Promise.all([
         this.cases.stamp(caseId),
-        this.versions.memberOf(caseId),
+        state.memberId ? this.versions.memberOf(caseId) : null,
+        this.markForAnalysis(state),
       ]);
       member = intakeMember;
       if (projected?.version === state.version && projected.memberId === member) break;
+      if (round === MAX_PROJECTIONS) break;
       steps = await this.versions.ofCase(caseId);
       state = await this.project(steps, now);
     }
-    // After the projection landed, before the step's flag is cleared: a crash between redoes it.
-    await this.rollups.mark([
+    const pending = steps.filter((step) => step.effectsPending);
+    const intake = pending.find((step) => step.version === 1);
+    const alerted = intake ? await this.checkBatch(state, now) : false;
+    await this.feedback.afterSteps(state, pending);
+    this.effectsDone.add(pending.map((step) => step._id));
+    // Events out now rather than at the relay's next poll; a step with none (most of an
+    // investigation's) would only make the relay read every outbox for nothing.
+    if (alerted || pending.some((step) => step.outboxPending)) this.outbox.nudge();
+    return { state, member };
+  }
+
+  /** The case's store-day is folded into analysis again (`analytics/rollup-fold.ts`). */
+  private markForAnalysis(state: CaseState): Promise<void> {
+    return this.rollups.mark([
       {
-        _id: `cases:${caseId}:v${state.version}`,
+        _id: `cases:${state.id}:v${state.version}`,
         kind: 'cases',
         storeDay: bucketsOf(state.storeId, state.receivedAt).storeBucket,
       },
     ]);
-    const pending = steps.filter((step) => step.effectsPending);
-    const intake = pending.find((step) => step.version === 1);
-    if (intake) await this.checkBatch(state, now);
-    await this.feedback.afterSteps(state, pending);
-    await this.versions.effectsDone(pending.map((step) => step._id));
-    this.outbox.nudge();
-    return { state, member };
   }
 
   /** Projects the case, after the listing's markers that reach it (and any `alsoMark`). */
@@ -142,10 +155,10 @@ export class CaseEffects {
   /**
    * N quality complaints on one SKU and batch within the window raise `batch.alert`, once per
    * batch and window (the insert of its key). Counted after this case's own projection, so of
-   * concurrent intakes on several replicas the last to count sees them all.
+   * concurrent intakes on several replicas the last to count sees them all. True if raised.
    */
-  private async checkBatch(state: CaseState, now: Date): Promise<void> {
-    if (state.category !== 'quality' || !state.sku || !state.batch) return;
+  private async checkBatch(state: CaseState, now: Date): Promise<boolean> {
+    if (state.category !== 'quality' || !state.sku || !state.batch) return false;
     const windowDays = this.config.BATCH_ALERT_WINDOW_DAYS;
     const since = new Date(state.receivedAt.getTime() - windowDays * DAY);
     const onBatch = await this.cases.qualityOnBatchSince(state.sku, state.batch, since);
@@ -156,7 +169,7 @@ export class CaseEffects {
       threshold: this.config.BATCH_ALERT_THRESHOLD,
       windowDays,
     });
-    if (!due) return;
+    if (!due) return false;
     const payload = {
       sku: state.sku,
       batch: state.batch,
@@ -180,5 +193,6 @@ export class CaseEffects {
         { sku: state.sku, batch: state.batch, complaints: onBatch.length },
         'batch alert raised: quality hold for QA',
       );
+    return raised;
   }
 }

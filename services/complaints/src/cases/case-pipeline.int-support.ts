@@ -21,6 +21,7 @@ import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
 import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
 import { SlaSettingsRepository } from '../sla/sla-settings.repository';
 import { CaseEffects } from './case-effects';
+import { EffectsDoneFlush } from './effects-done.flush';
 import { CaseVersionsRepository } from './case-versions.repository';
 import { CasesRepository } from './cases.repository';
 
@@ -73,6 +74,7 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
     new BatchAlertsRepository(connection),
     slaSettings,
     outbox,
+    new EffectsDoneFlush(versions, logger),
     new AskForFeedback(feedback, config),
     config,
     clock,

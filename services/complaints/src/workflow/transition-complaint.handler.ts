@@ -14,6 +14,7 @@ import { allowedActions, decideStep, notAllowed } from '../cases/complaint-workf
 import { ComplaintsConfig } from '../complaints.config';
 import { GrantCompensation } from '../compensation/grant-compensation';
 import { stepEvents } from '../events/complaint-events';
+import { mayHaveAsked } from '../feedback/ask-for-feedback';
 import { CaseReader, workflowSettings } from '../lookup/case-reader';
 import { MemberRecords } from '../privacy/member-records';
 
@@ -101,8 +102,12 @@ export class TransitionComplaint {
         await this.grant.execute(stored);
       }
       // The steps as read plus the one inserted, unless the compensation's outcome rewrote
-      // them since: then they are read again.
+      // them since: then they are read again. The answer's own reads (breaches, linked cases)
+      // run beside the effects, unless the effects may ask for feedback, which it shows.
       const known = decision.change.compensation ? undefined : [...steps, stored];
+      const early =
+        known && !mayHaveAsked(known) ? this.reader.viewOf(known, foldVersions(known)) : undefined;
+      early?.catch(() => undefined); // awaited below, or dropped for a fresh read
       const applied = await this.effects
         .applyReadingMember(state.id, this.clock.now(), known)
         .catch((error: unknown) => {
@@ -115,9 +120,8 @@ export class TransitionComplaint {
       // The member may have been erased since the case was read: this step's text goes too
       // (and the case is projected again). The effects read the intake after the insert.
       const rewritten = await this.records.settleStep(stored, state.memberId, applied?.member);
-      return known && !rewritten
-        ? this.reader.viewOf(known, foldVersions(known))
-        : this.reader.view(state.id);
+      if (!known || rewritten) return this.reader.view(state.id);
+      return early ?? this.reader.viewOf(known, foldVersions(known));
     });
   }
 }
