@@ -15,6 +15,7 @@ import {
   caseIdOf,
   DAY,
   driverFirstPage,
+  driverEffectsDoneFlush,
   driverGenerations,
   driverPage,
   END,
@@ -118,11 +119,12 @@ async function once(rep, db, gateway, token) {
     rate,
     seconds,
   );
-  // The service's own round trips for an `investigate` (10, counted with the driver's command
+  // The service's own round trips for an `investigate` (counted with the driver's command
   // monitor), in its order and concurrency, on the driver: what the store makes of them at this
-  // rate, without the gateway, NATS and the service's own work; its listing generations
-  // group-committed by the service's own code, as one replica does.
+  // rate, without the gateway, NATS and the service's own work. Its listing generations and its
+  // step flags' flushes run through the service's own compiled code, as one replica does.
   const generations = driverGenerations(db);
+  const flags = driverEffectsDoneFlush(db);
   const breaches = db.collection('sla_breaches');
   const marks = db.collection('complaint_rollup_marks');
   results.driverMoveSame = await paced(
@@ -132,7 +134,7 @@ async function once(rep, db, gateway, token) {
         .find({ caseId: id }, { projection: { outbox: 0 } })
         .sort({ version: 1 })
         .toArray();
-      const { storeId } = steps[0].intake;
+      const { storeId, memberId } = steps[0].intake;
       const version = steps.length + 1;
       const at = new Date();
       await versions.insertOne({
@@ -144,6 +146,11 @@ async function once(rep, db, gateway, token) {
         change: { assignee: 'E-bench' },
         effectsPending: true,
       });
+      // The answer's reads, beside the effects.
+      const answer = breaches
+        .find({ caseId: id }, { projection: { outbox: 0 } })
+        .sort({ at: 1 })
+        .toArray();
       await cases.updateOne(
         { _id: id, version: { $lte: version } },
         {
@@ -157,29 +164,26 @@ async function once(rep, db, gateway, token) {
           },
         },
       );
-      await generations.changed(storeId);
       await Promise.all([
+        generations.changed(storeId),
         cases.findOne({ _id: id }, { projection: { version: 1, memberId: 1 } }),
-        versions.findOne({ _id: `${id}:v1` }, { projection: { 'intake.memberId': 1 } }),
+        memberId
+          ? versions.findOne({ _id: `${id}:v1` }, { projection: { 'intake.memberId': 1 } })
+          : null,
+        marks.insertOne({
+          _id: `cases:${id}:v${version}`,
+          kind: 'cases',
+          storeDay: bucketsOf(storeId, steps[0].at).storeBucket,
+          at,
+        }),
       ]);
-      await marks.insertOne({
-        _id: `cases:${id}:v${version}`,
-        kind: 'cases',
-        storeDay: bucketsOf(storeId, steps[0].at).storeBucket,
-        at,
-      });
-      await versions.updateOne(
-        { _id: `${id}:v${version}`, effectsPending: true },
-        { $unset: { effectsPending: '' } },
-      );
-      await breaches
-        .find({ caseId: id }, { projection: { outbox: 0 } })
-        .sort({ at: 1 })
-        .toArray();
+      flags.add([`${id}:v${version}`]);
+      await answer;
     },
     rate,
     seconds,
   );
+  await flags.flush();
   for (const [name, r] of Object.entries(results))
     console.log(JSON.stringify({ rep: rep + 1, name, ...r }));
   return results;
