@@ -18,10 +18,6 @@ MONGO_PORT="${MONGO_PORT:-27017}"
 # (Debian's postgresql package, data in $CRM_INFRA_HOME or, as root, under /var/lib/postgresql).
 FERRETDB_BACKEND="${FERRETDB_BACKEND:-postgresql}"
 FERRETDB_PG_PORT="${FERRETDB_PG_PORT:-5433}"
-# FerretDB translates every command into SQL and back, allocating as it goes: with Go's default
-# (GOGC=100) its small heap is collected many times a second, on the two cores the services
-# share. At 400 its CPU over 100 complaint transitions a second fell by a sixth (bench/README.md).
-FERRETDB_GOGC="${FERRETDB_GOGC:-400}"
 # JVM heap for the broker; small because the machines have 2 cores and everything shares them.
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 # Bounded waits (seconds) for a port to answer after start and for a process to exit after SIGTERM.

@@ -122,7 +122,7 @@ start_ferretdb() {
       ;;
     *) die "FERRETDB_BACKEND must be sqlite or postgresql, not '$FERRETDB_BACKEND'" ;;
   esac
-  launch ferretdb env GOGC="$FERRETDB_GOGC" "$INFRA_BIN_DIR/ferretdb" "${args[@]}"
+  launch ferretdb "$INFRA_BIN_DIR/ferretdb" "${args[@]}"
   wait_port ferretdb
 }
 
