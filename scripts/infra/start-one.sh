@@ -85,7 +85,10 @@ start_postgres() {
     step_done
   fi
   local cmd=("$bindir/postgres" -D "$data" -c listen_addresses=127.0.0.1 -c port="$FERRETDB_PG_PORT"
-    -c unix_socket_directories= -c logging_collector=off)
+    -c unix_socket_directories= -c logging_collector=off
+    # The benches seed gigabytes: with the default 1 GB of WAL a checkpoint started every ~20 s
+    # (PostgreSQL warned so), and after each, every first change to a page logs the whole page.
+    -c max_wal_size=8GB -c checkpoint_timeout=15min)
   [[ -z "$u" ]] || cmd=(setpriv --reuid="$u" --regid="$u" --init-groups "${cmd[@]}")
   (cd / && launch postgres "${cmd[@]}")
   wait_port postgres
