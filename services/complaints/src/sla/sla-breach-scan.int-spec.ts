@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReceiveComplaintCommand } from '@crm/contracts';
 import { type CasePipeline, openCasePipeline } from '../cases/case-pipeline.int-support';
+import type { CaseVersion } from '../cases/case-version';
 import type { CaseDocument } from '../cases/cases.repository';
 import type { ComplaintsOutbox } from '../events/complaints-outbox';
 import { JobRoundsRepository } from '../jobs/job-rounds.repository';
@@ -31,6 +32,7 @@ describe('the SLA scan', () => {
   const replica = () =>
     new SlaBreachScan(
       pipeline.cases,
+      pipeline.effects,
       pipeline.rollups,
       breaches,
       pipeline.slaSettings,
@@ -111,5 +113,52 @@ describe('the SLA scan', () => {
       const projected = await pipeline.cases.collection.findOne({ _id: id });
       expect(projected!.breached.sort()).toEqual(['firstResponse', 'resolution']);
     }
+  });
+  it('projects the case again after marking a breach, so a step projected meanwhile stands', async () => {
+    const actor = { sub: 'E-clerk', roles: ['store_clerk'], storeId: 'S003' };
+    const { id } = await pipeline.receive.execute(
+      {
+        channel: 'store',
+        category: 'service',
+        severity: 'high',
+        storeId: 'S003',
+        description: 'Still waiting for a call',
+        idempotencyKey: randomUUID(),
+      } as ReceiveComplaintCommand,
+      actor,
+    );
+    const markBreached = jest.spyOn(pipeline.cases, 'markBreached');
+    markBreached.mockImplementationOnce(async (caseId, _storeId, target, buckets) => {
+      // The local store's update as it runs: the case is read, ...
+      const asRead = (await pipeline.cases.collection.findOne({ _id: caseId }))!;
+      // ... a desk moves it and the move is projected (and checked) meanwhile, ...
+      await pipeline.versions.insert({
+        _id: `${caseId}:v2`,
+        caseId,
+        version: 2,
+        action: 'investigate',
+        actor: { staffId: 'E-desk', role: 'desk_agent', storeId: null },
+        at: new Date(),
+        note: null,
+        before: 'accepted',
+        after: 'investigating',
+        change: { assignee: 'E-desk' },
+        effectsPending: true,
+      } as CaseVersion);
+      await pipeline.effects.apply(caseId);
+      expect((await pipeline.cases.stamp(caseId))!.version).toBe(2);
+      // ... then the case goes back as it was read, with the breach.
+      await pipeline.cases.collection.replaceOne(
+        { _id: caseId },
+        { ...asRead, breached: [...asRead.breached, target], ...buckets },
+      );
+    });
+    await scan.runOnce(new Date(Date.now() + 30 * DAY));
+    markBreached.mockRestore();
+    const projected = (await pipeline.cases.collection.findOne({ _id: id }))!;
+    expect(projected.version).toBe(2);
+    expect(projected.status).toBe('investigating');
+    expect(projected.assignee).toBe('E-desk');
+    expect(projected.breached).toContain('resolution');
   });
 });

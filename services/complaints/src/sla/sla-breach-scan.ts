@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { StoredIdsCache } from '@crm/messaging';
 import { PeriodicJob } from '@crm/service-kit';
 import { AnalyticsRollupsRepository } from '../analytics/analytics-rollups.repository';
+import { CaseEffects } from '../cases/case-effects';
 import { CasesRepository, type CaseDocument } from '../cases/cases.repository';
 import { ComplaintsClock } from '../clock/complaints-clock';
 import { ComplaintsConfig } from '../complaints.config';
@@ -40,6 +41,7 @@ export class SlaBreachScan extends PeriodicJob {
 
   constructor(
     private readonly cases: CasesRepository,
+    private readonly effects: CaseEffects,
     private readonly rollups: AnalyticsRollupsRepository,
     private readonly breaches: SlaBreachesRepository,
     private readonly slaSettings: SlaSettingsRepository,
@@ -194,6 +196,10 @@ export class SlaBreachScan extends PeriodicJob {
       target,
       keyedBucketsOf(doc.storeId, doc.receivedAt, { breached: true }),
     );
+    // The local store runs that update as a read, then a write of the whole case as read: a
+    // step projected in between (a desk moving an overdue case, an erasure) would be undone,
+    // and its own check may have come before. So the case is projected again from its steps.
+    await this.effects.apply(doc._id, now);
     await mark('after');
     return claimed;
   }
