@@ -21,10 +21,6 @@ const {
 const {
   ListBucketsRepository,
 } = require('../../services/complaints/dist/listing/list-buckets.repository.js');
-const {
-  CaseVersionsRepository,
-} = require('../../services/complaints/dist/cases/case-versions.repository.js');
-const { EffectsDoneFlush } = require('../../services/complaints/dist/cases/effects-done.flush.js');
 const rollup = require('../../services/complaints/dist/analytics/case-rollup.js');
 
 export const STORES = 50;
@@ -219,13 +215,6 @@ export const { bucketsOf } = buckets;
  * trial run.)
  */
 export const driverGenerations = (db) => new ListingGenerations(new ListBucketsRepository({ db }));
-
-/** The service's flushes of step flags (`effects-done.flush.ts`) over the driver, as one replica. */
-export const driverEffectsDoneFlush = (db) =>
-  new EffectsDoneFlush(new CaseVersionsRepository({ db }), {
-    setContext: () => undefined,
-    warn: (entry, message) => console.log(`[bench] ${message}: ${entry.err?.message}`),
-  });
 
 /** The facts case analysis reads of each case (the service's projection of them). */
 export const { FACTS } = require('../../services/complaints/dist/cases/cases.repository.js');

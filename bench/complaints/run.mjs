@@ -15,7 +15,6 @@ import {
   caseIdOf,
   DAY,
   driverFirstPage,
-  driverEffectsDoneFlush,
   driverGenerations,
   driverPage,
   END,
@@ -121,10 +120,9 @@ async function once(rep, db, gateway, token) {
   );
   // The service's own round trips for an `investigate` (counted with the driver's command
   // monitor), in its order and concurrency, on the driver: what the store makes of them at this
-  // rate, without the gateway, NATS and the service's own work. Its listing generations and its
-  // step flags' flushes run through the service's own compiled code, as one replica does.
+  // rate, without the gateway, NATS and the service's own work. Its listing generations are
+  // group-committed by the service's own compiled code, as one replica does.
   const generations = driverGenerations(db);
-  const flags = driverEffectsDoneFlush(db);
   const breaches = db.collection('sla_breaches');
   const marks = db.collection('complaint_rollup_marks');
   results.driverMoveSame = await paced(
@@ -177,13 +175,15 @@ async function once(rep, db, gateway, token) {
           at,
         }),
       ]);
-      flags.add([`${id}:v${version}`]);
+      await versions.updateOne(
+        { _id: `${id}:v${version}`, effectsPending: true },
+        { $unset: { effectsPending: '' } },
+      );
       await answer;
     },
     rate,
     seconds,
   );
-  await flags.flush();
   for (const [name, r] of Object.entries(results))
     console.log(JSON.stringify({ rep: rep + 1, name, ...r }));
   return results;

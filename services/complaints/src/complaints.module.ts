@@ -3,7 +3,6 @@ import { Topics } from '@crm/contracts';
 import { DomainServiceModule } from '@crm/service-kit';
 import { ComplaintsClock } from './clock/complaints-clock';
 import { CaseEffects } from './cases/case-effects';
-import { EffectsDoneFlush } from './cases/effects-done.flush';
 import { CaseVersionsRepository } from './cases/case-versions.repository';
 import { CasesRepository } from './cases/cases.repository';
 import { ListBucketsRepository } from './listing/list-buckets.repository';
@@ -87,7 +86,6 @@ export class ComplaintsModule {
         SlaSettingsRepository,
         ComplaintsOutbox,
         CaseEffects,
-        EffectsDoneFlush,
         CaseReader,
         LoyaltyClient,
         GrantCompensation,

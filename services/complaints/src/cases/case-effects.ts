@@ -17,7 +17,6 @@ import { type BucketMarker, bucketsOf, markersOf } from '../listing/list-buckets
 import { keyedBucketsOf, keyedMarkersOf } from '../listing/listing-keys';
 import { ListingMarkers } from '../listing/listing-markers.cache';
 import { CaseVersionsRepository } from './case-versions.repository';
-import { EffectsDoneFlush } from './effects-done.flush';
 
 const DAY = 86_400_000;
 /** Projecting again when another replica's older write landed last: bounded, the loop retries. */
@@ -39,7 +38,6 @@ export class CaseEffects {
     private readonly alerts: BatchAlertsRepository,
     private readonly slaSettings: SlaSettingsRepository,
     private readonly outbox: ComplaintsOutbox,
-    private readonly effectsDone: EffectsDoneFlush,
     private readonly feedback: AskForFeedback,
     private readonly config: ComplaintsConfig,
     private readonly clock: ComplaintsClock,
@@ -100,7 +98,9 @@ export class CaseEffects {
     const intake = pending.find((step) => step.version === 1);
     const alerted = intake ? await this.checkBatch(state, now) : false;
     await this.feedback.afterSteps(state, pending);
-    this.effectsDone.add(pending.map((step) => step._id));
+    // Cleared now, not batched for later: the clear is a read and a write of the whole step as
+    // read, and a later one could write back what an erasure had just rewritten.
+    await this.versions.effectsDone(pending.map((step) => step._id));
     // Events out now rather than at the relay's next poll; a step with none (most of an
     // investigation's) would only make the relay read every outbox for nothing.
     if (alerted || pending.some((step) => step.outboxPending)) this.outbox.nudge();

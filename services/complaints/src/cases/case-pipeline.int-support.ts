@@ -21,7 +21,6 @@ import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
 import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
 import { SlaSettingsRepository } from '../sla/sla-settings.repository';
 import { CaseEffects } from './case-effects';
-import { EffectsDoneFlush } from './effects-done.flush';
 import { CaseVersionsRepository } from './case-versions.repository';
 import { CasesRepository } from './cases.repository';
 
@@ -74,7 +73,6 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
     new BatchAlertsRepository(connection),
     slaSettings,
     outbox,
-    new EffectsDoneFlush(versions, logger),
     new AskForFeedback(feedback, config),
     config,
     clock,

@@ -69,15 +69,19 @@ export class CaseVersionsRepository implements OnModuleInit {
   /**
    * Clearing a flag is idempotent: any replica that finished the work may do it. Only steps
    * still flagged are written: on the local store an update writes back the whole document as
-   * read, so a needless write could undo an erasure's rewrite that landed meanwhile. The flag's
-   * equality goes down to PostgreSQL (FerretDB does not hand it `$in`), so one clear reads the
-   * steps flagged now, few: callers clear many at once (`EffectsDoneFlush`).
+   * read, so a needless write could undo an erasure's rewrite that landed meanwhile. One update
+   * by `_id` each: FerretDB does not hand `$in` to PostgreSQL, and with it every clear read
+   * every flagged step, so each cost more the more transitions were under way.
    */
-  async effectsDone(ids: readonly string[]): Promise<void> {
-    await dbSpan(COLLECTION, 'update', () =>
-      this.collection.updateMany(
-        { effectsPending: true, _id: { $in: [...ids] } },
-        { $unset: { effectsPending: '' } },
+  async effectsDone(ids: string[]): Promise<void> {
+    await Promise.all(
+      ids.map((id) =>
+        dbSpan(COLLECTION, 'update', () =>
+          this.collection.updateOne(
+            { _id: id, effectsPending: true },
+            { $unset: { effectsPending: '' } },
+          ),
+        ),
       ),
     );
   }
