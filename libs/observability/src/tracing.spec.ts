@@ -8,6 +8,18 @@ import {
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { dbSpan, inSpan } from './tracing';
 
+/** A context whose span came from another process, sampled there or not. */
+const underRemoteParent = (traceFlags: TraceFlags) =>
+  trace.setSpan(
+    context.active(),
+    trace.wrapSpanContext({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags,
+      isRemote: true,
+    }),
+  );
+
 describe('database spans', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({
@@ -27,14 +39,7 @@ describe('database spans', () => {
   });
 
   it('are not built under a span that is not sampled, and the call still runs', async () => {
-    const notSampled = trace.setSpan(
-      context.active(),
-      trace.wrapSpanContext({
-        traceId: '0af7651916cd43dd8448eb211c80319c',
-        spanId: 'b7ad6b7169203331',
-        traceFlags: TraceFlags.NONE,
-      }),
-    );
+    const notSampled = underRemoteParent(TraceFlags.NONE);
     const result = await context.with(notSampled, () =>
       dbSpan('complaints', 'find', async () => 'found'),
     );
@@ -43,15 +48,7 @@ describe('database spans', () => {
   });
 
   it('follow a sampled parent from another process', async () => {
-    const sampledRemote = trace.setSpan(
-      context.active(),
-      trace.wrapSpanContext({
-        traceId: '0af7651916cd43dd8448eb211c80319c',
-        spanId: 'b7ad6b7169203331',
-        traceFlags: TraceFlags.SAMPLED,
-        isRemote: true,
-      }),
-    );
+    const sampledRemote = underRemoteParent(TraceFlags.SAMPLED);
     await context.with(sampledRemote, () => dbSpan('complaints', 'find', async () => 'found'));
     expect(exporter.getFinishedSpans().map((span) => span.spanContext().traceId)).toEqual([
       '0af7651916cd43dd8448eb211c80319c',

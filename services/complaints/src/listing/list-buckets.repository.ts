@@ -16,9 +16,9 @@ const GENERATION = 'generation';
  * changes its store's and the chain's (`CasesRepository`, `listing-generations.ts`): one update.
  */
 const LISTINGS = 'listings';
-/** A store id as a field name: `.` and `$` would make it a path or an operator. */
-const storeField = (storeId: string): string =>
-  `stores.${storeId.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}`;
+/** A store id as a key of `stores`: `.` and `$` would make it a path or an operator. */
+const storeKey = (storeId: string): string =>
+  storeId.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
 
 interface GenerationMarker extends BucketMarker {
   value?: string;
@@ -71,12 +71,14 @@ export class ListBucketsRepository implements OnModuleInit {
 
   /** The generation of one store's listings, or of the chain's (`undefined`). */
   async listingGeneration(storeId: string | undefined): Promise<string | null> {
-    const field = storeId === undefined ? 'chain' : storeField(storeId);
+    const key = storeId === undefined ? null : storeKey(storeId);
     const doc = await dbSpan(COLLECTION, 'find', () =>
-      this.collection.findOne({ _id: LISTINGS }, { projection: { [field]: 1 } }),
+      this.collection.findOne(
+        { _id: LISTINGS },
+        { projection: { [key === null ? 'chain' : `stores.${key}`]: 1 } },
+      ),
     );
-    if (storeId === undefined) return doc?.chain ?? null;
-    return doc?.stores?.[field.slice('stores.'.length)] ?? null;
+    return (key === null ? doc?.chain : doc?.stores?.[key]) ?? null;
   }
 
   /** After writes to cases of these stores: theirs and the chain's, in one update. */
@@ -85,7 +87,7 @@ export class ListBucketsRepository implements OnModuleInit {
       LISTINGS,
       Object.fromEntries([
         ['chain', randomUUID()],
-        ...storeIds.map((storeId) => [storeField(storeId), randomUUID()]),
+        ...storeIds.map((storeId) => [`stores.${storeKey(storeId)}`, randomUUID()]),
       ]),
     );
   }
