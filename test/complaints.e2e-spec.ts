@@ -19,7 +19,7 @@ const key = () => `${runId}-complaint-${++keySeq}`;
 
 beforeAll(async () => {
   system = await startSystem(['members', 'loyalty', 'complaints', 'gateway'], {
-    env: { COMPLAINTS_RECOVERY_EVERY_MS: '1000' },
+    env: { COMPLAINTS_RECOVERY_EVERY_MS: '1000', COMPLAINTS_EFFECTS_LEASE_MS: '3000' },
   });
   const definition = await system.api(
     'POST',
@@ -285,6 +285,14 @@ describe('compensation exactly once', () => {
         ],
       });
       expect(await compensationCoupons(id)).toHaveLength(1);
+      // The kill left the step's projection undone too: the restarted process's recovery pass
+      // applies it once the killed process's page of the effects journal has lapsed.
+      await until(`${id} listed as resolved`, async () => {
+        const page = await system.api('GET', `/api/v1/complaints?status=resolved&store=S001`);
+        return page.body.items?.find(
+          (c: { id: string; version: number }) => c.id === id && c.version === 2,
+        );
+      });
 
       // Resolved, reopened and resolved again: no second compensation unless asked for.
       expect((await move(id, { action: 'reopen' })).status).toBe(200);

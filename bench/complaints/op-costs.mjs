@@ -75,13 +75,11 @@ const OPERATIONS = {
       action: 'investigate',
       at: new Date(),
       change: { assignee: 'E-bench' },
-      effectsPending: true,
+      effectsJournal: 'bench:page',
     }),
-  'clear a step flag by _id': (id) =>
-    versions.updateOne(
-      { _id: `${id}:v2`, effectsPending: true },
-      { $unset: { effectsPending: '' } },
-    ),
+  // What clearing a step's effects flag cost before the effects journal replaced the flag.
+  'update a step by _id': (id) =>
+    versions.updateOne({ _id: `${id}:v2` }, { $set: { checkedAt: new Date() } }),
   'read the case by _id': (id) => cases.findOne({ _id: id }, { projection: { version: 1 } }),
   'project the case (update by _id)': async (id) => {
     const seeded = await cases.findOne({ _id: id }, { projection: { storeId: 1, receivedAt: 1 } });

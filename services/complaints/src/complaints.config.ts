@@ -17,6 +17,12 @@ export class ComplaintsConfig extends ServiceConfig {
    */
   @IsInt() @Min(200) @Max(600_000) COMPLAINTS_RECOVERY_EVERY_MS: number = 5000;
 
+  /**
+   * How long a replica's page of the effects journal (`cases/effects-journal.ts`) stays its own
+   * without a renewal (renewed every third of it): after that a recovery pass takes it over.
+   */
+  @IsInt() @Min(600) @Max(600_000) COMPLAINTS_EFFECTS_LEASE_MS: number = 30_000;
+
   /** How often every replica looks for SLA targets missed (each breach claimed once). */
   @IsInt() @Min(200) @Max(3_600_000) SLA_SCAN_EVERY_MS: number = 60_000;
 

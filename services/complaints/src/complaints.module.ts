@@ -11,6 +11,8 @@ import { ListingMarkers } from './listing/listing-markers.cache';
 import { ListingGenerations } from './listing/listing-generations';
 import { ListingPageCache } from './listing/listing-page.cache';
 import { ComplaintsRecovery } from './cases/complaints-recovery';
+import { EffectsJournal } from './cases/effects-journal';
+import { EffectsJournalRepository } from './cases/effects-journal.repository';
 import { ComplaintsConfig } from './complaints.config';
 import { GrantCompensation } from './compensation/grant-compensation';
 import { LoyaltyClient } from './compensation/loyalty-client';
@@ -86,6 +88,8 @@ export class ComplaintsModule {
         SlaSettingsRepository,
         ComplaintsOutbox,
         CaseEffects,
+        EffectsJournalRepository,
+        EffectsJournal,
         CaseReader,
         LoyaltyClient,
         GrantCompensation,

@@ -11,7 +11,7 @@ import { BatchAlertsRepository } from '../quality/batch-alerts.repository';
 import { caseSla, missedTargets } from '../sla/case-sla';
 import { SlaSettingsRepository } from '../sla/sla-settings.repository';
 import { type CaseState, foldVersions } from './case-state';
-import type { CaseVersion } from './case-version';
+import { type CaseVersion, versionId } from './case-version';
 import { CasesRepository } from './cases.repository';
 import { type BucketMarker, bucketsOf, markersOf } from '../listing/list-buckets';
 import { keyedBucketsOf, keyedMarkersOf } from '../listing/listing-keys';
@@ -22,11 +22,24 @@ const DAY = 86_400_000;
 /** Projecting again when another replica's older write landed last: bounded, the loop retries. */
 const MAX_PROJECTIONS = 3;
 
+/** What `apply` is told about the case. */
+export interface ApplyOptions {
+  now?: Date;
+  /**
+   * The steps as the caller just read and wrote them, saving their read (a step inserted since
+   * is caught by the check after projecting, which reads them again).
+   */
+  known?: CaseVersion[];
+  /** The steps whose after-effects are owed (`EffectsJournal`); none: the case is projected. */
+  pending?: readonly string[];
+}
+
 /**
  * What follows a step once it is inserted: the case's projection, for a quality intake the
  * batch check, the mark that folds the case into analysis again, and the member's feedback
- * questions after a resolution or closing. Run by the replica that inserted the step, and again by any replica's recovery
- * pass if a crash came between (every part is idempotent), then the step's flag is cleared.
+ * questions after a resolution or closing. Run by the replica that inserted the step, and
+ * again by a recovery pass if the effects failed or the replica died (`EffectsJournal`): every
+ * part is idempotent.
  */
 @Injectable()
 export class CaseEffects {
@@ -46,13 +59,9 @@ export class CaseEffects {
     logger.setContext(CaseEffects.name);
   }
 
-  /**
-   * Applies what the case's pending steps left to do; returns the case as projected. `known`:
-   * the steps as the caller just read and wrote them, saving their read (a step inserted since
-   * is caught by the check after projecting, which reads them again).
-   */
-  async apply(caseId: string, now = this.clock.now(), known?: CaseVersion[]): Promise<CaseState> {
-    return (await this.applyReadingMember(caseId, now, known)).state;
+  /** Projects the case and applies what its `pending` steps owe; returns the case projected. */
+  async apply(caseId: string, options: ApplyOptions = {}): Promise<CaseState> {
+    return (await this.applyReadingMember(caseId, options)).state;
   }
 
   /**
@@ -62,11 +71,10 @@ export class CaseEffects {
    */
   async applyReadingMember(
     caseId: string,
-    now = this.clock.now(),
-    known?: CaseVersion[],
+    { now = this.clock.now(), known, pending: owed = [] }: ApplyOptions = {},
   ): Promise<{ state: CaseState; member: string | null }> {
     let steps = known ?? (await this.versions.ofCase(caseId));
-    const intakePending = steps.some((step) => step.version === 1 && step.effectsPending);
+    const intakePending = owed.includes(versionId(caseId, 1));
     const received = intakePending
       ? foldVersions(steps.filter((step) => step.version === 1))
       : null;
@@ -81,7 +89,7 @@ export class CaseEffects {
       // ours, read before a member event rewrote the intake, may have landed after the event's.
       // A case without a member keeps none (erasure and merge only change one), so its intake
       // is not read. The analysis mark goes in beside the check: after the projection landed,
-      // before the step's flag is cleared (a crash between redoes it); a projection made again
+      // before the step's debt is settled (a crash between redoes it); a projection made again
       // is marked again, in case a fold took the first mark meanwhile.
       const [projected, intakeMember] = await Promise.all([
         this.cases.stamp(caseId),
@@ -94,13 +102,9 @@ export class CaseEffects {
       steps = await this.versions.ofCase(caseId);
       state = await this.project(steps, now);
     }
-    const pending = steps.filter((step) => step.effectsPending);
-    const intake = pending.find((step) => step.version === 1);
-    const alerted = intake ? await this.checkBatch(state, now) : false;
+    const pending = steps.filter((step) => owed.includes(step._id));
+    const alerted = intakePending ? await this.checkBatch(state, now) : false;
     await this.feedback.afterSteps(state, pending);
-    // Cleared now, not batched for later: the clear is a read and a write of the whole step as
-    // read, and a later one could write back what an erasure had just rewritten.
-    await this.versions.effectsDone(pending.map((step) => step._id));
     // Events out now rather than at the relay's next poll; a step with none (most of an
     // investigation's) would only make the relay read every outbox for nothing.
     if (alerted || pending.some((step) => step.outboxPending)) this.outbox.nudge();

@@ -22,6 +22,8 @@ import { SlaBreachesRepository } from '../sla/sla-breaches.repository';
 import { SlaSettingsRepository } from '../sla/sla-settings.repository';
 import { CaseEffects } from './case-effects';
 import { CaseVersionsRepository } from './case-versions.repository';
+import { EffectsJournal } from './effects-journal';
+import { EffectsJournalRepository } from './effects-journal.repository';
 import { CasesRepository } from './cases.repository';
 
 export interface CasePipeline {
@@ -38,6 +40,8 @@ export interface CasePipeline {
   slaSettings: SlaSettingsRepository;
   feedback: FeedbackRequestsRepository;
   effects: CaseEffects;
+  /** This pipeline's journal (no renewal timer: a spec drives it). */
+  journal: EffectsJournal;
   reader: CaseReader;
   receive: ReceiveComplaint;
   /** Drops the database and closes the connection. */
@@ -79,7 +83,8 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
     logger,
   );
   const reader = new CaseReader(versions, cases, breaches, slaSettings, config, clock, feedback);
-  const receive = new ReceiveComplaint(versions, effects, reader, clock, logger);
+  const journal = new EffectsJournal(new EffectsJournalRepository(connection), config, logger);
+  const receive = new ReceiveComplaint(versions, effects, journal, reader, clock, logger);
   return {
     connection,
     config,
@@ -94,6 +99,7 @@ export async function openCasePipeline(databasePrefix: string): Promise<CasePipe
     slaSettings,
     feedback,
     effects,
+    journal,
     reader,
     receive,
     close: async () => {

@@ -71,8 +71,8 @@ export interface StepChange {
 /**
  * One step of a case, inserted once under `<case>:v<n>`: of two steps that read version n,
  * exactly one inserts version n+1 (the store's unique `_id`), so the case's history is a chain
- * with no forks. Never changed afterwards, except for the flags of work left to do after it
- * (`effectsPending`, `compensationPending`), the compensation's outcome and the relay's outbox.
+ * with no forks. Never changed afterwards, except for the flag of a compensation still waiting
+ * (`compensationPending`), the compensation's outcome and the relay's outbox.
  */
 export interface CaseVersion extends WithOutbox {
   _id: string;
@@ -93,8 +93,11 @@ export interface CaseVersion extends WithOutbox {
   memberId?: string | null;
   intake?: CaseIntake;
   change: StepChange;
-  /** The projection and the after-effects (batch alerts) are still to be applied. */
-  effectsPending?: true;
+  /**
+   * The effects journal's page this step went in under (`effects-journal.ts`): while the page
+   * is in the journal, the step's after-effects (projection, batch check…) may be owed.
+   */
+  effectsJournal?: string;
   /** A compensation decided here still waits for loyalty's answer to be recorded. */
   compensationPending?: true;
   compensationOutcome?: CompensationOutcome;

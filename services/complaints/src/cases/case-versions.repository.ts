@@ -27,7 +27,7 @@ export class CaseVersionsRepository implements OnModuleInit {
       // transition) scanned the whole table in PostgreSQL.
       { key: { caseId: 1 }, name: 'case' },
       { key: { memberId: 1, at: -1 }, name: 'member_timeline' },
-      { key: { effectsPending: 1 }, name: 'effects_pending', sparse: true },
+      { key: { effectsJournal: 1 }, name: 'effects_journal' },
       { key: { compensationPending: 1 }, name: 'compensation_pending', sparse: true },
       OUTBOX_INDEX,
     ]);
@@ -47,13 +47,10 @@ export class CaseVersionsRepository implements OnModuleInit {
     );
   }
 
-  /** Steps whose after-effects a crash may have left undone, older than `before`. */
-  pendingEffects(before: Date, limit = 200): Promise<CaseVersion[]> {
+  /** The steps that went in under one page of the effects journal. */
+  underJournalPage(page: string): Promise<CaseVersion[]> {
     return dbSpan(COLLECTION, 'find', () =>
-      this.collection
-        .find({ effectsPending: true, at: { $lt: before } }, { projection: { outbox: 0 } })
-        .limit(limit)
-        .toArray(),
+      this.collection.find({ effectsJournal: page }, { projection: { outbox: 0 } }).toArray(),
     );
   }
 
@@ -67,31 +64,9 @@ export class CaseVersionsRepository implements OnModuleInit {
   }
 
   /**
-   * Clearing a flag is idempotent: any replica that finished the work may do it. Only steps
-   * still flagged are written: on the local store an update writes back the whole document as
-   * read, so a needless write could undo an erasure's rewrite that landed meanwhile. One update
-   * by `_id` each: FerretDB does not hand `$in` to PostgreSQL, and with it every clear read
-   * every flagged step, so each cost more the more transitions were under way.
-   */
-  async effectsDone(ids: string[]): Promise<void> {
-    await Promise.all(
-      ids.map((id) =>
-        dbSpan(COLLECTION, 'update', () =>
-          this.collection.updateOne(
-            { _id: id, effectsPending: true },
-            { $unset: { effectsPending: '' } },
-          ),
-        ),
-      ),
-    );
-  }
-
-  /**
-   * Loyalty's answer to a compensation: the same for every replica that asks (the effect is keyed
-   * in loyalty), so writing it twice writes the same thing; only a step still waiting is written.
-   */
-  /**
-   * Records loyalty's answer on the step and clears its flag. The local store's updates are
+   * Records loyalty's answer on the step and clears its flag. The answer is the same for every
+   * replica that asks (the effect is keyed in loyalty), so writing it twice writes the same
+   * thing; only a step still waiting is written. The local store's updates are
    * read-change-write: the outbox relay clearing this step's outbox at the same moment may write
    * the step back as it read it, without the outcome. So the write is read back and made again
    * (a few times; the recovery pass would redo it later anyway).

@@ -9,6 +9,7 @@ import { ComplaintsClock } from '../clock/complaints-clock';
 import { CaseEffects } from '../cases/case-effects';
 import { type CaseIntake, type CaseVersion, versionId } from '../cases/case-version';
 import { CaseVersionsRepository } from '../cases/case-versions.repository';
+import { EffectsJournal } from '../cases/effects-journal';
 import { stepEvents } from '../events/complaint-events';
 import { CaseReader } from '../lookup/case-reader';
 import { ADR_ESCALATION, adrReportDueAt } from '../quality/adverse-reaction';
@@ -40,6 +41,7 @@ export class ReceiveComplaint {
   constructor(
     private readonly versions: CaseVersionsRepository,
     private readonly effects: CaseEffects,
+    private readonly journal: EffectsJournal,
     private readonly reader: CaseReader,
     private readonly clock: ComplaintsClock,
     private readonly logger: PinoLogger,
@@ -95,25 +97,53 @@ export class ReceiveComplaint {
         memberId: intake.memberId,
         intake,
         change: {},
-        effectsPending: true,
       };
-      const events = stepEvents(step, intake);
-      const inserted = await this.versions.insert({ ...step, outbox: events, outboxPending: true });
-      if (inserted) {
-        if (intake.adverseReaction)
-          this.logger.warn(
-            { caseId, serious: intake.adverseReaction.serious },
-            'adverse reaction received: escalated to a pharmacist',
-          );
-        await this.effects.apply(caseId).catch((error: unknown) =>
-          // The recovery pass finishes it: the case is taken, the answer goes out.
-          this.logger.warn({ err: error, caseId }, 'intake effects left to the recovery pass'),
-        );
-      }
+      const inserted = await this.insertAndApply(step, intake);
       const view = await this.reader.view(caseId);
       // A replay answers the case as it stands, to whoever may see it.
       if (!inserted) assertMayHandleCase(actor, view.storeId, 'read this complaint');
       return view;
     });
+  }
+
+  /**
+   * Inserts the intake and applies what follows it, owed from before the insert
+   * (`EffectsJournal`). False if the case was there already (a retried intake).
+   */
+  private async insertAndApply(
+    step: Omit<CaseVersion, 'outbox' | 'outboxPending'>,
+    intake: CaseIntake,
+  ): Promise<boolean> {
+    const debt = await this.journal.owe(step.caseId, step._id);
+    try {
+      const events = stepEvents(step, intake);
+      const inserted = await this.versions.insert({
+        ...step,
+        effectsJournal: debt.page,
+        outbox: events,
+        outboxPending: true,
+      });
+      if (!inserted) {
+        debt.settled = true; // the first intake's replica follows it through
+        return false;
+      }
+      if (intake.adverseReaction)
+        this.logger.warn(
+          { caseId: step.caseId, serious: intake.adverseReaction.serious },
+          'adverse reaction received: escalated to a pharmacist',
+        );
+      await this.effects.apply(step.caseId, { pending: [step._id] }).then(
+        () => (debt.settled = true),
+        (error: unknown) =>
+          // The recovery pass finishes it: the case is taken, the answer goes out.
+          this.logger.warn(
+            { err: error, caseId: step.caseId },
+            'intake effects left to the recovery pass',
+          ),
+      );
+      return true;
+    } finally {
+      this.journal.close(debt);
+    }
   }
 }

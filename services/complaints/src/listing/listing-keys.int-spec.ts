@@ -37,6 +37,7 @@ describe('keyed listing trees', () => {
       versions,
       reader,
       effects,
+      pipeline.journal,
       {} as GrantCompensation,
       new MemberRecords(versions, effects, feedback, logger),
       config,

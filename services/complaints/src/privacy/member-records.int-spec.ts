@@ -42,6 +42,7 @@ describe('a transition racing member erasure and merge', () => {
       versions,
       reader,
       effects,
+      pipeline.journal,
       grant,
       records,
       config,

@@ -143,9 +143,8 @@ describe('the SLA scan', () => {
         before: 'accepted',
         after: 'investigating',
         change: { assignee: 'E-desk' },
-        effectsPending: true,
       } as CaseVersion);
-      await pipeline.effects.apply(caseId);
+      await pipeline.effects.apply(caseId, { pending: [`${caseId}:v2`] });
       expect((await pipeline.cases.stamp(caseId))!.version).toBe(2);
       // ... then the case goes back as it was read, with the breach.
       await pipeline.cases.collection.replaceOne(

@@ -199,7 +199,7 @@ export class SlaBreachScan extends PeriodicJob {
     // The local store runs that update as a read, then a write of the whole case as read: a
     // step projected in between (a desk moving an overdue case, an erasure) would be undone,
     // and its own check may have come before. So the case is projected again from its steps.
-    await this.effects.apply(doc._id, now);
+    await this.effects.apply(doc._id, { now });
     await mark('after');
     return claimed;
   }

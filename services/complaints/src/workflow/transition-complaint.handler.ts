@@ -1,15 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { failpoint } from '@crm/config';
-import { type ComplaintTransitionCommand, type ComplaintView, ErrorCode } from '@crm/contracts';
+import {
+  type ComplaintAction,
+  type ComplaintTransitionCommand,
+  type ComplaintView,
+  ErrorCode,
+} from '@crm/contracts';
 import type { RpcActor } from '@crm/messaging';
 import { inSpan } from '@crm/observability';
 import { assertHasRole, assertMayHandleCase, recordedRole } from '../access/case-access';
 import { ComplaintsClock } from '../clock/complaints-clock';
 import { CaseEffects } from '../cases/case-effects';
-import { foldVersions } from '../cases/case-state';
+import { type CaseState, foldVersions } from '../cases/case-state';
 import { type CaseVersion, versionId } from '../cases/case-version';
 import { CaseVersionsRepository } from '../cases/case-versions.repository';
+import { type EffectsDebt, EffectsJournal } from '../cases/effects-journal';
 import { allowedActions, decideStep, notAllowed } from '../cases/complaint-workflow';
 import { ComplaintsConfig } from '../complaints.config';
 import { GrantCompensation } from '../compensation/grant-compensation';
@@ -35,6 +41,7 @@ export class TransitionComplaint {
     private readonly versions: CaseVersionsRepository,
     private readonly reader: CaseReader,
     private readonly effects: CaseEffects,
+    private readonly journal: EffectsJournal,
     private readonly grant: GrantCompensation,
     private readonly records: MemberRecords,
     private readonly config: ComplaintsConfig,
@@ -58,9 +65,13 @@ export class TransitionComplaint {
       )
         assertHasRole(actor, ADR_HANDLERS, `${command.action} an adverse-reaction case`);
       const now = this.clock.now();
-      const settings = workflowSettings(this.config);
-      const decision = decideStep(state, command, actor?.sub ?? 'complaints', now, settings);
-      const intake = steps[0]!.intake!;
+      const decision = decideStep(
+        state,
+        command,
+        actor?.sub ?? 'complaints',
+        now,
+        workflowSettings(this.config),
+      );
       const step: Omit<CaseVersion, 'outbox' | 'outboxPending'> = {
         _id: versionId(state.id, state.version + 1),
         caseId: state.id,
@@ -76,52 +87,72 @@ export class TransitionComplaint {
         before: state.status,
         after: decision.after,
         change: decision.change,
-        effectsPending: true,
         ...(decision.change.compensation ? { compensationPending: true as const } : {}),
       };
-      // The event names the member as the case was read: one decided while the member was being
-      // erased may still name them, as an event already sent would; consumers of complaint
-      // events apply member.erased themselves.
-      const events = stepEvents(step, intake);
-      const stored: CaseVersion = {
-        ...step,
-        ...(events.length ? { outbox: events, outboxPending: true as const } : {}),
-      };
-      const inserted = await this.versions.insert(stored);
-      if (!inserted) {
-        const winner = foldVersions(await this.versions.ofCase(state.id));
-        throw notAllowed(
-          winner,
-          command.action,
-          allowedActions(winner, this.clock.now(), settings),
-          ErrorCode.COMPLAINT_CHANGED,
-        );
+      // Owed from before the insert until the effects are applied (`EffectsJournal`).
+      const debt = await this.journal.owe(state.id, step._id);
+      try {
+        return await this.take(command.action, step, steps, state, debt);
+      } finally {
+        this.journal.close(debt);
       }
-      if (decision.change.compensation) {
-        failpoint('complaints.compensation.decided'); // decided and recorded, loyalty not asked
-        await this.grant.execute(stored);
-      }
-      // The steps as read plus the one inserted, unless the compensation's outcome rewrote
-      // them since: then they are read again. The answer's own reads (breaches, linked cases)
-      // run beside the effects, unless the effects may ask for feedback, which it shows.
-      const known = decision.change.compensation ? undefined : [...steps, stored];
-      const early =
-        known && !mayHaveAsked(known) ? this.reader.viewOf(known, foldVersions(known)) : undefined;
-      early?.catch(() => undefined); // awaited below, or dropped for a fresh read
-      const applied = await this.effects
-        .applyReadingMember(state.id, this.clock.now(), known)
-        .catch((error: unknown) => {
-          this.logger.warn(
-            { err: error, caseId: state.id },
-            'step effects left to the recovery pass',
-          );
-          return null;
-        });
-      // The member may have been erased since the case was read: this step's text goes too
-      // (and the case is projected again). The effects read the intake after the insert.
-      const rewritten = await this.records.settleStep(stored, state.memberId, applied?.member);
-      if (!known || rewritten) return this.reader.view(state.id);
-      return early ?? this.reader.viewOf(known, foldVersions(known));
     });
+  }
+
+  /** Inserts the step and applies what follows it, settling the debt once nothing is owed. */
+  private async take(
+    action: ComplaintAction,
+    step: Omit<CaseVersion, 'outbox' | 'outboxPending'>,
+    steps: CaseVersion[],
+    state: CaseState,
+    debt: EffectsDebt,
+  ): Promise<ComplaintView> {
+    // The event names the member as the case was read: one decided while the member was being
+    // erased may still name them, as an event already sent would; consumers of complaint
+    // events apply member.erased themselves.
+    const events = stepEvents(step, steps[0]!.intake!);
+    const stored: CaseVersion = {
+      ...step,
+      effectsJournal: debt.page,
+      ...(events.length ? { outbox: events, outboxPending: true as const } : {}),
+    };
+    const inserted = await this.versions.insert(stored);
+    if (!inserted) {
+      debt.settled = true; // the step that won is its own replica's to follow through
+      const winner = foldVersions(await this.versions.ofCase(state.id));
+      throw notAllowed(
+        winner,
+        action,
+        allowedActions(winner, this.clock.now(), workflowSettings(this.config)),
+        ErrorCode.COMPLAINT_CHANGED,
+      );
+    }
+    const compensated = Boolean(step.change.compensation);
+    if (compensated) {
+      failpoint('complaints.compensation.decided'); // decided and recorded, loyalty not asked
+      await this.grant.execute(stored);
+    }
+    // The steps as read plus the one inserted, unless the compensation's outcome rewrote
+    // them since: then they are read again. The answer's own reads (breaches, linked cases)
+    // run beside the effects, unless the effects may ask for feedback, which it shows.
+    const known = compensated ? undefined : [...steps, stored];
+    const early =
+      known && !mayHaveAsked(known) ? this.reader.viewOf(known, foldVersions(known)) : undefined;
+    early?.catch(() => undefined); // awaited below, or dropped for a fresh read
+    const applied = await this.effects
+      .applyReadingMember(state.id, { known, pending: [stored._id] })
+      .catch((error: unknown) => {
+        this.logger.warn(
+          { err: error, caseId: state.id },
+          'step effects left to the recovery pass',
+        );
+        return null;
+      });
+    debt.settled = applied !== null;
+    // The member may have been erased since the case was read: this step's text goes too
+    // (and the case is projected again). The effects read the intake after the insert.
+    const rewritten = await this.records.settleStep(stored, state.memberId, applied?.member);
+    if (!known || rewritten) return this.reader.view(state.id);
+    return early ?? this.reader.viewOf(known, foldVersions(known));
   }
 }
