@@ -85,21 +85,29 @@ export class CaseEffects {
     );
     let member: string | null;
     for (let round = 1; ; round++) {
-      // FerretDB: a concurrent projection of an older version may have landed after ours, or
-      // ours, read before a member event rewrote the intake, may have landed after the event's.
-      // A case without a member keeps none (erasure and merge only change one), so its intake
-      // is not read. The analysis mark goes in beside the check: after the projection landed,
-      // before the step's debt is settled (a crash between redoes it); a projection made again
-      // is marked again, in case a fold took the first mark meanwhile.
-      const [projected, intakeMember] = await Promise.all([
+      // FerretDB's update is a read, then a write of the whole case as read, so the last write
+      // to land is not always the newest: a projection of an older version (another replica's)
+      // may land after ours, or ours, read before a member event rewrote the intake, after the
+      // event's. So the steps are read again once ours has landed, beside what is projected:
+      // if the last to land was older, its writer's read comes after it and finds the newer
+      // step, whoever read first. The analysis mark goes in beside the check: after the
+      // projection landed, before the step's debt is settled (a crash between redoes it); a
+      // projection made again is marked again, in case a fold took the first mark meanwhile.
+      const [projected, latest] = await Promise.all([
         this.cases.stamp(caseId),
-        state.memberId ? this.versions.memberOf(caseId) : null,
+        this.versions.ofCase(caseId),
         this.markForAnalysis(state),
       ]);
-      member = intakeMember;
-      if (projected?.version === state.version && projected.memberId === member) break;
+      member = latest.find((step) => step.version === 1)?.intake?.memberId ?? null;
+      const newest = latest.at(-1)?.version ?? 0;
+      if (
+        newest === state.version &&
+        projected?.version === state.version &&
+        projected.memberId === member
+      )
+        break;
       if (round === MAX_PROJECTIONS) break;
-      steps = await this.versions.ofCase(caseId);
+      steps = latest;
       state = await this.project(steps, now);
     }
     const pending = steps.filter((step) => owed.includes(step._id));
