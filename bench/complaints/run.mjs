@@ -132,7 +132,7 @@ async function once(rep, db, gateway, token) {
         .find({ caseId: id }, { projection: { outbox: 0 } })
         .sort({ version: 1 })
         .toArray();
-      const { storeId, memberId } = steps[0].intake;
+      const { storeId } = steps[0].intake;
       const version = steps.length + 1;
       const at = new Date();
       await versions.insertOne({
@@ -166,10 +166,10 @@ async function once(rep, db, gateway, token) {
       );
       await Promise.all([
         generations.changed(storeId),
-        cases.findOne({ _id: id }, { projection: { version: 1, memberId: 1 } }),
-        memberId
-          ? versions.findOne({ _id: `${id}:v1` }, { projection: { 'intake.memberId': 1 } })
-          : null,
+        versions
+          .find({ caseId: id }, { projection: { outbox: 0 } })
+          .sort({ version: 1 })
+          .toArray(),
         marks.insertOne({
           _id: `cases:${id}:v${version}`,
           kind: 'cases',

@@ -88,24 +88,19 @@ export class CaseEffects {
       // FerretDB's update is a read, then a write of the whole case as read, so the last write
       // to land is not always the newest: a projection of an older version (another replica's)
       // may land after ours, or ours, read before a member event rewrote the intake, after the
-      // event's. So the steps are read again once ours has landed, beside what is projected:
-      // if the last to land was older, its writer's read comes after it and finds the newer
-      // step, whoever read first. The analysis mark goes in beside the check: after the
-      // projection landed, before the step's debt is settled (a crash between redoes it); a
-      // projection made again is marked again, in case a fold took the first mark meanwhile.
-      const [projected, latest] = await Promise.all([
-        this.cases.stamp(caseId),
+      // event's projection. So every writer reads the steps again once its write has landed:
+      // whichever write lands last, its writer's read comes after it and finds a newer step or
+      // another member, and projects again. (A read of what is projected would not do: the
+      // writer of the newest version may read it before an older write lands.) The analysis
+      // mark goes in beside the read: after the projection landed, before the step's debt is
+      // settled (a crash between redoes it); a projection made again is marked again, in case a
+      // fold took the first mark meanwhile.
+      const [latest] = await Promise.all([
         this.versions.ofCase(caseId),
         this.markForAnalysis(state),
       ]);
       member = latest.find((step) => step.version === 1)?.intake?.memberId ?? null;
-      const newest = latest.at(-1)?.version ?? 0;
-      if (
-        newest === state.version &&
-        projected?.version === state.version &&
-        projected.memberId === member
-      )
-        break;
+      if (latest.at(-1)?.version === state.version && state.memberId === member) break;
       if (round === MAX_PROJECTIONS) break;
       steps = latest;
       state = await this.project(steps, now);
