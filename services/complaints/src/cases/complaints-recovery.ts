@@ -6,7 +6,7 @@ import { ComplaintsConfig } from '../complaints.config';
 import { GrantCompensation } from '../compensation/grant-compensation';
 import { CaseEffects } from './case-effects';
 import { CaseVersionsRepository } from './case-versions.repository';
-import { EffectsJournal } from './effects-journal';
+import { EffectsJournal, stepsByCase } from './effects-journal';
 
 /** Left to the replica that took the step for this long before a recovery pass steps in. */
 const GRACE_MS = 2000;
@@ -58,9 +58,8 @@ export class ComplaintsRecovery extends PeriodicJob {
     }
     for (const page of await this.journal.lapsed()) {
       await this.journal.takeOver(page, async () => {
-        const byCase = new Map<string, string[]>();
-        for (const step of await this.versions.underJournalPage(page._id))
-          byCase.set(step.caseId, [...(byCase.get(step.caseId) ?? []), step._id]);
+        const steps = await this.versions.underJournalPage(page._id);
+        const byCase = stepsByCase(steps.map((step) => [step._id, step.caseId] as const));
         for (const [caseId, pending] of byCase) await this.effects.apply(caseId, { pending });
         this.logger.info(
           { page: page._id, lastHolder: page.holder, cases: byCase.size },

@@ -20,6 +20,13 @@ export interface EffectsDebt {
   settled: boolean;
 }
 
+/** Step ids grouped by their case, from (step, case) pairs. */
+export function stepsByCase(steps: Iterable<readonly [string, string]>): Map<string, string[]> {
+  const byCase = new Map<string, string[]>();
+  for (const [stepId, caseId] of steps) byCase.set(caseId, [...(byCase.get(caseId) ?? []), stepId]);
+  return byCase;
+}
+
 interface OpenPage {
   opened: Promise<void>;
   endsAt: number;
@@ -50,21 +57,37 @@ export class EffectsJournal extends PeriodicJob {
   private readonly open = new Map<string, OpenPage>();
   /** Flushes under way: a page opened again meanwhile (a clean stop's) waits for its flush. */
   private readonly flushing = new Map<string, Promise<void>>();
-  private readonly renewEveryMs: number;
+  /** Other replicas' lapsed pages this one is applying again: renewed with its own. */
+  private readonly takenOver = new Set<string>();
 
   constructor(
     private readonly pages: EffectsJournalRepository,
     private readonly config: ComplaintsConfig,
     protected readonly logger: PinoLogger,
   ) {
-    const renewEveryMs = Math.floor(config.COMPLAINTS_EFFECTS_LEASE_MS / 3);
-    super(renewEveryMs, 'effects journal renewal');
-    this.renewEveryMs = renewEveryMs;
+    super(Math.floor(config.COMPLAINTS_EFFECTS_LEASE_MS / 3), 'effects journal renewal');
     logger.setContext(EffectsJournal.name);
   }
 
+  /**
+   * Runs `work` (the step's insert and its effects) owing the step's effects from before the
+   * insert: `work` settles the debt once nothing is owed; unsettled, it is retried here.
+   */
+  async owing<T>(
+    caseId: string,
+    stepId: string,
+    work: (debt: EffectsDebt) => Promise<T>,
+  ): Promise<T> {
+    const debt = await this.owe(caseId, stepId);
+    try {
+      return await work(debt);
+    } finally {
+      this.close(debt);
+    }
+  }
+
   /** Takes the debt of a step about to be inserted; its page is open when this returns. */
-  async owe(caseId: string, stepId: string, now = Date.now()): Promise<EffectsDebt> {
+  private async owe(caseId: string, stepId: string, now = Date.now()): Promise<EffectsDebt> {
     const start = now - (now % PAGE_MS);
     const id = `${this.holder}:${new Date(start).toISOString()}`;
     let page = this.open.get(id);
@@ -92,7 +115,7 @@ export class EffectsJournal extends PeriodicJob {
   }
 
   /** Ends a debt's flight: unsettled, it stays owed here until the recovery pass pays it. */
-  close(debt: EffectsDebt): void {
+  private close(debt: EffectsDebt): void {
     const page = this.open.get(debt.page);
     if (!page) return;
     page.inFlight--;
@@ -102,12 +125,8 @@ export class EffectsJournal extends PeriodicJob {
   /** What this replica still owes, by page and case. */
   owedHere(): { page: string; caseId: string; stepIds: string[] }[] {
     const owed: { page: string; caseId: string; stepIds: string[] }[] = [];
-    for (const [page, { owed: steps }] of this.open) {
-      const byCase = new Map<string, string[]>();
-      for (const [stepId, caseId] of steps)
-        byCase.set(caseId, [...(byCase.get(caseId) ?? []), stepId]);
-      for (const [caseId, stepIds] of byCase) owed.push({ page, caseId, stepIds });
-    }
+    for (const [page, { owed: steps }] of this.open)
+      for (const [caseId, stepIds] of stepsByCase(steps)) owed.push({ page, caseId, stepIds });
     return owed;
   }
 
@@ -123,18 +142,14 @@ export class EffectsJournal extends PeriodicJob {
     );
   }
 
-  /** Holds a lapsed page (renewing it) while its steps are applied again, then flushes it. */
+  /** Holds a lapsed page (renewed by this journal's rounds) while `applyAll`, then flushes it. */
   async takeOver(page: JournalPage, applyAll: () => Promise<void>): Promise<void> {
     await this.pages.take(page._id, this.holder, this.leaseFrom(Date.now()));
-    const renewal = setInterval(() => {
-      this.pages
-        .renew(page._id, this.holder, this.leaseFrom(Date.now()))
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'renewal failed'));
-    }, this.renewEveryMs);
+    this.takenOver.add(page._id);
     try {
       await applyAll();
     } finally {
-      clearInterval(renewal);
+      this.takenOver.delete(page._id);
     }
     await this.pages.flush(page._id, this.holder);
   }
@@ -152,9 +167,11 @@ export class EffectsJournal extends PeriodicJob {
     return this.renewAndFlush();
   }
 
-  /** Renews this replica's open pages, and flushes those whose steps are all applied. */
+  /** Renews this replica's pages, and flushes its own whose steps are all applied. */
   async renewAndFlush(now = Date.now()): Promise<void> {
     await this.flushSettled(now);
+    // A takeover that lost its page meanwhile only means the page's steps are applied twice.
+    for (const id of this.takenOver) await this.pages.renew(id, this.holder, this.leaseFrom(now));
     for (const id of this.open.keys()) {
       if (!(await this.pages.renew(id, this.holder, this.leaseFrom(now)))) {
         // Taken over (and maybe flushed) while this replica was slow to renew: a step inserted

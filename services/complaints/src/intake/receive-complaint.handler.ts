@@ -110,12 +110,11 @@ export class ReceiveComplaint {
    * Inserts the intake and applies what follows it, owed from before the insert
    * (`EffectsJournal`). False if the case was there already (a retried intake).
    */
-  private async insertAndApply(
+  private insertAndApply(
     step: Omit<CaseVersion, 'outbox' | 'outboxPending'>,
     intake: CaseIntake,
   ): Promise<boolean> {
-    const debt = await this.journal.owe(step.caseId, step._id);
-    try {
+    return this.journal.owing(step.caseId, step._id, async (debt) => {
       const events = stepEvents(step, intake);
       const inserted = await this.versions.insert({
         ...step,
@@ -142,8 +141,6 @@ export class ReceiveComplaint {
           ),
       );
       return true;
-    } finally {
-      this.journal.close(debt);
-    }
+    });
   }
 }

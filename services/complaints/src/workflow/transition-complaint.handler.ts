@@ -90,12 +90,9 @@ export class TransitionComplaint {
         ...(decision.change.compensation ? { compensationPending: true as const } : {}),
       };
       // Owed from before the insert until the effects are applied (`EffectsJournal`).
-      const debt = await this.journal.owe(state.id, step._id);
-      try {
-        return await this.take(command.action, step, steps, state, debt);
-      } finally {
-        this.journal.close(debt);
-      }
+      return this.journal.owing(state.id, step._id, (debt) =>
+        this.take(command.action, step, steps, state, debt),
+      );
     });
   }
 
