@@ -27,7 +27,7 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
 import { httpRequest, median, paced, printLatencies } from '../lib/open-loop.mjs';
-import { cpuPerUnit, cpuSnapshot } from '../pos-ingestion/cpu-meter.mjs';
+import { cpuPerUnit, cpuSnapshot } from '../lib/cpu-meter.mjs';
 
 const require = createRequire(import.meta.url);
 const {

@@ -4,9 +4,9 @@
 // design's store CPU a transition is the sum of its operations' costs.
 //   npm run build && node bench/complaints/op-costs.mjs [cases=200000] [rate=100] [seconds=10]
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
+import { cpuSnapshot } from '../lib/cpu-meter.mjs';
 import { paced } from '../lib/open-loop.mjs';
 import { bucketsOf, caseIdOf, keyedBucketsOf, seed } from './cases.mjs';
 
@@ -16,27 +16,10 @@ Object.assign(process.env, { ...localEndpoints(), ...process.env });
 process.env.BUS_NAMESPACE ||= `bench-${randomUUID().slice(0, 8)}`;
 const log = (msg) => console.log(`[bench] ${msg}`);
 
-/**
- * CPU seconds used so far by the store's request path: FerretDB and the PostgreSQL backends of
- * its connections (not autovacuum, whose runs after the seed come and go); with `all`, by every
- * store process.
- */
-function storeCpu(all = false) {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const backend = comm === 'postgres';
-      const requestPath = comm === 'ferretdb' || (backend && /127\.0\.0\.1\(/.test(command));
-      if (!(requestPath || (all && backend))) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return ticks / 100;
+/** CPU seconds used so far by the store: FerretDB and PostgreSQL (`../lib/cpu-meter.mjs`). */
+function storeCpu() {
+  const parts = cpuSnapshot({});
+  return (parts.ferretdb ?? 0) + (parts.postgres ?? 0);
 }
 
 const dbName = `test_bench_opcosts_${randomUUID().slice(0, 8)}`;
@@ -121,9 +104,9 @@ try {
   // Past the seed's own aftermath (PostgreSQL's autovacuum and analyse of the new rows: until
   // they ran, the planner may not use the indexes).
   for (let settled = Infinity; settled > 0.05;) {
-    const before = storeCpu(true);
+    const before = storeCpu();
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    settled = (storeCpu(true) - before) / 5;
+    settled = (storeCpu() - before) / 5;
     log(`store at rest: ${settled.toFixed(2)} cores`);
   }
   for (const [name, operation] of Object.entries(OPERATIONS)) {

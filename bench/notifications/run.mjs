@@ -29,7 +29,7 @@ import { MongoClient } from 'mongodb';
 import { Pool } from 'undici';
 import testing from '@crm/testing';
 import { waitGroupCaughtUp } from '../lib/consumer-lag.mjs';
-import { cpuPerUnit, cpuSnapshot } from '../pos-ingestion/cpu-meter.mjs';
+import { cpuPerUnit, cpuSnapshot } from '../lib/cpu-meter.mjs';
 
 const { ServiceProcess, localEndpoints, freePort, devEnv, staffToken, REPO_ROOT } = testing;
 const [memberCount = 5000, consentShare = 0.8, reps = 1] = process.argv.slice(2).map(Number);

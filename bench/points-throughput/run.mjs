@@ -15,7 +15,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
-import { cpuPerUnit, cpuSnapshot } from '../pos-ingestion/cpu-meter.mjs';
+import { cpuPerUnit, cpuSnapshot } from '../lib/cpu-meter.mjs';
 import { FLOOR_GROUP, startFloor } from './floor-consumer.mjs';
 import {
   log,

@@ -16,7 +16,7 @@ import { MongoClient } from 'mongodb';
 import contracts from '@crm/contracts';
 import messaging from '@crm/messaging';
 import testing from '@crm/testing';
-import { cpuPerUnit, cpuSnapshot } from './cpu-meter.mjs';
+import { cpuPerUnit, cpuSnapshot } from '../lib/cpu-meter.mjs';
 import {
   log,
   median,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import testing from '@crm/testing';
-import { cpuPerUnit, cpuSnapshot } from './cpu-meter.mjs';
+import { cpuPerUnit, cpuSnapshot } from '../lib/cpu-meter.mjs';
 
 const N = 2000;
 const IN_FLIGHT = 8;
